@@ -1,0 +1,73 @@
+/** gRPC clients for the CLI, with the tenant in call metadata and errors in words. */
+import * as grpc from "@grpc/grpc-js";
+import { protos, statusName, type JobServiceClient, type NodeServiceClient, type AccountServiceClient } from "@tokengrid/contracts";
+import { HOW_TO_START } from "@tokengrid/config";
+
+export class CliError extends Error {
+  override readonly name = "CliError";
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Clients {
+  jobs: JobServiceClient;
+  nodes: NodeServiceClient;
+  accounts: AccountServiceClient;
+  metadata: grpc.Metadata;
+  brokerAddress: string;
+  settlementAddress: string;
+  close(): void;
+}
+
+export function clients(brokerAddress: string, settlementAddress: string, tenant: string): Clients {
+  const p = protos();
+  const creds = grpc.credentials.createInsecure();
+  const jobs = new p.job.tokengrid.job.v1.JobService(brokerAddress, creds) as unknown as JobServiceClient;
+  const nodes = new p.node.tokengrid.node.v1.NodeService(brokerAddress, creds) as unknown as NodeServiceClient;
+  const accounts = new p.account.tokengrid.account.v1.AccountService(settlementAddress, creds) as unknown as AccountServiceClient;
+  const metadata = new grpc.Metadata();
+  metadata.set("x-tenant-id", tenant);
+  return {
+    jobs,
+    nodes,
+    accounts,
+    metadata,
+    brokerAddress,
+    settlementAddress,
+    close() {
+      jobs.close();
+      nodes.close();
+      accounts.close();
+    },
+  };
+}
+
+/** Turns a gRPC error into a CliError that says what to do. */
+export function explain(err: unknown, door: "broker" | "settlement", address: string): CliError {
+  const e = err as grpc.ServiceError;
+  if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED) {
+    return new CliError("UNAVAILABLE", `the ${door} is not reachable at ${address}.\n  To start it: ${HOW_TO_START[door]}`);
+  }
+  if (typeof e.code === "number") return new CliError(statusName(e.code), e.details || e.message);
+  return new CliError("UNKNOWN", e instanceof Error ? e.message : String(e));
+}
+
+/** A deadline for one call. */
+export function deadline(ms = 10_000): grpc.CallOptions {
+  return { deadline: Date.now() + ms };
+}
+
+/** Awaits a unary call made with a callback, turning its error into a CliError. */
+export function rpc<Res>(
+  invoke: (cb: (err: grpc.ServiceError | null, res?: Res) => void) => unknown,
+  door: "broker" | "settlement",
+  address: string,
+): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    invoke((err, res) => (err || !res ? reject(explain(err ?? new Error("empty reply"), door, address)) : resolve(res)));
+  });
+}

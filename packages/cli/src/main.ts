@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+/** tokengrid: the command line for tenants, operators and whoever runs the system. */
+import { Command, Option } from "commander";
+import { DEFAULT_BROKER_ADDRESS, DEFAULT_SETTLEMENT_ADDRESS } from "@tokengrid/config";
+import { formatMst, isFinal, type JobState } from "@tokengrid/domain";
+import type {
+  CancelJobResponse__Output,
+  GetJobResponse__Output,
+  GetUsageResponse__Output,
+  Job__Output,
+  JobSpec,
+  ListJobsResponse__Output,
+  ListNodesResponse__Output,
+  Node__Output,
+  SubmitJobResponse__Output,
+  WatchJobResponse__Output,
+} from "@tokengrid/contracts";
+import { randomUUID } from "node:crypto";
+import { CliError, clients, deadline, explain, rpc, type Clients } from "./client.js";
+import { JOB_HEAD, jobDetail, jobRow, NODE_HEAD, nodeRow, short, table, time } from "./format.js";
+import { parseInteger } from "./numbers.js";
+import { up } from "./up.js";
+
+interface Globals {
+  broker: string;
+  settlement: string;
+  tenant: string;
+  json: boolean;
+}
+
+const program = new Command()
+  .name("tokengrid")
+  .description("TokenGrid: a broker for a national computing network")
+  .addOption(new Option("--broker <host:port>", "broker address").env("BROKER_ADDRESS").default(DEFAULT_BROKER_ADDRESS))
+  .addOption(new Option("--settlement <host:port>", "settlement address").env("SETTLEMENT_ADDRESS").default(DEFAULT_SETTLEMENT_ADDRESS))
+  .addOption(new Option("--tenant <id>", "the tenant you act as").env("TOKENGRID_TENANT").default("demo"))
+  .option("--json", "print JSON instead of tables", false)
+  .showHelpAfterError();
+
+function globals(): Globals {
+  return program.opts<Globals>();
+}
+
+function out(g: Globals, json: unknown, text: string): void {
+  process.stdout.write(g.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+}
+
+async function withClients<T>(fn: (c: Clients, g: Globals) => Promise<T>): Promise<T> {
+  const g = globals();
+  const c = clients(g.broker, g.settlement, g.tenant);
+  try {
+    return await fn(c, g);
+  } finally {
+    c.close();
+  }
+}
+
+const STATE_SHORT = (s: unknown) => short(String(s), "JOB_STATE_") as JobState;
+
+/** Follows a job with WatchJob until it ends, printing each state it passes through. */
+function follow(c: Clients, g: Globals, jobId: string): Promise<Job__Output | undefined> {
+  return new Promise((resolve, reject) => {
+    let last: Job__Output | undefined;
+    const stream = c.jobs.WatchJob({ jobId }, c.metadata);
+    stream.on("data", (m: WatchJobResponse__Output) => {
+      last = m.job ?? last;
+      const t = m.transition;
+      if (g.json) process.stdout.write(`${JSON.stringify(m)}\n`);
+      else if (t) process.stdout.write(`${time(t.time)}  ${STATE_SHORT(t.state).padEnd(10)} ${t.message}\n`);
+    });
+    stream.on("error", (err) => reject(explain(err, "broker", c.brokerAddress)));
+    stream.on("end", () => resolve(last));
+  });
+}
+
+program
+  .command("submit")
+  .description("submit a job")
+  .requiredOption("--kind <kind>", "training, inference or batch")
+  .option("--model-params <n>", "parameters of the dense model, e.g. 7e9")
+  .option("--tokens <n>", "tokens to process, e.g. 1e9")
+  .option("--size-st <n>", "the job's size in standard tokens, instead of model-params × tokens")
+  .option("--devices <n>", "whole devices on one node", "1")
+  .option("--stack <stacks>", "software stacks the image supports, comma-separated (cuda,cann,...)")
+  .option("--origin <city>", "where the job's users are, e.g. shanghai")
+  .option("--max-latency-ms <ms>", "round-trip bound from origin, ms")
+  .option("--clusters <ids>", "clusters the job may run in, comma-separated")
+  .option("--request-id <id>", "idempotency key; reuse it to retry safely (default: random)")
+  .option("--follow", "follow the job until it ends", false)
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    await withClients(async (c, g) => {
+      const kinds: Record<string, string> = { training: "JOB_KIND_TRAINING", inference: "JOB_KIND_INFERENCE", batch: "JOB_KIND_BATCH" };
+      const kind = kinds[String(o["kind"]).toLowerCase()];
+      if (!kind) throw new CliError("INVALID_ARGUMENT", `--kind: one of training, inference, batch; got ${JSON.stringify(o["kind"])}`);
+      const list = (v: unknown) => (typeof v === "string" && v !== "" ? v.split(",").map((s) => s.trim()) : []);
+      const int = (flag: string, v: unknown) => (typeof v === "string" ? parseInteger(flag, v) : "0");
+      let spec: JobSpec;
+      try {
+        spec = {
+          kind: kind as JobSpec["kind"],
+          modelParams: int("--model-params", o["modelParams"]),
+          tokens: int("--tokens", o["tokens"]),
+          sizeSt: int("--size-st", o["sizeSt"]),
+          devices: Number(parseInteger("--devices", String(o["devices"]))),
+          softwareStacks: list(o["stack"]),
+          origin: typeof o["origin"] === "string" ? o["origin"] : "",
+          maxLatencyMs: Number(int("--max-latency-ms", o["maxLatencyMs"])),
+          allowedClusters: list(o["clusters"]),
+        };
+      } catch (err) {
+        throw new CliError("INVALID_ARGUMENT", (err as Error).message);
+      }
+      const requestId = typeof o["requestId"] === "string" ? o["requestId"] : randomUUID();
+      const res = await rpc<SubmitJobResponse__Output>(
+        (cb) => c.jobs.SubmitJob({ requestId, spec }, c.metadata, deadline(), cb),
+        "broker",
+        c.brokerAddress,
+      );
+      const job = res.job!;
+      out(
+        g,
+        { ...res, requestId },
+        `${res.created ? "submitted" : "already submitted (same request id)"}: ${job.jobId}  (request id ${requestId})\n${jobDetail(job)}`,
+      );
+      if (o["follow"]) {
+        const last = await follow(c, g, job.jobId);
+        if (last && !g.json) process.stdout.write(`${jobDetail(last)}\n`);
+        if (last && STATE_SHORT(last.state) !== "SUCCEEDED") process.exitCode = 1;
+      }
+    });
+  });
+
+program
+  .command("jobs")
+  .description("list your jobs, newest first")
+  .option("--page-size <n>", "jobs per page", "50")
+  .option("--page-token <token>", "from a previous page")
+  .action(async (o: { pageSize: string; pageToken?: string }) => {
+    await withClients(async (c, g) => {
+      const res = await rpc<ListJobsResponse__Output>(
+        (cb) => c.jobs.ListJobs({ pageSize: Number(o.pageSize), pageToken: o.pageToken ?? "" }, c.metadata, deadline(), cb),
+        "broker",
+        c.brokerAddress,
+      );
+      const text = res.jobs.length === 0 ? "no jobs yet; try: pnpm tokengrid submit --help" : table(JOB_HEAD, res.jobs.map(jobRow));
+      out(g, res, res.nextPageToken ? `${text}\nmore: --page-token ${res.nextPageToken}` : text);
+    });
+  });
+
+program
+  .command("job <id>")
+  .description("show a job and follow it until it ends")
+  .option("--no-follow", "print it once and return")
+  .action(async (id: string, o: { follow: boolean }) => {
+    await withClients(async (c, g) => {
+      if (!o.follow) {
+        const res = await rpc<GetJobResponse__Output>(
+          (cb) => c.jobs.GetJob({ jobId: id }, c.metadata, deadline(), cb),
+          "broker",
+          c.brokerAddress,
+        );
+        out(g, res, jobDetail(res.job!));
+        return;
+      }
+      const last = await follow(c, g, id);
+      if (last && !g.json) process.stdout.write(`${jobDetail(last)}\n`);
+      if (last && isFinal(STATE_SHORT(last.state)) && STATE_SHORT(last.state) !== "SUCCEEDED") process.exitCode = 1;
+    });
+  });
+
+program
+  .command("cancel <id>")
+  .description("cancel a job")
+  .option("--reason <text>", "why", "")
+  .action(async (id: string, o: { reason: string }) => {
+    await withClients(async (c, g) => {
+      const res = await rpc<CancelJobResponse__Output>(
+        (cb) => c.jobs.CancelJob({ jobId: id, reason: o.reason }, c.metadata, deadline(), cb),
+        "broker",
+        c.brokerAddress,
+      );
+      out(g, res, jobDetail(res.job!));
+    });
+  });
+
+program
+  .command("nodes")
+  .description("list the nodes the broker knows")
+  .action(async () => {
+    await withClients(async (c, g) => {
+      const nodes: Node__Output[] = [];
+      let pageToken = "";
+      do {
+        const res = await rpc<ListNodesResponse__Output>(
+          (cb) => c.nodes.ListNodes({ pageSize: 1000, pageToken }, c.metadata, deadline(), cb),
+          "broker",
+          c.brokerAddress,
+        );
+        nodes.push(...res.nodes);
+        pageToken = res.nextPageToken;
+      } while (pageToken !== "");
+      out(g, { nodes }, nodes.length === 0 ? "no nodes registered yet" : table(NODE_HEAD, nodes.map(nodeRow)));
+    });
+  });
+
+program
+  .command("usage")
+  .description("your settled usage, from settlement")
+  .option("--job <id>", "one job only")
+  .action(async (o: { job?: string }) => {
+    await withClients(async (c, g) => {
+      const res = await rpc<GetUsageResponse__Output>(
+        (cb) => c.accounts.GetUsage({ jobId: o.job ?? "" }, c.metadata, deadline(), cb),
+        "settlement",
+        c.settlementAddress,
+      );
+      out(g, res, `settled ${formatMst(BigInt(res.settledMst))} (${res.settledMst} mST) in ${res.eventCount} usage events`);
+    });
+  });
+
+program
+  .command("up")
+  .description("start settlement, the broker and a simulated fleet on this machine (pnpm start)")
+  .option("--namespace <ns>", "prefix of NATS streams and buckets", "tokengrid")
+  .option("--time-scale <x>", "simulated seconds per second for the fleet", "60")
+  .action(async (o: { namespace: string; timeScale: string }) => {
+    const timeScale = Number(o.timeScale);
+    if (!(timeScale > 0)) throw new CliError("INVALID_ARGUMENT", `--time-scale: a positive number, got ${JSON.stringify(o.timeScale)}`);
+    await up({ namespace: o.namespace, timeScale, json: globals().json });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const g = program.opts<Globals>();
+  const e = err instanceof CliError ? err : new CliError("ERROR", err instanceof Error ? err.message : String(err));
+  if (g.json) process.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
+  else process.stderr.write(`error: ${e.code === "ERROR" ? "" : `${e.code}: `}${e.message}\n`);
+  process.exitCode = e.code === "INVALID_ARGUMENT" ? 2 : 1;
+}

@@ -1,0 +1,5 @@
+export * from "./env.js";
+export * from "./defaults.js";
+export * from "./main.js";
+export { z } from "zod";
+export { parse as parseYaml } from "yaml";

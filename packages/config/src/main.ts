@@ -1,0 +1,41 @@
+/**
+ * The shape of every service's main: parse config, start, stop cleanly on
+ * SIGTERM/SIGINT; known start-up failures print one clear message and exit 2,
+ * with no stack trace.
+ */
+import { TokenGridError } from "@tokengrid/domain";
+import { ConfigError } from "./env.js";
+
+export interface Running {
+  stop(): Promise<void>;
+}
+
+export async function runMain(name: string, start: () => Promise<Running>): Promise<void> {
+  let running: Running;
+  try {
+    running = await start();
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof TokenGridError) {
+      process.stderr.write(`${name}: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${name}: ${signal} received, shutting down\n`);
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`${name}: error while shutting down: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}

@@ -1,0 +1,50 @@
+// Original file: tokengrid/events/v1/events.proto
+
+import type { JobKind as _tokengrid_job_v1_JobKind, JobKind__Output as _tokengrid_job_v1_JobKind__Output } from '../../../tokengrid/job/v1/JobKind.js';
+import type { JobState as _tokengrid_job_v1_JobState, JobState__Output as _tokengrid_job_v1_JobState__Output } from '../../../tokengrid/job/v1/JobState.js';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../../google/protobuf/Timestamp.js';
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * JobEvent is a change in a job's life, published by the broker.
+ */
+export interface JobEvent {
+  /**
+   * Unique and stable across retries: "<job_id>:<transition index>".
+   */
+  'eventId'?: (string);
+  'jobId'?: (string);
+  'tenantId'?: (string);
+  'kind'?: (_tokengrid_job_v1_JobKind);
+  'state'?: (_tokengrid_job_v1_JobState);
+  'time'?: (_google_protobuf_Timestamp | null);
+  'nodeId'?: (string);
+  'cluster'?: (string);
+  /**
+   * The job's size in mST.
+   */
+  'sizeMst'?: (number | string | Long);
+  'message'?: (string);
+}
+
+/**
+ * JobEvent is a change in a job's life, published by the broker.
+ */
+export interface JobEvent__Output {
+  /**
+   * Unique and stable across retries: "<job_id>:<transition index>".
+   */
+  'eventId': (string);
+  'jobId': (string);
+  'tenantId': (string);
+  'kind': (_tokengrid_job_v1_JobKind__Output);
+  'state': (_tokengrid_job_v1_JobState__Output);
+  'time': (_google_protobuf_Timestamp__Output | null);
+  'nodeId': (string);
+  'cluster': (string);
+  /**
+   * The job's size in mST.
+   */
+  'sizeMst': (string);
+  'message': (string);
+}

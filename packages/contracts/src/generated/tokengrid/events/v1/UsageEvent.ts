@@ -1,0 +1,74 @@
+// Original file: tokengrid/events/v1/events.proto
+
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../../google/protobuf/Timestamp.js';
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * UsageEvent is work a node metered for one job over one period, published by
+ * the node's agent on JetStream with Nats-Msg-Id = event_id.
+ */
+export interface UsageEvent {
+  /**
+   * Unique and stable across retries: "<job_id>:<node_id>:<seq>".
+   */
+  'eventId'?: (string);
+  'jobId'?: (string);
+  'tenantId'?: (string);
+  'nodeId'?: (string);
+  'operatorId'?: (string);
+  'cluster'?: (string);
+  /**
+   * Catalogue id of the device that did the work.
+   */
+  'deviceModel'?: (string);
+  'deviceCount'?: (number);
+  /**
+   * Work done in the period, in mST (1 ST = 1000 mST); >= 0.
+   */
+  'amountMst'?: (number | string | Long);
+  /**
+   * 1, 2, 3, ... per job and node.
+   */
+  'seq'?: (number);
+  'periodStartTime'?: (_google_protobuf_Timestamp | null);
+  'periodEndTime'?: (_google_protobuf_Timestamp | null);
+  /**
+   * True on the job's last usage event from this node.
+   */
+  'final'?: (boolean);
+}
+
+/**
+ * UsageEvent is work a node metered for one job over one period, published by
+ * the node's agent on JetStream with Nats-Msg-Id = event_id.
+ */
+export interface UsageEvent__Output {
+  /**
+   * Unique and stable across retries: "<job_id>:<node_id>:<seq>".
+   */
+  'eventId': (string);
+  'jobId': (string);
+  'tenantId': (string);
+  'nodeId': (string);
+  'operatorId': (string);
+  'cluster': (string);
+  /**
+   * Catalogue id of the device that did the work.
+   */
+  'deviceModel': (string);
+  'deviceCount': (number);
+  /**
+   * Work done in the period, in mST (1 ST = 1000 mST); >= 0.
+   */
+  'amountMst': (string);
+  /**
+   * 1, 2, 3, ... per job and node.
+   */
+  'seq': (number);
+  'periodStartTime': (_google_protobuf_Timestamp__Output | null);
+  'periodEndTime': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * True on the job's last usage event from this node.
+   */
+  'final': (boolean);
+}

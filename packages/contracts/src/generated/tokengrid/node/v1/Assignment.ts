@@ -1,0 +1,46 @@
+// Original file: tokengrid/node/v1/node.proto
+
+import type { JobKind as _tokengrid_job_v1_JobKind, JobKind__Output as _tokengrid_job_v1_JobKind__Output } from '../../../tokengrid/job/v1/JobKind.js';
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * Assignment gives the node a job to run.
+ */
+export interface Assignment {
+  'jobId'?: (string);
+  'tenantId'?: (string);
+  'kind'?: (_tokengrid_job_v1_JobKind);
+  /**
+   * Work to do, in mST.
+   */
+  'sizeMst'?: (number | string | Long);
+  /**
+   * Indices of the node's devices the job may use.
+   */
+  'deviceIndices'?: (number)[];
+  /**
+   * W3C trace context (traceparent, tracestate) of the decision.
+   */
+  'traceContext'?: ({[key: string]: string});
+}
+
+/**
+ * Assignment gives the node a job to run.
+ */
+export interface Assignment__Output {
+  'jobId': (string);
+  'tenantId': (string);
+  'kind': (_tokengrid_job_v1_JobKind__Output);
+  /**
+   * Work to do, in mST.
+   */
+  'sizeMst': (string);
+  /**
+   * Indices of the node's devices the job may use.
+   */
+  'deviceIndices': (number)[];
+  /**
+   * W3C trace context (traceparent, tracestate) of the decision.
+   */
+  'traceContext': ({[key: string]: string});
+}

@@ -1,0 +1,89 @@
+// Original file: tokengrid/node/v1/node.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ConnectRequest as _tokengrid_node_v1_ConnectRequest, ConnectRequest__Output as _tokengrid_node_v1_ConnectRequest__Output } from '../../../tokengrid/node/v1/ConnectRequest.js';
+import type { ConnectResponse as _tokengrid_node_v1_ConnectResponse, ConnectResponse__Output as _tokengrid_node_v1_ConnectResponse__Output } from '../../../tokengrid/node/v1/ConnectResponse.js';
+import type { ListNodesRequest as _tokengrid_node_v1_ListNodesRequest, ListNodesRequest__Output as _tokengrid_node_v1_ListNodesRequest__Output } from '../../../tokengrid/node/v1/ListNodesRequest.js';
+import type { ListNodesResponse as _tokengrid_node_v1_ListNodesResponse, ListNodesResponse__Output as _tokengrid_node_v1_ListNodesResponse__Output } from '../../../tokengrid/node/v1/ListNodesResponse.js';
+import type { RegisterRequest as _tokengrid_node_v1_RegisterRequest, RegisterRequest__Output as _tokengrid_node_v1_RegisterRequest__Output } from '../../../tokengrid/node/v1/RegisterRequest.js';
+import type { RegisterResponse as _tokengrid_node_v1_RegisterResponse, RegisterResponse__Output as _tokengrid_node_v1_RegisterResponse__Output } from '../../../tokengrid/node/v1/RegisterResponse.js';
+
+/**
+ * NodeService is the node agents' door (Register, Connect) and the operators'
+ * view of the fleet (ListNodes).
+ */
+export interface NodeServiceClient extends grpc.Client {
+  /**
+   * Connect is the node's open line to the broker. The first message up must be
+   * a hello; then heartbeats and job status go up, assignments and cancels come down.
+   */
+  Connect(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tokengrid_node_v1_ConnectRequest, _tokengrid_node_v1_ConnectResponse__Output>;
+  Connect(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tokengrid_node_v1_ConnectRequest, _tokengrid_node_v1_ConnectResponse__Output>;
+  /**
+   * Connect is the node's open line to the broker. The first message up must be
+   * a hello; then heartbeats and job status go up, assignments and cancels come down.
+   */
+  connect(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tokengrid_node_v1_ConnectRequest, _tokengrid_node_v1_ConnectResponse__Output>;
+  connect(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tokengrid_node_v1_ConnectRequest, _tokengrid_node_v1_ConnectResponse__Output>;
+  
+  /**
+   * ListNodes pages through the nodes the broker knows.
+   */
+  ListNodes(argument: _tokengrid_node_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _tokengrid_node_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_node_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _tokengrid_node_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _tokengrid_node_v1_ListNodesRequest, callback: grpc.requestCallback<_tokengrid_node_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ListNodes pages through the nodes the broker knows.
+   */
+  listNodes(argument: _tokengrid_node_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _tokengrid_node_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_node_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _tokengrid_node_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _tokengrid_node_v1_ListNodesRequest, callback: grpc.requestCallback<_tokengrid_node_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Register enrols the node (or refreshes its description) and opens a session.
+   */
+  Register(argument: _tokengrid_node_v1_RegisterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
+  Register(argument: _tokengrid_node_v1_RegisterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_node_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
+  Register(argument: _tokengrid_node_v1_RegisterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
+  Register(argument: _tokengrid_node_v1_RegisterRequest, callback: grpc.requestCallback<_tokengrid_node_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Register enrols the node (or refreshes its description) and opens a session.
+   */
+  register(argument: _tokengrid_node_v1_RegisterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
+  register(argument: _tokengrid_node_v1_RegisterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_node_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
+  register(argument: _tokengrid_node_v1_RegisterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
+  register(argument: _tokengrid_node_v1_RegisterRequest, callback: grpc.requestCallback<_tokengrid_node_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * NodeService is the node agents' door (Register, Connect) and the operators'
+ * view of the fleet (ListNodes).
+ */
+export interface NodeServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Connect is the node's open line to the broker. The first message up must be
+   * a hello; then heartbeats and job status go up, assignments and cancels come down.
+   */
+  Connect: grpc.handleBidiStreamingCall<_tokengrid_node_v1_ConnectRequest__Output, _tokengrid_node_v1_ConnectResponse>;
+  
+  /**
+   * ListNodes pages through the nodes the broker knows.
+   */
+  ListNodes: grpc.handleUnaryCall<_tokengrid_node_v1_ListNodesRequest__Output, _tokengrid_node_v1_ListNodesResponse>;
+  
+  /**
+   * Register enrols the node (or refreshes its description) and opens a session.
+   */
+  Register: grpc.handleUnaryCall<_tokengrid_node_v1_RegisterRequest__Output, _tokengrid_node_v1_RegisterResponse>;
+  
+}
+
+export interface NodeServiceDefinition extends grpc.ServiceDefinition {
+  Connect: MethodDefinition<_tokengrid_node_v1_ConnectRequest, _tokengrid_node_v1_ConnectResponse, _tokengrid_node_v1_ConnectRequest__Output, _tokengrid_node_v1_ConnectResponse__Output>
+  ListNodes: MethodDefinition<_tokengrid_node_v1_ListNodesRequest, _tokengrid_node_v1_ListNodesResponse, _tokengrid_node_v1_ListNodesRequest__Output, _tokengrid_node_v1_ListNodesResponse__Output>
+  Register: MethodDefinition<_tokengrid_node_v1_RegisterRequest, _tokengrid_node_v1_RegisterResponse, _tokengrid_node_v1_RegisterRequest__Output, _tokengrid_node_v1_RegisterResponse__Output>
+}

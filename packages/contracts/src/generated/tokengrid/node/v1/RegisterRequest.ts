@@ -1,0 +1,46 @@
+// Original file: tokengrid/node/v1/node.proto
+
+import type { Accelerator as _tokengrid_node_v1_Accelerator, Accelerator__Output as _tokengrid_node_v1_Accelerator__Output } from '../../../tokengrid/node/v1/Accelerator.js';
+import type { EnergyProfile as _tokengrid_node_v1_EnergyProfile, EnergyProfile__Output as _tokengrid_node_v1_EnergyProfile__Output } from '../../../tokengrid/node/v1/EnergyProfile.js';
+
+/**
+ * RegisterRequest describes the node.
+ */
+export interface RegisterRequest {
+  /**
+   * 1..64 characters: letters, digits, '-', '_', '.'.
+   */
+  'nodeId'?: (string);
+  'operatorId'?: (string);
+  /**
+   * One of the national clusters, e.g. "horinger", "yangtze-delta".
+   */
+  'cluster'?: (string);
+  /**
+   * At least one.
+   */
+  'accelerators'?: (_tokengrid_node_v1_Accelerator)[];
+  'energy'?: (_tokengrid_node_v1_EnergyProfile | null);
+  'agentVersion'?: (string);
+}
+
+/**
+ * RegisterRequest describes the node.
+ */
+export interface RegisterRequest__Output {
+  /**
+   * 1..64 characters: letters, digits, '-', '_', '.'.
+   */
+  'nodeId': (string);
+  'operatorId': (string);
+  /**
+   * One of the national clusters, e.g. "horinger", "yangtze-delta".
+   */
+  'cluster': (string);
+  /**
+   * At least one.
+   */
+  'accelerators': (_tokengrid_node_v1_Accelerator__Output)[];
+  'energy': (_tokengrid_node_v1_EnergyProfile__Output | null);
+  'agentVersion': (string);
+}

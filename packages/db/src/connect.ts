@@ -1,0 +1,101 @@
+import pg from "pg";
+import { Kysely, Migrator, PostgresDialect } from "kysely";
+import { DependencyUnavailableError } from "@tokengrid/domain";
+import type { Database } from "./schema.js";
+import { MIGRATIONS } from "./migrations/index.js";
+
+// int8 (bigint) stays a string: amounts never pass through a float.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+
+const HOW_TO_START_PG = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or set DATABASE_URL)";
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+function databaseName(url: string): string {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ""));
+  if (!/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/.test(name))
+    throw new Error(`DATABASE_URL: database name ${JSON.stringify(name)} is not a plain identifier`);
+  return name;
+}
+
+/**
+ * Creates the database named in the URL if it does not exist, connecting to
+ * the server's `postgres` database to do so.
+ */
+export async function ensureDatabase(url: string): Promise<void> {
+  const name = databaseName(url);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new DependencyUnavailableError("PostgreSQL", redact(url), HOW_TO_START_PG, err);
+  }
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE "${name}"`);
+      } catch (err) {
+        // Another process created it first.
+        if ((err as { code?: string }).code !== "42P04") throw err;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a database (tests clean up with it). */
+export async function dropDatabase(url: string): Promise<void> {
+  const name = databaseName(url);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+export function createDb(url: string, maxConnections = 10): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 5000 });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Brings the schema to the latest migration; fails loudly naming the migration. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+/** ensureDatabase, connect, migrate: what a service does at start. */
+export async function openDatabase(url: string): Promise<Kysely<Database>> {
+  await ensureDatabase(url);
+  const db = createDb(url);
+  await migrateToLatest(db);
+  return db;
+}

@@ -1,0 +1,4 @@
+export * from "./schema.js";
+export * from "./connect.js";
+export * from "./usage.js";
+export { sql, type Kysely, type Transaction } from "kysely";

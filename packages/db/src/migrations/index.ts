@@ -1,0 +1,7 @@
+import type { Migration } from "kysely";
+import * as m0001 from "./2026_11_29_0001_usage_and_jobs.js";
+
+/** Every migration, by sortable name. Add new ones at the end. */
+export const MIGRATIONS: Record<string, Migration> = {
+  "2026_11_29_0001_usage_and_jobs": m0001,
+};

@@ -1,0 +1,82 @@
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { Database, NewJobEvent, NewUsageEvent } from "./schema.js";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Inserts usage events, skipping any whose event_id is already settled. Returns how many were new. */
+export async function insertUsageEvents(db: Db, rows: readonly NewUsageEvent[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await db
+    .insertInto("usage_events")
+    .values(rows as NewUsageEvent[])
+    .onConflict((oc) => oc.column("event_id").doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+}
+
+export interface JobEventInput extends NewJobEvent {
+  kind: string;
+  size_mst: bigint | string;
+  version: number;
+}
+
+/**
+ * Records job lifecycle events and moves each job's row to its newest state.
+ * A redelivered or out-of-order event never moves a job backwards.
+ */
+export async function applyJobEvents(db: Db, events: readonly JobEventInput[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const inserted = await db
+    .insertInto("job_events")
+    .values(events.map(({ kind: _k, size_mst: _s, version: _v, ...e }) => e))
+    .onConflict((oc) => oc.column("event_id").doNothing())
+    .executeTakeFirst();
+  for (const e of events) {
+    await db
+      .insertInto("jobs")
+      .values({
+        job_id: e.job_id,
+        tenant_id: e.tenant_id,
+        kind: e.kind,
+        state: e.state,
+        size_mst: e.size_mst,
+        node_id: e.node_id ?? null,
+        cluster: e.cluster ?? null,
+        version: e.version,
+        created_at: e.occurred_at,
+        updated_at: e.occurred_at,
+        message: e.message ?? "",
+      })
+      .onConflict((oc) =>
+        oc
+          .column("job_id")
+          .doUpdateSet({
+            state: (eb) => eb.ref("excluded.state"),
+            node_id: (eb) => eb.ref("excluded.node_id"),
+            cluster: (eb) => eb.ref("excluded.cluster"),
+            version: (eb) => eb.ref("excluded.version"),
+            updated_at: (eb) => eb.ref("excluded.updated_at"),
+            message: (eb) => eb.ref("excluded.message"),
+          })
+          .where("jobs.version", "<", sql<number>`excluded.version`),
+      )
+      .execute();
+  }
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0n);
+}
+
+export interface UsageTotal {
+  settledMst: bigint;
+  eventCount: bigint;
+}
+
+/** Sums a tenant's settled usage, for one job or all. */
+export async function usageTotal(db: Db, tenantId: string, jobId?: string): Promise<UsageTotal> {
+  let q = db
+    .selectFrom("usage_events")
+    .select((eb) => [sql<string>`coalesce(sum(amount_mst), 0)::text`.as("total"), eb.fn.countAll<string>().as("n")])
+    .where("tenant_id", "=", tenantId);
+  if (jobId) q = q.where("job_id", "=", jobId);
+  const row = await q.executeTakeFirstOrThrow();
+  return { settledMst: BigInt(row.total), eventCount: BigInt(row.n) };
+}

@@ -1,0 +1,86 @@
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
+
+export interface BatchConsumerOptions {
+  stream: string;
+  durable: string;
+  /** Most messages handled in one batch (one database transaction). */
+  maxBatch: number;
+  /** How long a fetch waits for messages before returning what it has, ms. */
+  expiresMs: number;
+  /** Seconds before an unacked message is redelivered. */
+  ackWaitSeconds?: number;
+  /** Writes the batch durably; messages are acked only after it resolves. */
+  handle(msgs: JsMsg[]): Promise<void>;
+  /** Called when handle fails; the batch is nak'ed and redelivered after a backoff. */
+  onError(err: unknown, attempt: number): void;
+}
+
+export interface BatchConsumer {
+  stop(): Promise<void>;
+}
+
+/**
+ * A durable pull consumer that hands batches to a handler and acks only after
+ * the handler has committed. A failed batch is retried with backoff; nothing
+ * is acked that was not written.
+ */
+export async function startBatchConsumer(
+  jsm: JetStreamManager,
+  js: JetStreamClient,
+  options: BatchConsumerOptions,
+): Promise<BatchConsumer> {
+  await jsm.consumers.add(options.stream, {
+    durable_name: options.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: (options.ackWaitSeconds ?? 30) * 1e9,
+    max_ack_pending: Math.max(1000, options.maxBatch * 4),
+  });
+  const consumer = await js.consumers.get(options.stream, options.durable);
+  let running = true;
+  let failures = 0;
+  let wake: (() => void) | undefined;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+
+  const loop = (async () => {
+    while (running) {
+      let batch: JsMsg[] = [];
+      try {
+        const iter = await consumer.fetch({ max_messages: options.maxBatch, expires: options.expiresMs });
+        for await (const m of iter) batch.push(m);
+      } catch (err) {
+        options.onError(err, ++failures);
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+        continue;
+      }
+      if (batch.length === 0) continue;
+      try {
+        await options.handle(batch);
+        for (const m of batch) m.ack();
+        failures = 0;
+      } catch (err) {
+        failures += 1;
+        options.onError(err, failures);
+        const delay = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
+        for (const m of batch) m.nak(delay);
+        await sleep(delay);
+      }
+      batch = [];
+    }
+  })();
+
+  return {
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
+import { DependencyUnavailableError } from "@tokengrid/domain";
+import type { Names } from "./subjects.js";
+
+export type { NatsConnection };
+
+const HOW_TO_START_NATS =
+  "start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server (or set NATS_URL)";
+
+/**
+ * Connects to NATS, reconnecting for ever once connected. If the first
+ * connection fails, throws a DependencyUnavailableError that says where we
+ * looked and how to start NATS.
+ */
+export async function connectNats(url: string, name: string): Promise<NatsConnection> {
+  try {
+    return await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 3000 });
+  } catch (err) {
+    throw new DependencyUnavailableError("NATS", url, HOW_TO_START_NATS, err);
+  }
+}
+
+/** Checks that JetStream is enabled on the server, with a clear error if not. */
+export async function jetStreamManager(nc: NatsConnection, url: string): Promise<JetStreamManager> {
+  try {
+    return await jetstreamManager(nc);
+  } catch (err) {
+    throw new DependencyUnavailableError(
+      "NATS JetStream",
+      url,
+      `enable JetStream on the server (nats-server -js); ${HOW_TO_START_NATS}`,
+      err,
+    );
+  }
+}
+
+const TWO_MINUTES_NS = 120 * 1e9;
+const SEVEN_DAYS_NS = 7 * 24 * 3600 * 1e9;
+
+/**
+ * Creates or updates the streams. De-duplication on Nats-Msg-Id holds within
+ * duplicate_window (2 min); settlement de-duplicates again on the event id.
+ */
+export async function ensureStreams(jsm: JetStreamManager, n: Names, replicas = 1): Promise<void> {
+  const streams: { name: string; subjects: string[] }[] = [
+    { name: n.usageStream, subjects: [n.usageSubjects] },
+    { name: n.jobsStream, subjects: [n.jobSubjects] },
+  ];
+  for (const s of streams) {
+    const config: Partial<StreamConfig> & { name: string } = {
+      ...s,
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      duplicate_window: TWO_MINUTES_NS,
+      max_age: SEVEN_DAYS_NS,
+      num_replicas: replicas,
+    };
+    try {
+      await jsm.streams.info(config.name);
+      await jsm.streams.update(config.name, config);
+    } catch {
+      await jsm.streams.add(config);
+    }
+  }
+}
+
+/** Deletes a namespace's streams and buckets (tests clean up with it). */
+export async function deleteNamespace(jsm: JetStreamManager, n: Names): Promise<void> {
+  for (const name of [n.usageStream, n.jobsStream, `KV_${n.jobsBucket}`]) {
+    try {
+      await jsm.streams.delete(name);
+    } catch {
+      // already gone
+    }
+  }
+}

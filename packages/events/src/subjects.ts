@@ -1,0 +1,36 @@
+/**
+ * Every NATS name TokenGrid uses, in one place. A namespace (default
+ * "tokengrid") prefixes them all, so that separate deployments, and tests,
+ * never share a stream.
+ */
+export interface Names {
+  readonly namespace: string;
+  readonly usageStream: string;
+  readonly jobsStream: string;
+  /** Subject a node's agent publishes its usage on. */
+  usageSubject(nodeId: string): string;
+  readonly usageSubjects: string;
+  /** Subject the broker publishes a tenant's job lifecycle events on. */
+  jobSubject(tenantId: string): string;
+  readonly jobSubjects: string;
+  /** JetStream KV bucket holding the broker's job records. */
+  readonly jobsBucket: string;
+  readonly settlementUsageConsumer: string;
+  readonly settlementJobsConsumer: string;
+}
+
+export function names(namespace: string): Names {
+  const NS = namespace.toUpperCase();
+  return {
+    namespace,
+    usageStream: `${NS}_USAGE`,
+    jobsStream: `${NS}_JOBS`,
+    usageSubject: (nodeId) => `${namespace}.usage.${nodeId}`,
+    usageSubjects: `${namespace}.usage.>`,
+    jobSubject: (tenantId) => `${namespace}.jobs.${tenantId}`,
+    jobSubjects: `${namespace}.jobs.>`,
+    jobsBucket: `${namespace}_broker_jobs`,
+    settlementUsageConsumer: "settlement-usage",
+    settlementJobsConsumer: "settlement-jobs",
+  };
+}

@@ -1,0 +1,3 @@
+export * from "./process.js";
+export * from "./fleet.js";
+export * from "./stack.js";

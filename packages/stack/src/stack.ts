@@ -1,0 +1,141 @@
+/**
+ * The whole system as processes: settlement, broker and a fleet of simulated
+ * agents. `tokengrid up` (pnpm start) and the end-to-end tests both start it
+ * this way.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_BROKER_ADDRESS, DEFAULT_DATABASE_URL, DEFAULT_NATS_URL, DEFAULT_SETTLEMENT_ADDRESS } from "@tokengrid/config";
+import { ServiceProcess, type LogLine } from "./process.js";
+import { DEFAULT_FLEET, type AgentSpec } from "./fleet.js";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+export function serviceScript(service: "broker" | "settlement" | "node-agent"): string {
+  return join(REPO_ROOT, "services", service, "dist", "main.js");
+}
+
+export interface StackOptions {
+  namespace?: string;
+  natsUrl?: string;
+  databaseUrl?: string;
+  brokerAddress?: string;
+  settlementAddress?: string;
+  agents?: readonly AgentSpec[];
+  /** Simulated seconds per wall second for the agents. */
+  timeScale?: number;
+  usageIntervalMs?: number;
+  nodeLostAfterMs?: number;
+  logLevel?: string;
+  /** Where agent config files are written. */
+  workDir?: string;
+  onLine?: (line: LogLine) => void;
+  /** Extra environment for every process. */
+  env?: Record<string, string>;
+}
+
+export interface Stack {
+  readonly options: Required<Omit<StackOptions, "onLine" | "env">>;
+  readonly settlement: ServiceProcess;
+  readonly broker: ServiceProcess;
+  readonly agents: ReadonlyMap<string, ServiceProcess>;
+  /** Restarts the broker process (SIGTERM, or SIGKILL with hard). */
+  restartBroker(hard?: boolean): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function agentConfigYaml(a: AgentSpec): string {
+  const accel = a.accelerators.map((x) => `  - model: ${x.model}\n    count: ${x.count}\n`).join("");
+  return `nodeId: ${a.nodeId}\noperatorId: ${a.operatorId}\ncluster: ${a.cluster}\naccelerators:\n${accel}executor: simulated\n`;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const o = {
+    namespace: opts.namespace ?? "tokengrid",
+    natsUrl: opts.natsUrl ?? process.env["NATS_URL"] ?? DEFAULT_NATS_URL,
+    databaseUrl: opts.databaseUrl ?? process.env["DATABASE_URL"] ?? DEFAULT_DATABASE_URL,
+    brokerAddress: opts.brokerAddress ?? process.env["BROKER_ADDRESS"] ?? DEFAULT_BROKER_ADDRESS,
+    settlementAddress: opts.settlementAddress ?? process.env["SETTLEMENT_ADDRESS"] ?? DEFAULT_SETTLEMENT_ADDRESS,
+    agents: opts.agents ?? DEFAULT_FLEET,
+    timeScale: opts.timeScale ?? 1,
+    usageIntervalMs: opts.usageIntervalMs ?? 1000,
+    nodeLostAfterMs: opts.nodeLostAfterMs ?? 3000,
+    logLevel: opts.logLevel ?? "info",
+    workDir: opts.workDir ?? join(tmpdir(), `tokengrid-${opts.namespace ?? "tokengrid"}`),
+  };
+  const common = {
+    ...opts.env,
+    NATS_URL: o.natsUrl,
+    TOKENGRID_NAMESPACE: o.namespace,
+    LOG_LEVEL: o.logLevel,
+  };
+  const settlement = new ServiceProcess(
+    {
+      name: "settlement",
+      script: serviceScript("settlement"),
+      env: { ...common, DATABASE_URL: o.databaseUrl, SETTLEMENT_ADDRESS: o.settlementAddress },
+    },
+    opts.onLine,
+  );
+  const broker = new ServiceProcess(
+    {
+      name: "broker",
+      script: serviceScript("broker"),
+      env: { ...common, BROKER_ADDRESS: o.brokerAddress, NODE_LOST_AFTER_MS: String(o.nodeLostAfterMs) },
+    },
+    opts.onLine,
+  );
+  const agents = new Map<string, ServiceProcess>();
+  const started: ServiceProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all([...agents.values()].map((a) => a.stop()));
+    await broker.stop();
+    await settlement.stop();
+  };
+  try {
+    await settlement.start();
+    started.push(settlement);
+    await broker.start();
+    started.push(broker);
+    mkdirSync(join(o.workDir, "nodes"), { recursive: true });
+    for (const a of o.agents) {
+      const file = join(o.workDir, "nodes", `${a.nodeId}.yaml`);
+      writeFileSync(file, agentConfigYaml(a));
+      agents.set(
+        a.nodeId,
+        new ServiceProcess(
+          {
+            name: `agent ${a.nodeId}`,
+            script: serviceScript("node-agent"),
+            env: {
+              ...common,
+              NODE_CONFIG: file,
+              BROKER_ADDRESS: o.brokerAddress,
+              TIME_SCALE: String(o.timeScale),
+              USAGE_INTERVAL_MS: String(o.usageIntervalMs),
+            },
+          },
+          opts.onLine,
+        ),
+      );
+    }
+    await Promise.all([...agents.values()].map((a) => a.start()));
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  return {
+    options: o,
+    settlement,
+    broker,
+    agents,
+    async restartBroker(hard = false) {
+      if (hard) await broker.kill();
+      else await broker.stop();
+      await broker.start();
+    },
+    stop: stopAll,
+  };
+}

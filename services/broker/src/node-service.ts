@@ -1,0 +1,89 @@
+/** tokengrid.node.v1.NodeService: the node agents' door. */
+import { toServiceError, toTimestamp, unary, type NodeServiceHandlers } from "@tokengrid/contracts";
+import { FailedPreconditionError, InvalidArgumentError } from "@tokengrid/domain";
+import type { Logger } from "@tokengrid/telemetry";
+import type { Broker } from "./broker.js";
+import type { AgentStream } from "./registry.js";
+import { validatePageSize, validateRegistration } from "./validation.js";
+
+export function nodeServiceHandlers(broker: Broker, log: Logger, heartbeatIntervalMs: number): NodeServiceHandlers {
+  const onError = (err: unknown) => log.error({ err }, "request failed");
+  return {
+    Register: unary(async (call) => {
+      const reg = validateRegistration(call.request);
+      const sessionId = broker.register(reg);
+      return { sessionId, heartbeatIntervalMs };
+    }, onError),
+
+    Connect: (stream: AgentStream) => {
+      let nodeId: string | undefined;
+      stream.on("data", (msg) => {
+        try {
+          if (nodeId === undefined) {
+            if (msg.message !== "hello" || !msg.hello) throw new FailedPreconditionError("the first message on Connect must be a hello");
+            broker.attach(msg.hello.nodeId, msg.hello.sessionId, stream, msg.hello.runningJobIds);
+            nodeId = msg.hello.nodeId;
+            return;
+          }
+          const id = nodeId;
+          switch (msg.message) {
+            case "heartbeat":
+              broker.heartbeat(id);
+              return;
+            case "jobStatus":
+              broker.heartbeat(id);
+              if (msg.jobStatus)
+                broker.jobStatus(id, msg.jobStatus).catch((err: unknown) => log.error({ err, nodeId: id }, "job status not applied"));
+              return;
+            case "hello":
+              throw new InvalidArgumentError("hello", "sent twice on one stream");
+            default:
+              throw new InvalidArgumentError("message", "empty message");
+          }
+        } catch (err) {
+          log.warn({ err, nodeId }, "agent stream refused");
+          stream.destroy(toServiceError(err) as Error);
+        }
+      });
+      const close = () => {
+        if (nodeId !== undefined) broker.detach(nodeId, stream);
+      };
+      stream.on("end", () => {
+        close();
+        stream.end();
+      });
+      stream.on("error", close);
+      stream.on("cancelled", close);
+      stream.on("close", close);
+    },
+
+    ListNodes: unary(async (call) => {
+      const pageSize = validatePageSize(call.request.pageSize, 100, 1000);
+      const all = broker.listNodes();
+      let start = 0;
+      if (call.request.pageToken !== "") {
+        const i = all.findIndex((n) => n.reg.nodeId === Buffer.from(call.request.pageToken, "base64url").toString("utf8"));
+        if (i < 0) throw new InvalidArgumentError("page_token", "not a token from a previous ListNodes response");
+        start = i;
+      }
+      const page = all.slice(start, start + pageSize);
+      const nextNode = all[start + pageSize];
+      return {
+        nodes: page.map((n) => ({
+          nodeId: n.reg.nodeId,
+          operatorId: n.reg.operatorId,
+          cluster: n.reg.cluster,
+          region: n.region,
+          accelerators: n.reg.accelerators,
+          energy: n.reg.energy,
+          state: n.state === "ONLINE" && n.stream ? "NODE_STATE_ONLINE" : "NODE_STATE_LOST",
+          totalDevices: n.totalDevices,
+          freeDevices: broker.freeDevices(n),
+          lastHeartbeatTime: toTimestamp(n.lastSeenMs),
+          runningJobIds: broker.runningJobIds(n.reg.nodeId),
+        })),
+        nextPageToken: nextNode ? Buffer.from(nextNode.reg.nodeId).toString("base64url") : "",
+      };
+    }, onError),
+  };
+}

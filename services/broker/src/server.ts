@@ -1,0 +1,65 @@
+/** Starts a broker: NATS and its streams, the job store, recovery, the gRPC server. */
+import * as grpc from "@grpc/grpc-js";
+import { protos } from "@tokengrid/contracts";
+import { connectNats, ensureStreams, jetstream, jetStreamManager, names } from "@tokengrid/events";
+import { createLogger } from "@tokengrid/telemetry";
+import { DependencyUnavailableError } from "@tokengrid/domain";
+import { Broker } from "./broker.js";
+import type { BrokerConfig } from "./config.js";
+import { JobStore } from "./job-store.js";
+import { jobServiceHandlers } from "./job-service.js";
+import { nodeServiceHandlers } from "./node-service.js";
+
+export interface RunningBroker {
+  readonly address: string;
+  readonly broker: Broker;
+  stop(): Promise<void>;
+}
+
+export async function startBroker(config: BrokerConfig): Promise<RunningBroker> {
+  const log = createLogger("broker", config.logLevel);
+  const nc = await connectNats(config.natsUrl, "tokengrid-broker");
+  const jsm = await jetStreamManager(nc, config.natsUrl);
+  const n = names(config.namespace);
+  await ensureStreams(jsm, n, config.natsReplicas);
+  const store = await JobStore.open(nc, n.jobsBucket, config.natsReplicas);
+  const broker = new Broker({ store, js: jetstream(nc), names: n, log, nodeLostAfterMs: config.nodeLostAfterMs });
+  const recovered = await broker.recover();
+
+  const server = new grpc.Server({ "grpc.keepalive_time_ms": 10_000, "grpc.keepalive_permit_without_calls": 1 });
+  const p = protos();
+  server.addService(p.job.tokengrid.job.v1.JobService.service, jobServiceHandlers(broker, log));
+  server.addService(p.node.tokengrid.node.v1.NodeService.service, nodeServiceHandlers(broker, log, config.heartbeatIntervalMs));
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(config.address, grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort)));
+  }).catch((err: unknown) => {
+    throw new DependencyUnavailableError(
+      "the broker's listen address",
+      config.address,
+      "free the port or set BROKER_ADDRESS to another host:port",
+      err,
+    );
+  });
+  const address = `${config.address.slice(0, config.address.lastIndexOf(":"))}:${port}`;
+
+  const liveness = setInterval(
+    () => {
+      broker.checkLiveness().catch((err: unknown) => log.error({ err }, "liveness check failed"));
+    },
+    Math.max(250, Math.floor(config.nodeLostAfterMs / 3)),
+  );
+  broker.requestSchedule();
+  log.info({ address, namespace: config.namespace, recoveredJobs: recovered }, "ready");
+
+  return {
+    address,
+    broker,
+    async stop() {
+      clearInterval(liveness);
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      server.forceShutdown();
+      await broker.flush();
+      await nc.drain();
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * Field-by-field validation of what tenants and agents send. Each failure is
+ * an InvalidArgumentError naming the field, so the client knows what to fix.
+ */
+import {
+  InvalidArgumentError,
+  UnauthenticatedError,
+  findCluster,
+  findDevice,
+  findOrigin,
+  isValidId,
+  sizeMstFromModel,
+  stToMst,
+  CLUSTERS,
+  ORIGINS,
+  type JobKind,
+} from "@tokengrid/domain";
+import type { JobSpec__Output, RegisterRequest__Output } from "@tokengrid/contracts";
+import type { Metadata } from "@grpc/grpc-js";
+
+const MAX_DEVICES = 64;
+const KINDS: Record<string, JobKind> = {
+  JOB_KIND_TRAINING: "TRAINING",
+  JOB_KIND_INFERENCE: "INFERENCE",
+  JOB_KIND_BATCH: "BATCH",
+};
+
+export interface ValidJobSpec {
+  kind: JobKind;
+  modelParams: string;
+  tokens: string;
+  sizeSt: string;
+  devices: number;
+  softwareStacks: string[];
+  origin: string;
+  maxLatencyMs: number;
+  allowedClusters: string[];
+}
+
+function int64(field: string, raw: string): bigint {
+  if (!/^-?\d+$/.test(raw)) throw new InvalidArgumentError(field, `must be an integer, got ${JSON.stringify(raw)}`);
+  const v = BigInt(raw);
+  if (v < 0n) throw new InvalidArgumentError(field, `must not be negative, got ${raw}`);
+  return v;
+}
+
+export function tenantFrom(metadata: Metadata): string {
+  const raw = metadata.get("x-tenant-id")[0];
+  const tenant = typeof raw === "string" ? raw : "";
+  if (tenant === "") throw new UnauthenticatedError("x-tenant-id: call metadata naming the tenant is required");
+  if (!isValidId(tenant)) throw new InvalidArgumentError("x-tenant-id", "1..64 letters, digits, '.', '_' or '-'");
+  return tenant;
+}
+
+export function validateRequestId(raw: string): string {
+  if (raw === "") throw new InvalidArgumentError("request_id", "is required (any unique string up to 128 characters; a retry reuses it)");
+  if (raw.length > 128) throw new InvalidArgumentError("request_id", `at most 128 characters, got ${raw.length}`);
+  return raw;
+}
+
+export function validateJobSpec(spec: JobSpec__Output | null): { spec: ValidJobSpec; sizeMst: bigint } {
+  if (!spec) throw new InvalidArgumentError("spec", "is required");
+  const kindName = String(spec.kind);
+  if (kindName === "JOB_KIND_UNSPECIFIED")
+    throw new InvalidArgumentError("spec.kind", "is required: JOB_KIND_TRAINING, JOB_KIND_INFERENCE or JOB_KIND_BATCH");
+  const kind = KINDS[kindName];
+  if (!kind)
+    throw new InvalidArgumentError("spec.kind", `unknown value ${kindName}; use JOB_KIND_TRAINING, JOB_KIND_INFERENCE or JOB_KIND_BATCH`);
+
+  const modelParams = int64("spec.model_params", spec.modelParams);
+  const tokens = int64("spec.tokens", spec.tokens);
+  const sizeSt = int64("spec.size_st", spec.sizeSt);
+  let sizeMst: bigint;
+  if (sizeSt > 0n) {
+    if (modelParams > 0n || tokens > 0n)
+      throw new InvalidArgumentError("spec.size_st", "give either size_st or model_params with tokens, not both");
+    sizeMst = stToMst(sizeSt);
+  } else {
+    if (modelParams === 0n && tokens === 0n)
+      throw new InvalidArgumentError("spec.size_st", "the job's size is required: size_st > 0, or model_params and tokens > 0");
+    if (modelParams === 0n) throw new InvalidArgumentError("spec.model_params", "must be > 0 when tokens is given");
+    if (tokens === 0n) throw new InvalidArgumentError("spec.tokens", "must be > 0 when model_params is given");
+    if (modelParams > 10n ** 14n) throw new InvalidArgumentError("spec.model_params", "at most 1e14");
+    if (tokens > 10n ** 15n) throw new InvalidArgumentError("spec.tokens", "at most 1e15");
+    sizeMst = sizeMstFromModel(kind, modelParams, tokens);
+  }
+  if (sizeMst > 10n ** 18n) throw new InvalidArgumentError("spec.size_st", "the job is larger than 1e15 ST; split it");
+
+  const devices = spec.devices === 0 ? 1 : spec.devices;
+  if (devices > MAX_DEVICES) throw new InvalidArgumentError("spec.devices", `at most ${MAX_DEVICES}, got ${devices}`);
+
+  if (spec.softwareStacks.length > 16) throw new InvalidArgumentError("spec.software_stacks", "at most 16");
+  spec.softwareStacks.forEach((s, i) => {
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(s))
+      throw new InvalidArgumentError(`spec.software_stacks[${i}]`, `not a stack name: ${JSON.stringify(s)}`);
+  });
+
+  if (spec.maxLatencyMs > 1000) throw new InvalidArgumentError("spec.max_latency_ms", `at most 1000, got ${spec.maxLatencyMs}`);
+  if (spec.origin !== "" && !findOrigin(spec.origin))
+    throw new InvalidArgumentError(
+      "spec.origin",
+      `unknown origin ${JSON.stringify(spec.origin)}; one of ${ORIGINS.map((o) => o.id).join(", ")}`,
+    );
+  if (spec.maxLatencyMs > 0 && spec.origin === "") throw new InvalidArgumentError("spec.origin", "is required with max_latency_ms");
+
+  if (spec.allowedClusters.length > CLUSTERS.length) throw new InvalidArgumentError("spec.allowed_clusters", `at most ${CLUSTERS.length}`);
+  spec.allowedClusters.forEach((c, i) => {
+    if (!findCluster(c))
+      throw new InvalidArgumentError(
+        `spec.allowed_clusters[${i}]`,
+        `unknown cluster ${JSON.stringify(c)}; one of ${CLUSTERS.map((x) => x.id).join(", ")}`,
+      );
+  });
+
+  return {
+    spec: {
+      kind,
+      modelParams: modelParams.toString(),
+      tokens: tokens.toString(),
+      sizeSt: sizeSt.toString(),
+      devices,
+      softwareStacks: [...spec.softwareStacks],
+      origin: spec.origin,
+      maxLatencyMs: spec.maxLatencyMs,
+      allowedClusters: [...spec.allowedClusters],
+    },
+    sizeMst,
+  };
+}
+
+export function validateJobId(raw: string): string {
+  if (raw === "") throw new InvalidArgumentError("job_id", "is required");
+  if (!isValidId(raw)) throw new InvalidArgumentError("job_id", `not a job id: ${JSON.stringify(raw.slice(0, 80))}`);
+  return raw;
+}
+
+export function validatePageSize(raw: number, def: number, max: number): number {
+  if (raw === 0) return def;
+  if (raw > max) throw new InvalidArgumentError("page_size", `at most ${max}, got ${raw}`);
+  return raw;
+}
+
+export interface ValidRegistration {
+  nodeId: string;
+  operatorId: string;
+  cluster: string;
+  accelerators: { model: string; vendor: string; softwareStack: string; count: number; memoryMb: number; calibratedStPerSecond: number }[];
+  energy: { pue: number; tariffYuanPerKwh: number; greenShare: number };
+  agentVersion: string;
+}
+
+export function validateRegistration(req: RegisterRequest__Output): ValidRegistration {
+  if (!isValidId(req.nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
+  if (!isValidId(req.operatorId)) throw new InvalidArgumentError("operator_id", "1..64 letters, digits, '.', '_' or '-'");
+  const cluster = findCluster(req.cluster);
+  if (!cluster)
+    throw new InvalidArgumentError(
+      "cluster",
+      `unknown cluster ${JSON.stringify(req.cluster)}; one of ${CLUSTERS.map((c) => c.id).join(", ")}`,
+    );
+  if (req.accelerators.length === 0) throw new InvalidArgumentError("accelerators", "at least one is required");
+  if (req.accelerators.length > 16) throw new InvalidArgumentError("accelerators", "at most 16 kinds");
+  const accelerators = req.accelerators.map((a, i) => {
+    const device = findDevice(a.model);
+    if (!device && !(a.calibratedStPerSecond > 0))
+      throw new InvalidArgumentError(
+        `accelerators[${i}].model`,
+        `${JSON.stringify(a.model)} is not in the catalogue; give calibrated_st_per_second`,
+      );
+    if (a.count < 1 || a.count > 64) throw new InvalidArgumentError(`accelerators[${i}].count`, `1..64, got ${a.count}`);
+    if (!Number.isFinite(a.calibratedStPerSecond) || a.calibratedStPerSecond < 0)
+      throw new InvalidArgumentError(`accelerators[${i}].calibrated_st_per_second`, "must be >= 0");
+    return {
+      model: a.model,
+      vendor: a.vendor || device?.vendor || "unknown",
+      softwareStack: a.softwareStack || device?.softwareStack || "unknown",
+      count: a.count,
+      memoryMb: Number(a.memoryMb) || device?.memoryMb || 0,
+      calibratedStPerSecond: a.calibratedStPerSecond,
+    };
+  });
+  const e = req.energy;
+  const pue = e?.pue || cluster.pue;
+  const tariff = e?.tariffYuanPerKwh || cluster.tariffYuanPerKwh;
+  const green = e && e.greenShare > 0 ? e.greenShare : cluster.greenShare;
+  if (!(pue >= 1 && pue <= 3)) throw new InvalidArgumentError("energy.pue", `1..3, got ${pue}`);
+  if (!(tariff > 0 && tariff <= 10)) throw new InvalidArgumentError("energy.tariff_yuan_per_kwh", `0..10, got ${tariff}`);
+  if (!(green >= 0 && green <= 1)) throw new InvalidArgumentError("energy.green_share", `0..1, got ${green}`);
+  return {
+    nodeId: req.nodeId,
+    operatorId: req.operatorId,
+    cluster: cluster.id,
+    accelerators,
+    energy: { pue, tariffYuanPerKwh: tariff, greenShare: green },
+    agentVersion: req.agentVersion,
+  };
+}

@@ -1,0 +1,275 @@
+/**
+ * The node agent: registers its node, keeps a stream open to the broker
+ * (reconnecting with backoff), runs the jobs it is given, meters their usage
+ * to JetStream and reports their status.
+ */
+import * as grpc from "@grpc/grpc-js";
+import {
+  protos,
+  statusName,
+  toTimestamp,
+  type Assignment__Output,
+  type ConnectRequest,
+  type ConnectResponse__Output,
+  type JobStatus,
+  type NodeServiceClient,
+  type RegisterRequest,
+} from "@tokengrid/contracts";
+import { findCluster, findDevice, stPerSecond, type JobKind } from "@tokengrid/domain";
+import { connectNats, jetstream, names, type NatsConnection, type Names } from "@tokengrid/events";
+import { createLogger, extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger } from "@tokengrid/telemetry";
+import type { AgentConfig } from "./config.js";
+import { SimulatedRun } from "./simulated-executor.js";
+import { UsagePublisher } from "./usage-publisher.js";
+
+export const AGENT_VERSION = "0.1.0";
+
+interface RunningJob {
+  run: SimulatedRun;
+  assignment: Assignment__Output;
+}
+
+const KIND: Record<string, JobKind> = { JOB_KIND_TRAINING: "TRAINING", JOB_KIND_INFERENCE: "INFERENCE", JOB_KIND_BATCH: "BATCH" };
+
+export class NodeAgent {
+  private readonly log: Logger;
+  private readonly client: NodeServiceClient;
+  private readonly names: Names;
+  private stream: grpc.ClientDuplexStream<ConnectRequest, ConnectResponse__Output> | undefined;
+  private readonly jobs = new Map<string, RunningJob>();
+  /** Final statuses kept to resend after a reconnect, until the broker has them. */
+  private readonly finished = new Map<string, JobStatus>();
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private heartbeatMs = 1000;
+  private stopped = false;
+  private readyLogged = false;
+  private loop: Promise<void> | undefined;
+  /** Total mST metered per job, for operators and tests. */
+  readonly metered = new Map<string, bigint>();
+
+  private constructor(
+    private readonly config: AgentConfig,
+    private readonly nc: NatsConnection,
+    private readonly publisher: UsagePublisher,
+  ) {
+    this.log = createLogger(`node-agent`, config.logLevel).child({ nodeId: config.node.nodeId });
+    const p = protos();
+    this.client = new p.node.tokengrid.node.v1.NodeService(
+      config.brokerAddress,
+      grpc.credentials.createInsecure(),
+    ) as unknown as NodeServiceClient;
+    this.names = names(config.namespace);
+  }
+
+  static async start(config: AgentConfig): Promise<NodeAgent> {
+    const nc = await connectNats(config.natsUrl, `tokengrid-agent-${config.node.nodeId}`);
+    const log = createLogger("node-agent", config.logLevel).child({ nodeId: config.node.nodeId });
+    const agent = new NodeAgent(config, nc, new UsagePublisher(jetstream(nc), log));
+    agent.loop = agent.connectLoop();
+    return agent;
+  }
+
+  private registration(): RegisterRequest {
+    const n = this.config.node;
+    const cluster = findCluster(n.cluster)!;
+    return {
+      nodeId: n.nodeId,
+      operatorId: n.operatorId,
+      cluster: n.cluster,
+      agentVersion: AGENT_VERSION,
+      accelerators: n.accelerators.map((a) => {
+        const d = findDevice(a.model);
+        return {
+          model: a.model,
+          vendor: a.vendor ?? d?.vendor ?? "",
+          softwareStack: a.softwareStack ?? d?.softwareStack ?? "",
+          count: a.count,
+          memoryMb: a.memoryMb ?? d?.memoryMb ?? 0,
+          calibratedStPerSecond: a.calibratedStPerSecond ?? 0,
+        };
+      }),
+      energy: {
+        pue: n.energy.pue ?? cluster.pue,
+        tariffYuanPerKwh: n.energy.tariffYuanPerKwh ?? cluster.tariffYuanPerKwh,
+        greenShare: n.energy.greenShare ?? cluster.greenShare,
+      },
+    };
+  }
+
+  /** Register, connect, serve the stream; on any loss, back off and do it again. */
+  private async connectLoop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const res = await new Promise<{ sessionId: string; heartbeatIntervalMs: number }>((resolve, reject) => {
+          this.client.Register(this.registration(), { deadline: Date.now() + 5000 }, (err, r) =>
+            err || !r ? reject(err ?? new Error("empty reply")) : resolve(r),
+          );
+        });
+        this.heartbeatMs = res.heartbeatIntervalMs || 1000;
+        await this.serve(res.sessionId);
+        failures = 0;
+      } catch (err) {
+        const e = err as grpc.ServiceError;
+        failures += 1;
+        if (e.code === grpc.status.INVALID_ARGUMENT || e.code === grpc.status.PERMISSION_DENIED) {
+          this.log.error({ status: statusName(e.code), detail: e.details }, "the broker refused this node; fix its config");
+        } else {
+          this.log.warn(
+            { status: e.code === undefined ? undefined : statusName(e.code), detail: e.details ?? e.message, attempt: failures },
+            "broker unreachable; retrying",
+          );
+        }
+      }
+      if (this.stopped) break;
+      const delay = Math.min(5000, 200 * 2 ** Math.min(failures, 5)) * (0.5 + Math.random() / 2);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  private serve(sessionId: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const stream = this.client.Connect();
+      this.stream = stream;
+      stream.on("data", (msg: ConnectResponse__Output) => this.onMessage(msg));
+      stream.on("error", (err) => {
+        this.closeStream(stream);
+        reject(err);
+      });
+      stream.on("end", () => {
+        this.closeStream(stream);
+        resolve();
+      });
+      stream.write({ hello: { nodeId: this.config.node.nodeId, sessionId, runningJobIds: [...this.jobs.keys()] } });
+      for (const s of this.finished.values()) stream.write({ jobStatus: s });
+      this.heartbeatTimer = setInterval(() => stream.write({ heartbeat: { freeDevices: this.freeDevices() } }), this.heartbeatMs);
+      if (!this.readyLogged) {
+        this.readyLogged = true;
+        this.log.info({ broker: this.config.brokerAddress, cluster: this.config.node.cluster }, "ready");
+      } else {
+        this.log.info({ broker: this.config.brokerAddress }, "reconnected to the broker");
+      }
+    });
+  }
+
+  private closeStream(stream: grpc.ClientDuplexStream<ConnectRequest, ConnectResponse__Output>): void {
+    if (this.stream === stream) this.stream = undefined;
+    clearInterval(this.heartbeatTimer);
+  }
+
+  private freeDevices(): number {
+    const total = this.config.node.accelerators.reduce((n, a) => n + a.count, 0);
+    let used = 0;
+    for (const j of this.jobs.values()) used += j.assignment.deviceIndices.length;
+    return Math.max(0, total - used);
+  }
+
+  private send(msg: ConnectRequest): void {
+    this.stream?.write(msg);
+  }
+
+  private onMessage(msg: ConnectResponse__Output): void {
+    if (msg.message === "assignment" && msg.assignment) {
+      const a = msg.assignment;
+      if (this.jobs.has(a.jobId)) return;
+      this.finished.delete(a.jobId);
+      this.startJob(a);
+    } else if (msg.message === "cancel" && msg.cancel) {
+      const job = this.jobs.get(msg.cancel.jobId);
+      if (job) job.run.cancel(msg.cancel.reason);
+      // The broker has its final word on a job it cancels; stop resending ours.
+      this.finished.delete(msg.cancel.jobId);
+    }
+  }
+
+  /** Speed of the devices given to a job, in mST per simulated second. */
+  private mstPerSecond(kind: JobKind, devices: number): number {
+    const a = this.config.node.accelerators[0]!;
+    const device = findDevice(a.model);
+    const perDevice = a.calibratedStPerSecond ?? (device ? stPerSecond(device, kind) : 0);
+    return perDevice * devices * 1000;
+  }
+
+  private startJob(a: Assignment__Output): void {
+    const kind = KIND[String(a.kind)] ?? "BATCH";
+    const run = new SimulatedRun({
+      sizeMst: BigInt(a.sizeMst),
+      mstPerSecond: this.mstPerSecond(kind, Math.max(1, a.deviceIndices.length)),
+      timeScale: this.config.timeScale,
+      tickMs: this.config.usageIntervalMs,
+    });
+    this.jobs.set(a.jobId, { run, assignment: a });
+    this.metered.set(a.jobId, this.metered.get(a.jobId) ?? 0n);
+    const node = this.config.node;
+    const device = node.accelerators[0]!;
+    inSpan(
+      "agent.run_job",
+      {
+        kind: SpanKind.CONSUMER,
+        parent: extractFromRecord(a.traceContext),
+        attributes: { "tokengrid.job_id": a.jobId, "tokengrid.node_id": node.nodeId },
+      },
+      async () => {
+        const traceContext = injectToRecord();
+        this.log.info({ jobId: a.jobId, sizeMst: a.sizeMst, devices: a.deviceIndices.length }, "job started");
+        this.send({ jobStatus: { jobId: a.jobId, state: "JOB_RUN_STATE_RUNNING", doneMst: "0" } });
+        let seq = 0;
+        const outcome = await run.run(async (chunk) => {
+          seq += 1;
+          this.metered.set(a.jobId, (this.metered.get(a.jobId) ?? 0n) + chunk.amountMst);
+          const published = this.publisher.publish(
+            this.names.usageSubject(node.nodeId),
+            {
+              eventId: `${a.jobId}:${node.nodeId}:${seq}`,
+              jobId: a.jobId,
+              tenantId: a.tenantId,
+              nodeId: node.nodeId,
+              operatorId: node.operatorId,
+              cluster: node.cluster,
+              deviceModel: device.model,
+              deviceCount: a.deviceIndices.length,
+              amountMst: chunk.amountMst.toString(),
+              seq,
+              periodStartTime: toTimestamp(chunk.startMs),
+              periodEndTime: toTimestamp(chunk.endMs),
+              final: chunk.final,
+            },
+            traceContext,
+          );
+          // The last chunk is acknowledged by JetStream before the job is reported done.
+          if (chunk.final) await published;
+          if (!chunk.final) this.send({ jobStatus: { jobId: a.jobId, state: "JOB_RUN_STATE_RUNNING", doneMst: chunk.doneMst.toString() } });
+        });
+        const metered = this.metered.get(a.jobId) ?? 0n;
+        const status: JobStatus =
+          outcome.kind === "succeeded"
+            ? { jobId: a.jobId, state: "JOB_RUN_STATE_SUCCEEDED", doneMst: outcome.doneMst.toString(), message: "completed" }
+            : { jobId: a.jobId, state: "JOB_RUN_STATE_CANCELLED", doneMst: outcome.doneMst.toString(), message: outcome.reason };
+        this.jobs.delete(a.jobId);
+        if (this.stopped) {
+          // Shutting down is not the tenant's cancel: the broker requeues the job when this node is gone.
+          this.log.info({ jobId: a.jobId, meteredMst: metered.toString() }, "job stopped by shutdown");
+          return;
+        }
+        this.finished.set(a.jobId, status);
+        setTimeout(() => this.finished.delete(a.jobId), 10 * 60_000).unref();
+        this.send({ jobStatus: status });
+        this.log.info({ jobId: a.jobId, outcome: outcome.kind, meteredMst: metered.toString() }, "job finished");
+      },
+    ).catch((err: unknown) => this.log.error({ err, jobId: a.jobId }, "job run failed"));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const j of this.jobs.values()) j.run.cancel("the node agent is shutting down");
+    // Let cancelled runs publish their last usage.
+    const deadline = Date.now() + 5000;
+    while ((this.jobs.size > 0 || this.publisher.backlog > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    this.publisher.stop();
+    this.stream?.end();
+    clearInterval(this.heartbeatTimer);
+    this.client.close();
+    await this.loop;
+    await this.nc.drain();
+  }
+}

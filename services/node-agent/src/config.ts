@@ -1,0 +1,98 @@
+/**
+ * The agent's config: where the broker and NATS are (environment), and what
+ * the node is (a YAML or JSON file named by NODE_CONFIG).
+ */
+import { readFileSync } from "node:fs";
+import { common, ConfigError, describeIssues, parseEnv, parseYaml, z, DEFAULT_BROKER_ADDRESS } from "@tokengrid/config";
+import { CLUSTERS, findDevice, ID_PATTERN } from "@tokengrid/domain";
+
+const envSchema = z.object({
+  NODE_CONFIG: z.string().min(1, "path to the node's YAML or JSON description is required"),
+  BROKER_ADDRESS: common.address(DEFAULT_BROKER_ADDRESS),
+  NATS_URL: common.natsUrl,
+  TOKENGRID_NAMESPACE: common.namespace,
+  /** Simulated seconds per wall-clock second; 1 = real time. */
+  TIME_SCALE: common.positiveNumber(1),
+  /** How often usage is metered and reported, ms. */
+  USAGE_INTERVAL_MS: common.positiveInt(1000, 60_000),
+  LOG_LEVEL: common.logLevel,
+});
+
+const clusterIds = CLUSTERS.map((c) => c.id) as [string, ...string[]];
+
+export const nodeFileSchema = z.object({
+  nodeId: z.string().regex(ID_PATTERN, "1..64 letters, digits, '.', '_' or '-'"),
+  operatorId: z.string().regex(ID_PATTERN, "1..64 letters, digits, '.', '_' or '-'"),
+  cluster: z.enum(clusterIds),
+  accelerators: z
+    .array(
+      z
+        .object({
+          model: z.string().min(1),
+          count: z.number().int().min(1).max(64),
+          vendor: z.string().optional(),
+          softwareStack: z.string().optional(),
+          memoryMb: z.number().int().positive().optional(),
+          /** Measured ST/s per device; overrides the catalogue. */
+          calibratedStPerSecond: z.number().positive().optional(),
+        })
+        .refine((a) => findDevice(a.model) !== undefined || a.calibratedStPerSecond !== undefined, {
+          message: "model is not in the device catalogue; give calibratedStPerSecond",
+          path: ["model"],
+        }),
+    )
+    .min(1),
+  energy: z
+    .object({
+      pue: z.number().min(1).max(3).optional(),
+      tariffYuanPerKwh: z.number().positive().max(10).optional(),
+      greenShare: z.number().min(0).max(1).optional(),
+    })
+    .default({}),
+  executor: z.enum(["simulated"]).default("simulated"),
+});
+
+export type NodeFile = z.infer<typeof nodeFileSchema>;
+
+export interface AgentConfig {
+  node: NodeFile;
+  nodeConfigPath: string;
+  brokerAddress: string;
+  natsUrl: string;
+  namespace: string;
+  timeScale: number;
+  usageIntervalMs: number;
+  logLevel: string;
+}
+
+export function parseNodeFile(text: string, source: string): NodeFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(source, [`not valid YAML or JSON: ${(err as Error).message}`]);
+  }
+  const result = nodeFileSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(source, describeIssues(result.error.issues, raw));
+  return result.data;
+}
+
+export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  const e = parseEnv(envSchema, env);
+  let text: string;
+  try {
+    text = readFileSync(e.NODE_CONFIG, "utf8");
+  } catch (err) {
+    throw new ConfigError("environment", [`NODE_CONFIG: cannot read ${e.NODE_CONFIG}: ${(err as Error).message}`]);
+  }
+  return {
+    node: parseNodeFile(text, e.NODE_CONFIG),
+    nodeConfigPath: e.NODE_CONFIG,
+    brokerAddress: e.BROKER_ADDRESS,
+    natsUrl: e.NATS_URL,
+    namespace: e.TOKENGRID_NAMESPACE,
+    timeScale: e.TIME_SCALE,
+    usageIntervalMs: e.USAGE_INTERVAL_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,35 @@
+import { common, parseEnv, z, DEFAULT_SETTLEMENT_ADDRESS } from "@tokengrid/config";
+
+const schema = z.object({
+  SETTLEMENT_ADDRESS: common.address(DEFAULT_SETTLEMENT_ADDRESS),
+  NATS_URL: common.natsUrl,
+  DATABASE_URL: common.databaseUrl,
+  TOKENGRID_NAMESPACE: common.namespace,
+  /** Most events written in one transaction. */
+  SETTLEMENT_BATCH_SIZE: common.positiveInt(500, 10_000),
+  NATS_REPLICAS: common.positiveInt(1, 5),
+  LOG_LEVEL: common.logLevel,
+});
+
+export interface SettlementConfig {
+  address: string;
+  natsUrl: string;
+  databaseUrl: string;
+  namespace: string;
+  batchSize: number;
+  natsReplicas: number;
+  logLevel: string;
+}
+
+export function loadSettlementConfig(env: NodeJS.ProcessEnv = process.env): SettlementConfig {
+  const c = parseEnv(schema, env);
+  return {
+    address: c.SETTLEMENT_ADDRESS,
+    natsUrl: c.NATS_URL,
+    databaseUrl: c.DATABASE_URL,
+    namespace: c.TOKENGRID_NAMESPACE,
+    batchSize: c.SETTLEMENT_BATCH_SIZE,
+    natsReplicas: c.NATS_REPLICAS,
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,2 @@
+export { startSettlement, type RunningSettlement } from "./server.js";
+export { loadSettlementConfig, type SettlementConfig } from "./config.js";

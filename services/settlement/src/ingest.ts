@@ -1,0 +1,97 @@
+/**
+ * Turns batches of JetStream messages into one database transaction each.
+ * Rows are de-duplicated on the event id, so a redelivered batch changes
+ * nothing; messages are acked by the consumer only after commit.
+ */
+import { applyJobEvents, insertUsageEvents, type Database, type JobEventInput, type Kysely, type NewUsageEvent } from "@tokengrid/db";
+import { jobEventCodec, fromTimestamp, usageEventCodec } from "@tokengrid/contracts";
+import type { JsMsg } from "@tokengrid/events";
+import { extractFromHeaders, SpanKind, tracer, type Logger } from "@tokengrid/telemetry";
+import type { Span } from "@opentelemetry/api";
+
+const STATE_PREFIX = "JOB_STATE_";
+const KIND_PREFIX = "JOB_KIND_";
+
+/** Starts one span per message, each a child of the trace the message carries. */
+function messageSpans(msgs: JsMsg[], name: string): Span[] {
+  return msgs.map((m) =>
+    tracer().startSpan(
+      name,
+      { kind: SpanKind.CONSUMER, attributes: { "messaging.system": "nats", "messaging.destination.name": m.subject } },
+      extractFromHeaders(m.headers),
+    ),
+  );
+}
+
+/** Decodes messages; ones that are not valid events are terminated (never redelivered) and logged. */
+function decodeAll<T>(msgs: JsMsg[], decode: (b: Uint8Array) => T, log: Logger): { ok: T[]; bad: JsMsg[] } {
+  const ok: T[] = [];
+  const bad: JsMsg[] = [];
+  for (const m of msgs) {
+    try {
+      ok.push(decode(m.data));
+    } catch (err) {
+      log.error({ subject: m.subject, seq: m.seq, err: (err as Error).message }, "undecodable event refused");
+      bad.push(m);
+    }
+  }
+  return { ok, bad };
+}
+
+export async function ingestUsage(db: Kysely<Database>, msgs: JsMsg[], log: Logger): Promise<void> {
+  const spans = messageSpans(msgs, "settlement.write_usage");
+  try {
+    const { ok, bad } = decodeAll(msgs, (b) => usageEventCodec().decode(b), log);
+    for (const m of bad) m.term("undecodable");
+    const rows: NewUsageEvent[] = [];
+    for (const e of ok) {
+      if (e.eventId === "" || e.jobId === "" || BigInt(e.amountMst) < 0n) {
+        log.error({ eventId: e.eventId }, "invalid usage event refused");
+        continue;
+      }
+      rows.push({
+        event_id: e.eventId,
+        job_id: e.jobId,
+        tenant_id: e.tenantId,
+        node_id: e.nodeId,
+        operator_id: e.operatorId,
+        cluster: e.cluster,
+        device_model: e.deviceModel,
+        device_count: e.deviceCount,
+        amount_mst: e.amountMst,
+        seq: e.seq,
+        period_start: new Date(fromTimestamp(e.periodStartTime)),
+        period_end: new Date(fromTimestamp(e.periodEndTime)),
+        final: e.final,
+      });
+    }
+    const inserted = await db.transaction().execute((trx) => insertUsageEvents(trx, rows));
+    log.debug({ batch: msgs.length, inserted, duplicates: rows.length - inserted }, "usage batch committed");
+  } finally {
+    for (const s of spans) s.end();
+  }
+}
+
+export async function ingestJobEvents(db: Kysely<Database>, msgs: JsMsg[], log: Logger): Promise<void> {
+  const spans = messageSpans(msgs, "settlement.write_job_event");
+  try {
+    const { ok, bad } = decodeAll(msgs, (b) => jobEventCodec().decode(b), log);
+    for (const m of bad) m.term("undecodable");
+    const rows: JobEventInput[] = ok.map((e) => ({
+      event_id: e.eventId,
+      job_id: e.jobId,
+      tenant_id: e.tenantId,
+      state: String(e.state).replace(STATE_PREFIX, ""),
+      kind: String(e.kind).replace(KIND_PREFIX, ""),
+      size_mst: e.sizeMst,
+      node_id: e.nodeId || null,
+      cluster: e.cluster || null,
+      occurred_at: new Date(fromTimestamp(e.time)),
+      message: e.message,
+      version: Number(e.eventId.slice(e.eventId.lastIndexOf(":") + 1)) || 0,
+    }));
+    await db.transaction().execute((trx) => applyJobEvents(trx, rows));
+  } finally {
+    for (const s of spans) s.end();
+  }
+}

@@ -1,0 +1,68 @@
+/** Starts settlement: the database and its migrations, the JetStream consumers, AccountService. */
+import * as grpc from "@grpc/grpc-js";
+import { protos } from "@tokengrid/contracts";
+import { openDatabase } from "@tokengrid/db";
+import { DependencyUnavailableError } from "@tokengrid/domain";
+import { connectNats, ensureStreams, jetstream, jetStreamManager, names, startBatchConsumer } from "@tokengrid/events";
+import { createLogger } from "@tokengrid/telemetry";
+import { accountServiceHandlers } from "./account-service.js";
+import type { SettlementConfig } from "./config.js";
+import { ingestJobEvents, ingestUsage } from "./ingest.js";
+
+export interface RunningSettlement {
+  readonly address: string;
+  stop(): Promise<void>;
+}
+
+export async function startSettlement(config: SettlementConfig): Promise<RunningSettlement> {
+  const log = createLogger("settlement", config.logLevel);
+  const db = await openDatabase(config.databaseUrl);
+  const nc = await connectNats(config.natsUrl, "tokengrid-settlement");
+  const jsm = await jetStreamManager(nc, config.natsUrl);
+  const n = names(config.namespace);
+  await ensureStreams(jsm, n, config.natsReplicas);
+  const js = jetstream(nc);
+  const onError = (what: string) => (err: unknown, attempt: number) =>
+    log.error({ err: err instanceof Error ? err.message : String(err), attempt }, `${what} batch not written; it will be redelivered`);
+  const usage = await startBatchConsumer(jsm, js, {
+    stream: n.usageStream,
+    durable: n.settlementUsageConsumer,
+    maxBatch: config.batchSize,
+    expiresMs: 1000,
+    handle: (msgs) => ingestUsage(db, msgs, log),
+    onError: onError("usage"),
+  });
+  const jobs = await startBatchConsumer(jsm, js, {
+    stream: n.jobsStream,
+    durable: n.settlementJobsConsumer,
+    maxBatch: config.batchSize,
+    expiresMs: 1000,
+    handle: (msgs) => ingestJobEvents(db, msgs, log),
+    onError: onError("job event"),
+  });
+
+  const server = new grpc.Server();
+  server.addService(protos().account.tokengrid.account.v1.AccountService.service, accountServiceHandlers(db, log));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(config.address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  ).catch((err: unknown) => {
+    throw new DependencyUnavailableError(
+      "settlement's listen address",
+      config.address,
+      "free the port or set SETTLEMENT_ADDRESS to another host:port",
+      err,
+    );
+  });
+  const address = `${config.address.slice(0, config.address.lastIndexOf(":"))}:${port}`;
+  log.info({ address, namespace: config.namespace }, "ready");
+
+  return {
+    address,
+    async stop() {
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      await Promise.all([usage.stop(), jobs.stop()]);
+      await nc.drain();
+      await db.destroy();
+    },
+  };
+}
