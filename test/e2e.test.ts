@@ -1,0 +1,253 @@
+/**
+ * The whole loop on real processes, NATS JetStream and PostgreSQL: settlement,
+ * a broker, one west and one east agent, in a fresh namespace and database.
+ */
+import * as grpc from "@grpc/grpc-js";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  usageEventCodec,
+  toTimestamp,
+  type JobServiceClient,
+  type SubmitJobResponse__Output,
+  type GetJobResponse__Output,
+  type ListJobsResponse__Output,
+} from "@tokengrid/contracts";
+import { connectNats, headers, jetstream, names } from "@tokengrid/events";
+import { startStack, type Stack } from "@tokengrid/stack";
+import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
+import { failure, jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
+
+const WEST = {
+  nodeId: "e2e-horinger-01",
+  operatorId: "op-west",
+  cluster: "horinger",
+  accelerators: [{ model: "nvidia-h100-sxm", count: 8 }],
+};
+const EAST = {
+  nodeId: "e2e-yrd-01",
+  operatorId: "op-east",
+  cluster: "yangtze-delta",
+  accelerators: [{ model: "nvidia-h100-sxm", count: 8 }],
+};
+const TENANT = "e2e-tenant";
+
+let env: TestEnv;
+let stack: Stack;
+let jobs: JobServiceClient;
+let db: pg.Client;
+const md = tenantMetadata(TENANT);
+const accepted: string[] = [];
+
+function submit(requestId: string, spec: Record<string, unknown>): Promise<SubmitJobResponse__Output> {
+  return unary<SubmitJobResponse__Output>((cb) => jobs.SubmitJob({ requestId, spec }, md, cb));
+}
+
+async function listAll(): Promise<string[]> {
+  const res = await unary<ListJobsResponse__Output>((cb) => jobs.ListJobs({ pageSize: 500 }, md, cb));
+  return res.jobs.map((j) => j.jobId);
+}
+
+async function settledMst(jobId: string): Promise<bigint> {
+  const r = await db.query<{ total: string }>("select coalesce(sum(amount_mst), 0)::text as total from usage_events where job_id = $1", [
+    jobId,
+  ]);
+  return BigInt(r.rows[0]!.total);
+}
+
+function meteredByAgents(jobId: string): bigint {
+  let total = 0n;
+  for (const agent of stack.agents.values()) {
+    for (const l of agent.lines) {
+      if (l.json?.["msg"] === "job finished" && l.json["jobId"] === jobId) total += BigInt(String(l.json["meteredMst"]));
+    }
+  }
+  return total;
+}
+
+beforeAll(async () => {
+  env = await testEnv("e2e");
+  stack = await startStack({
+    namespace: env.namespace,
+    natsUrl: env.natsUrl,
+    databaseUrl: env.databaseUrl,
+    brokerAddress: `127.0.0.1:${await freePort()}`,
+    settlementAddress: `127.0.0.1:${await freePort()}`,
+    agents: [WEST, EAST],
+    timeScale: 1,
+    usageIntervalMs: 200,
+    logLevel: "info",
+  });
+  jobs = jobClient(stack.options.brokerAddress);
+  db = new pg.Client({ connectionString: env.databaseUrl });
+  await db.connect();
+});
+
+afterAll(async () => {
+  jobs?.close();
+  await db?.end();
+  await stack?.stop();
+  await env?.cleanup();
+});
+
+describe("the whole loop", () => {
+  let inference: SubmitJobResponse__Output;
+  let training: SubmitJobResponse__Output;
+
+  it("places inference near its users in the east and training on cheap power in the west, and both succeed", async () => {
+    // ~1.3 s on one H100 at inference speed; ~1.9 s on eight at training speed.
+    inference = await submit("e2e-inference-1", {
+      kind: "JOB_KIND_INFERENCE",
+      sizeSt: "20000",
+      devices: 1,
+      origin: "shanghai",
+      maxLatencyMs: 30,
+    });
+    training = await submit("e2e-training-1", { kind: "JOB_KIND_TRAINING", sizeSt: "300000", devices: 8 });
+    expect(inference.created).toBe(true);
+    accepted.push(inference.job!.jobId, training.job!.jobId);
+
+    const [inf, tr] = await Promise.all([watchToEnd(jobs, md, inference.job!.jobId), watchToEnd(jobs, md, training.job!.jobId)]);
+
+    expect(inf.job.nodeId).toBe(EAST.nodeId);
+    expect(inf.job.region).toBe("east");
+    expect(tr.job.nodeId).toBe(WEST.nodeId);
+    expect(tr.job.region).toBe("west");
+    const states = (t: typeof inf) => t.transitions.map((x) => x.state);
+    expect(states(inf)).toEqual(["JOB_STATE_PENDING", "JOB_STATE_SCHEDULED", "JOB_STATE_RUNNING", "JOB_STATE_SUCCEEDED"]);
+    expect(states(tr)).toEqual(["JOB_STATE_PENDING", "JOB_STATE_SCHEDULED", "JOB_STATE_RUNNING", "JOB_STATE_SUCCEEDED"]);
+    expect(inf.job.doneMst).toBe(inf.job.sizeMst);
+  });
+
+  it("a retried SubmitJob with the same request id returns the same job", async () => {
+    const again = await submit("e2e-inference-1", {
+      kind: "JOB_KIND_INFERENCE",
+      sizeSt: "20000",
+      devices: 1,
+      origin: "shanghai",
+      maxLatencyMs: 30,
+    });
+    expect(again.created).toBe(false);
+    expect(again.job!.jobId).toBe(inference.job!.jobId);
+    const changed = await failure(submit("e2e-inference-1", { kind: "JOB_KIND_INFERENCE", sizeSt: "999", devices: 1 }));
+    expect(changed.code).toBe(grpc.status.ALREADY_EXISTS);
+    expect(changed.details).toContain("request_id");
+  });
+
+  it("settles in PostgreSQL exactly the usage the agents metered", async () => {
+    for (const job of [inference.job!, training.job!]) {
+      const metered = meteredByAgents(job.jobId);
+      expect(metered).toBe(BigInt(job.sizeMst));
+      await eventually(`usage of ${job.jobId} settled`, async () => ((await settledMst(job.jobId)) === metered ? true : undefined));
+    }
+    // Job lifecycle reached the database too.
+    await eventually("job rows", async () => {
+      const r = await db.query<{ state: string }>("select state from jobs where job_id = any($1)", [
+        [inference.job!.jobId, training.job!.jobId],
+      ]);
+      return r.rows.length === 2 && r.rows.every((x) => x.state === "SUCCEEDED") ? true : undefined;
+    });
+  });
+
+  it("counts a usage event published twice only once", async () => {
+    const nc = await connectNats(env.natsUrl, "e2e-duplicate");
+    try {
+      const js = jetstream(nc);
+      const n = names(env.namespace);
+      const event = (eventId: string, amountMst: string) =>
+        usageEventCodec().encode({
+          eventId,
+          jobId: "e2e-dup-job",
+          tenantId: TENANT,
+          nodeId: EAST.nodeId,
+          operatorId: EAST.operatorId,
+          cluster: EAST.cluster,
+          deviceModel: "nvidia-h100-sxm",
+          deviceCount: 1,
+          amountMst,
+          seq: 1,
+          periodStartTime: toTimestamp(Date.now() - 1000),
+          periodEndTime: toTimestamp(Date.now()),
+          final: true,
+        });
+      const subject = n.usageSubject(EAST.nodeId);
+      const first = await js.publish(subject, event("dup-1", "777"), { msgID: "dup-1" });
+      // Same Nats-Msg-Id: JetStream drops it.
+      const second = await js.publish(subject, event("dup-1", "777"), { msgID: "dup-1" });
+      expect(first.duplicate).toBe(false);
+      expect(second.duplicate).toBe(true);
+      // Past JetStream's window (another message id), the database drops it on the event id.
+      const h = headers();
+      await js.publish(subject, event("dup-1", "777"), { msgID: "dup-1-redelivered", headers: h });
+      await js.publish(subject, event("dup-marker", "1"), { msgID: "dup-marker" });
+    } finally {
+      await nc.close();
+    }
+    await eventually("marker settled", async () => ((await settledMst("e2e-dup-job")) >= 778n ? true : undefined));
+    const rows = await db.query<{ n: string; total: string }>(
+      "select count(*)::text as n, sum(amount_mst)::text as total from usage_events where event_id = 'dup-1'",
+    );
+    expect(rows.rows[0]).toEqual({ n: "1", total: "777" });
+    expect(await settledMst("e2e-dup-job")).toBe(778n);
+  });
+
+  it("refuses bad requests with INVALID_ARGUMENT naming the field, and changes nothing", async () => {
+    const before = await listAll();
+    const cases: [string, Record<string, unknown> | undefined, string][] = [
+      ["bad-missing-spec", undefined, "spec"],
+      ["bad-missing-kind", { sizeSt: "10" }, "spec.kind"],
+      ["bad-unknown-enum", { kind: 99, sizeSt: "10" }, "spec.kind"],
+      ["bad-negative-size", { kind: "JOB_KIND_TRAINING", sizeSt: "-5" }, "spec.size_st"],
+      ["bad-negative-tokens", { kind: "JOB_KIND_TRAINING", modelParams: "7000000000", tokens: "-1" }, "spec.tokens"],
+      ["bad-missing-size", { kind: "JOB_KIND_BATCH" }, "spec.size_st"],
+      ["bad-origin", { kind: "JOB_KIND_INFERENCE", sizeSt: "10", origin: "atlantis", maxLatencyMs: 20 }, "spec.origin"],
+      ["", { kind: "JOB_KIND_BATCH", sizeSt: "10" }, "request_id"],
+    ];
+    for (const [requestId, spec, field] of cases) {
+      const err = await failure(unary((cb) => jobs.SubmitJob(spec === undefined ? { requestId } : { requestId, spec }, md, cb)));
+      expect(err.code, `${requestId}: ${err.details}`).toBe(grpc.status.INVALID_ARGUMENT);
+      expect(err.details.startsWith(`${field}:`), `${requestId}: ${err.details}`).toBe(true);
+    }
+    const noTenant = await failure(
+      unary((cb) => jobs.SubmitJob({ requestId: "x", spec: { kind: "JOB_KIND_BATCH", sizeSt: "1" } }, new grpc.Metadata(), cb)),
+    );
+    expect(noTenant.code).toBe(grpc.status.UNAUTHENTICATED);
+    const badGet = await failure(unary((cb) => jobs.GetJob({ jobId: "" }, md, cb)));
+    expect(badGet.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(badGet.details).toMatch(/^job_id:/);
+    expect(await listAll()).toEqual(before);
+    // Nothing about them reached the database either.
+    const r = await db.query("select 1 from job_events where job_id <> all($1)", [before]);
+    expect(r.rowCount).toBe(0);
+  });
+
+  it("keeps every accepted job across a broker restart, and agents reconnect", async () => {
+    const before = await listAll();
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    await stack.restartBroker(true);
+    const fresh = jobClient(stack.options.brokerAddress);
+    try {
+      for (const id of before) {
+        const res = await unary<GetJobResponse__Output>((cb) => fresh.GetJob({ jobId: id }, md, cb));
+        expect(res.job!.jobId).toBe(id);
+        expect(res.job!.state).toBe("JOB_STATE_SUCCEEDED");
+      }
+      // The agents find the new broker by themselves and take new work.
+      const after = await eventually("a job placed after the restart", async () => {
+        const r = await unary<SubmitJobResponse__Output>((cb) =>
+          fresh.SubmitJob(
+            { requestId: "e2e-after-restart", spec: { kind: "JOB_KIND_INFERENCE", sizeSt: "2000", origin: "shanghai", maxLatencyMs: 30 } },
+            md,
+            cb,
+          ),
+        );
+        return r;
+      });
+      const done = await watchToEnd(fresh, md, after.job!.jobId);
+      expect(done.job.state).toBe("JOB_STATE_SUCCEEDED");
+      expect(done.job.nodeId).toBe(EAST.nodeId);
+    } finally {
+      fresh.close();
+    }
+  });
+});

@@ -1,0 +1,63 @@
+/** Small helpers shared by the cross-service tests. */
+import * as grpc from "@grpc/grpc-js";
+import {
+  protos,
+  type JobServiceClient,
+  type Job__Output,
+  type JobTransition__Output,
+  type WatchJobResponse__Output,
+  type AccountServiceClient,
+} from "@tokengrid/contracts";
+
+export function jobClient(address: string): JobServiceClient {
+  return new (protos().job.tokengrid.job.v1.JobService)(address, grpc.credentials.createInsecure()) as unknown as JobServiceClient;
+}
+
+export function accountClient(address: string): AccountServiceClient {
+  return new (protos().account.tokengrid.account.v1.AccountService)(
+    address,
+    grpc.credentials.createInsecure(),
+  ) as unknown as AccountServiceClient;
+}
+
+export function tenantMetadata(tenant: string): grpc.Metadata {
+  const md = new grpc.Metadata();
+  md.set("x-tenant-id", tenant);
+  return md;
+}
+
+/** Awaits a unary call made with a callback. */
+export function unary<Res>(invoke: (cb: (err: grpc.ServiceError | null, res?: Res) => void) => unknown): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    invoke((err, res) => (err ? reject(err) : res ? resolve(res) : reject(new Error("empty reply"))));
+  });
+}
+
+/** Awaits a call expected to fail, returning its error. */
+export async function failure(p: Promise<unknown>): Promise<grpc.ServiceError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as grpc.ServiceError;
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}
+
+/** Follows WatchJob to the end; resolves with every transition streamed and the last job. */
+export function watchToEnd(
+  client: JobServiceClient,
+  md: grpc.Metadata,
+  jobId: string,
+): Promise<{ transitions: JobTransition__Output[]; job: Job__Output }> {
+  return new Promise((resolve, reject) => {
+    const transitions: JobTransition__Output[] = [];
+    let job: Job__Output | undefined;
+    const stream = client.WatchJob({ jobId }, md);
+    stream.on("data", (m: WatchJobResponse__Output) => {
+      if (m.transition) transitions.push(m.transition);
+      job = m.job ?? job;
+    });
+    stream.on("error", reject);
+    stream.on("end", () => (job ? resolve({ transitions, job }) : reject(new Error("stream ended with no job"))));
+  });
+}
