@@ -1,0 +1,87 @@
+/** Against a real PostgreSQL, in a database of its own. */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_DATABASE_URL } from "@tokengrid/config";
+import { dropDatabase, migrateToLatest, openDatabase } from "./connect.js";
+import { applyJobEvents, insertUsageEvents, usageTotal } from "./usage.js";
+import type { Database, NewUsageEvent } from "./schema.js";
+import type { Kysely } from "kysely";
+
+const url = new URL(process.env["DATABASE_URL"] ?? DEFAULT_DATABASE_URL);
+url.pathname = `/t_db_${randomBytes(4).toString("hex")}`;
+let db: Kysely<Database>;
+
+beforeAll(async () => {
+  db = await openDatabase(url.toString());
+});
+afterAll(async () => {
+  await db?.destroy();
+  await dropDatabase(url.toString());
+});
+
+const usage = (eventId: string, amount: bigint, jobId = "job-1"): NewUsageEvent => ({
+  event_id: eventId,
+  job_id: jobId,
+  tenant_id: "t1",
+  node_id: "n1",
+  operator_id: "op",
+  cluster: "guian",
+  device_model: "ascend-910b",
+  device_count: 1,
+  amount_mst: amount,
+  seq: 1,
+  period_start: new Date(0),
+  period_end: new Date(1000),
+  final: false,
+});
+
+describe("settlement tables", () => {
+  it("migrating twice is a no-op", async () => {
+    expect(await migrateToLatest(db)).toEqual([]);
+  });
+
+  it("counts a usage event once however often it is inserted", async () => {
+    expect(await insertUsageEvents(db, [usage("e1", 100n), usage("e2", 23n)])).toBe(2);
+    expect(await insertUsageEvents(db, [usage("e1", 100n), usage("e3", 7n)])).toBe(1);
+    expect(await usageTotal(db, "t1", "job-1")).toEqual({ settledMst: 130n, eventCount: 3n });
+    expect(await usageTotal(db, "someone-else")).toEqual({ settledMst: 0n, eventCount: 0n });
+  });
+
+  it("keeps amounts beyond 2^53 exact", async () => {
+    await insertUsageEvents(db, [usage("big", 9_007_199_254_740_993n, "job-big")]);
+    expect((await usageTotal(db, "t1", "job-big")).settledMst).toBe(9_007_199_254_740_993n);
+  });
+
+  it("refuses a negative amount where the data lives", async () => {
+    await expect(insertUsageEvents(db, [usage("neg", -1n)])).rejects.toThrow(/check/i);
+  });
+
+  it("never moves a job backwards when its events arrive out of order or twice", async () => {
+    const ev = (i: number, state: string) => ({
+      event_id: `j1:${i}`,
+      job_id: "j1",
+      tenant_id: "t1",
+      state,
+      kind: "TRAINING",
+      size_mst: 5000n,
+      node_id: null,
+      cluster: null,
+      occurred_at: new Date(1000 * i),
+      message: state,
+      version: i,
+    });
+    await applyJobEvents(db, [ev(0, "PENDING"), ev(2, "RUNNING")]);
+    await applyJobEvents(db, [ev(1, "SCHEDULED"), ev(2, "RUNNING")]);
+    const job = await db.selectFrom("jobs").selectAll().where("job_id", "=", "j1").executeTakeFirstOrThrow();
+    expect(job.state).toBe("RUNNING");
+    expect(job.version).toBe(2);
+    const events = await db.selectFrom("job_events").select("event_id").where("job_id", "=", "j1").execute();
+    expect(events).toHaveLength(3);
+  });
+
+  it("says where it looked when PostgreSQL is unreachable", async () => {
+    await expect(openDatabase("postgres://postgres@127.0.0.1:1/tokengrid")).rejects.toThrow(
+      /PostgreSQL is not reachable at postgres:\/\/postgres@127\.0\.0\.1:1\/tokengrid/,
+    );
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { InvalidArgumentError } from "@tokengrid/domain";
+import type { JobSpec__Output } from "@tokengrid/contracts";
+import { validateJobSpec } from "./validation.js";
+
+const spec = (over: Partial<JobSpec__Output>): JobSpec__Output => ({
+  kind: "JOB_KIND_TRAINING",
+  modelParams: "0",
+  tokens: "0",
+  sizeSt: "0",
+  devices: 0,
+  softwareStacks: [],
+  origin: "",
+  maxLatencyMs: 0,
+  allowedClusters: [],
+  ...over,
+});
+
+function fieldOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof InvalidArgumentError) return err.field;
+    throw err;
+  }
+  throw new Error("no error");
+}
+
+describe("job spec validation", () => {
+  it("sizes a job from model and tokens, or from ST", () => {
+    expect(validateJobSpec(spec({ modelParams: "7000000000", tokens: "1000000000" })).sizeMst).toBe(2_100_000_000_000n);
+    expect(validateJobSpec(spec({ sizeSt: "5" }))).toMatchObject({ sizeMst: 5000n, spec: { devices: 1, kind: "TRAINING" } });
+  });
+
+  it("names the field of every mistake", () => {
+    expect(fieldOf(() => validateJobSpec(null))).toBe("spec");
+    expect(fieldOf(() => validateJobSpec(spec({ kind: "JOB_KIND_UNSPECIFIED", sizeSt: "1" })))).toBe("spec.kind");
+    expect(fieldOf(() => validateJobSpec(spec({ kind: 42 as unknown as "JOB_KIND_BATCH", sizeSt: "1" })))).toBe("spec.kind");
+    expect(fieldOf(() => validateJobSpec(spec({ sizeSt: "-1" })))).toBe("spec.size_st");
+    expect(fieldOf(() => validateJobSpec(spec({})))).toBe("spec.size_st");
+    expect(fieldOf(() => validateJobSpec(spec({ sizeSt: "1", modelParams: "5" })))).toBe("spec.size_st");
+    expect(fieldOf(() => validateJobSpec(spec({ modelParams: "7", tokens: "0" })))).toBe("spec.tokens");
+    expect(fieldOf(() => validateJobSpec(spec({ sizeSt: "1", devices: 65 })))).toBe("spec.devices");
+    expect(fieldOf(() => validateJobSpec(spec({ sizeSt: "1", maxLatencyMs: 20 })))).toBe("spec.origin");
+    expect(fieldOf(() => validateJobSpec(spec({ sizeSt: "1", allowedClusters: ["horinger", "mars"] })))).toBe("spec.allowed_clusters[1]");
+    expect(fieldOf(() => validateJobSpec(spec({ sizeSt: "1", softwareStacks: ["CUDA!"] })))).toBe("spec.software_stacks[0]");
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "@tokengrid/config";
+import { loadAgentConfig, parseNodeFile } from "./config.js";
+
+describe("agent config", () => {
+  it("reads a node description in YAML", () => {
+    const n = parseNodeFile(
+      "nodeId: n1\noperatorId: op\ncluster: horinger\naccelerators:\n  - model: ascend-910b\n    count: 8\n",
+      "n1.yaml",
+    );
+    expect(n).toMatchObject({
+      nodeId: "n1",
+      cluster: "horinger",
+      executor: "simulated",
+      accelerators: [{ model: "ascend-910b", count: 8 }],
+    });
+  });
+
+  it("names the field that is wrong", () => {
+    const bad = () =>
+      parseNodeFile("nodeId: n1\noperatorId: op\ncluster: atlantis\naccelerators:\n  - model: mystery-chip\n    count: 0\n", "n1.yaml");
+    expect(bad).toThrow(ConfigError);
+    try {
+      bad();
+    } catch (err) {
+      const msg = (err as Error).message;
+      expect(msg).toContain("n1.yaml");
+      expect(msg).toMatch(/cluster: .*atlantis/);
+      expect(msg).toContain("accelerators.0.count");
+    }
+  });
+
+  it("names a missing or wrong environment variable", () => {
+    expect(() => loadAgentConfig({})).toThrow(/NODE_CONFIG/);
+    expect(() => loadAgentConfig({ NODE_CONFIG: "/nonexistent.yaml" })).toThrow(/NODE_CONFIG: cannot read/);
+    expect(() => loadAgentConfig({ NODE_CONFIG: "x", TIME_SCALE: "fast" })).toThrow(/TIME_SCALE/);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * One trace follows a job from the tenant's SubmitJob through the broker, down
+ * the agent stream, into the NATS usage event and into the settlement write.
+ * The three services run in this process (as their mains would run them) so
+ * that one in-memory exporter sees every span; NATS and PostgreSQL are real.
+ */
+import { context, propagation, trace, SpanKind } from "@opentelemetry/api";
+import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startBroker, type RunningBroker } from "@tokengrid/broker";
+import { startSettlement, type RunningSettlement } from "@tokengrid/settlement";
+import { NodeAgent, parseNodeFile } from "@tokengrid/node-agent";
+import { startTelemetry, type Telemetry } from "@tokengrid/telemetry";
+import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
+import type { SubmitJobResponse__Output } from "@tokengrid/contracts";
+import { jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
+
+const exporter = new InMemorySpanExporter();
+let telemetry: Telemetry;
+let env: TestEnv;
+let broker: RunningBroker;
+let settlement: RunningSettlement;
+let agent: NodeAgent;
+
+beforeAll(async () => {
+  telemetry = startTelemetry({ serviceName: "tokengrid-trace-test", exporter });
+  env = await testEnv("trace");
+  settlement = await startSettlement({
+    address: `127.0.0.1:${await freePort()}`,
+    natsUrl: env.natsUrl,
+    databaseUrl: env.databaseUrl,
+    namespace: env.namespace,
+    batchSize: 100,
+    natsReplicas: 1,
+    logLevel: "warn",
+  });
+  broker = await startBroker({
+    address: `127.0.0.1:${await freePort()}`,
+    natsUrl: env.natsUrl,
+    namespace: env.namespace,
+    heartbeatIntervalMs: 500,
+    nodeLostAfterMs: 3000,
+    natsReplicas: 1,
+    logLevel: "warn",
+  });
+  agent = await NodeAgent.start({
+    node: parseNodeFile("nodeId: trace-node\noperatorId: op\ncluster: guian\naccelerators: [{model: ascend-910b, count: 2}]\n", "inline"),
+    nodeConfigPath: "inline",
+    brokerAddress: broker.address,
+    natsUrl: env.natsUrl,
+    namespace: env.namespace,
+    timeScale: 1,
+    usageIntervalMs: 100,
+    logLevel: "warn",
+  });
+  await eventually("the node online", () => (broker.broker.listNodes().some((n) => n.stream) ? true : undefined));
+});
+
+afterAll(async () => {
+  await agent?.stop();
+  await broker?.stop();
+  await settlement?.stop();
+  await env?.cleanup();
+  await telemetry?.shutdown();
+});
+
+it("follows a job in one trace from SubmitJob to the settlement write", async () => {
+  const client = jobClient(broker.address);
+  const md = tenantMetadata("trace-tenant");
+  const tracer = trace.getTracer("tenant");
+  const root = tracer.startSpan("tenant SubmitJob", { kind: SpanKind.CLIENT });
+  const traceId = root.spanContext().traceId;
+  const res = await context.with(trace.setSpan(context.active(), root), () => {
+    propagation.inject(context.active(), md, { set: (m, k, v) => m.set(k, v) });
+    return unary<SubmitJobResponse__Output>((cb) =>
+      client.SubmitJob({ requestId: "trace-1", spec: { kind: "JOB_KIND_BATCH", sizeSt: "2000" } }, md, cb),
+    );
+  });
+  root.end();
+  const done = await watchToEnd(client, md, res.job!.jobId);
+  expect(done.job.state).toBe("JOB_STATE_SUCCEEDED");
+  client.close();
+
+  const spans = await eventually("the settlement write span", () => {
+    const all = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+    return all.some((s) => s.name === "settlement.write_usage") ? all : undefined;
+  });
+  const byName = (name: string) => spans.filter((s) => s.name === name);
+  for (const name of ["JobService/SubmitJob", "broker.schedule", "agent.run_job", "agent.publish_usage", "settlement.write_usage"]) {
+    expect(byName(name).length, `span ${name} in the trace`).toBeGreaterThan(0);
+  }
+  // Each hop is the child of the one before it.
+  const parentOf = (s: ReadableSpan) => spans.find((p) => p.spanContext().spanId === s.parentSpanContext?.spanId);
+  const chain = (s: ReadableSpan | undefined): string[] => (s ? [s.name, ...chain(parentOf(s))] : []);
+  expect(chain(byName("settlement.write_usage")[0])).toEqual([
+    "settlement.write_usage",
+    "agent.publish_usage",
+    "agent.run_job",
+    "broker.schedule",
+    "JobService/SubmitJob",
+    "tenant SubmitJob",
+  ]);
+});
