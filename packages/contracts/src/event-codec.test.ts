@@ -33,7 +33,7 @@ describe("event codecs", () => {
   });
 
   it("refuses bytes that are not an event", () => {
-    expect(() => usageEventCodec().decode(new Uint8Array([0xff, 0xff, 0xff]))).toThrow();
+    expect(() => usageEventCodec().decode(new Uint8Array([0xff, 0xff, 0xff]))).toThrow(/invalid wire type|index out of range/);
   });
 });
 
