@@ -4,7 +4,11 @@ import { formatMst } from "@tokengrid/domain";
 import { fromTimestamp, type Job__Output, type Node__Output } from "@tokengrid/contracts";
 
 export function table(head: string[], rows: (string | number)[][]): string {
-  const t = new Table({ head, style: { head: [], border: [] } });
+  const t = new Table({
+    head,
+    style: { head: [], border: [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
   for (const r of rows) t.push(r.map(String));
   return t.toString();
 }

@@ -10,7 +10,7 @@ export interface UpOptions {
 
 function compact(l: LogLine): string | undefined {
   const j = l.json;
-  if (!j) return l.raw.trim() === "" ? undefined : `${l.process}: ${l.raw}`;
+  if (!j) return l.raw.trim() === "" ? undefined : l.raw.startsWith(`${l.process}:`) ? l.raw : `${l.process}: ${l.raw}`;
   const level = Number(j["level"]);
   const msg = typeof j["msg"] === "string" ? j["msg"] : "";
   const interesting = level >= 40 || ["job started", "job finished", "node lost: missed its heartbeats"].includes(msg);

@@ -35,6 +35,7 @@ describe("standard-token maths", () => {
   it("converts and formats", () => {
     expect(stToMst(5n)).toBe(5000n);
     expect(formatMst(1500n)).toBe("1.500 ST");
-    expect(formatMst(2_100_000_000_000n)).toBe("2.10 GST");
+    expect(formatMst(2_100_000_000_000n)).toBe("2.10 billion ST");
+    expect(formatMst(50_000_000n)).toBe("50.0 thousand ST");
   });
 });

@@ -38,17 +38,17 @@ export function stToMst(st: bigint): bigint {
   return st * MST_PER_ST;
 }
 
-/** A human figure for an mST amount: "1.234 ST", "2.1 MST" (mega-ST) etc. */
+/** A human figure for an mST amount: "1.500 ST", "21.0 thousand ST", "2.10 billion ST". */
 export function formatMst(mst: bigint): string {
   const st = Number(mst) / 1000;
   const units: [number, string][] = [
-    [1e12, "T"],
-    [1e9, "G"],
-    [1e6, "M"],
-    [1e3, "k"],
+    [1e12, "trillion"],
+    [1e9, "billion"],
+    [1e6, "million"],
+    [1e3, "thousand"],
   ];
-  for (const [scale, prefix] of units) {
-    if (Math.abs(st) >= scale) return `${(st / scale).toFixed(2)} ${prefix}ST`;
+  for (const [scale, word] of units) {
+    if (Math.abs(st) >= scale) return `${(st / scale).toPrecision(3)} ${word} ST`;
   }
   return `${st.toFixed(3)} ST`;
 }

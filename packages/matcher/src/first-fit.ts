@@ -83,7 +83,7 @@ export function match(job: JobNeeds, nodes: Iterable<NodeView>): MatchResult {
   const why =
     job.kind === "INFERENCE" && best.rtt !== undefined
       ? `nearest to ${job.origin}: ${best.rtt.toFixed(1)} ms round trip`
-      : `cheapest energy per ST: ${(best.node.energyYuanPerSt * 1e6).toFixed(2)} yuan per million ST`;
+      : `cheapest energy per ST: ${(best.node.energyYuanPerSt * 1e6).toPrecision(3)} yuan per million ST`;
   return {
     ok: true,
     nodeId: best.node.nodeId,
