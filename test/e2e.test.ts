@@ -12,11 +12,12 @@ import {
   type SubmitJobResponse__Output,
   type GetJobResponse__Output,
   type ListJobsResponse__Output,
+  type ListNodesResponse__Output,
 } from "@tokengrid/contracts";
 import { connectNats, headers, jetstream, names } from "@tokengrid/events";
 import { startStack, type Stack } from "@tokengrid/stack";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
-import { failure, jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
+import { failure, jobClient, nodeClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
 
 const WEST = {
   nodeId: "e2e-horinger-01",
@@ -233,6 +234,12 @@ describe("the whole loop", () => {
         expect(res.job!.state).toBe("JOB_STATE_SUCCEEDED");
       }
       // The agents find the new broker by themselves and take new work.
+      const nodes = nodeClient(stack.options.brokerAddress);
+      await eventually("both agents back online", async () => {
+        const r = await unary<ListNodesResponse__Output>((cb) => nodes.ListNodes({}, md, cb));
+        return r.nodes.filter((n) => n.state === "NODE_STATE_ONLINE").length === 2 ? true : undefined;
+      });
+      nodes.close();
       const after = await eventually("a job placed after the restart", async () => {
         const r = await unary<SubmitJobResponse__Output>((cb) =>
           fresh.SubmitJob(

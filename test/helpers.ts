@@ -7,10 +7,15 @@ import {
   type JobTransition__Output,
   type WatchJobResponse__Output,
   type AccountServiceClient,
+  type NodeServiceClient,
 } from "@tokengrid/contracts";
 
 export function jobClient(address: string): JobServiceClient {
   return new (protos().job.tokengrid.job.v1.JobService)(address, grpc.credentials.createInsecure()) as unknown as JobServiceClient;
+}
+
+export function nodeClient(address: string): NodeServiceClient {
+  return new (protos().node.tokengrid.node.v1.NodeService)(address, grpc.credentials.createInsecure()) as unknown as NodeServiceClient;
 }
 
 export function accountClient(address: string): AccountServiceClient {

@@ -5,7 +5,7 @@
  * Every job state change is applied in memory, then persisted to JetStream KV
  * and published as a JobEvent, in order per job.
  */
-import { randomBytes, randomUUID, createHash } from "node:crypto";
+import { randomUUID, createHash } from "node:crypto";
 import {
   canTransition,
   FailedPreconditionError,
@@ -20,9 +20,12 @@ import { jobEventCodec, toTimestamp, type JobStatus__Output } from "@tokengrid/c
 import { publishEvent, type JetStreamClient, type Names } from "@tokengrid/events";
 import { extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger } from "@tokengrid/telemetry";
 import { kindEnum, stateEnum, type JobRecord, type Transition } from "./job-record.js";
-import type { JobStore } from "./job-store.js";
+import { jobIdFor, type JobStore } from "./job-store.js";
 import { freeIndices, newEntry, schedulable, type AgentStream, type NodeEntry } from "./registry.js";
 import type { ValidJobSpec, ValidRegistration } from "./validation.js";
+
+/** How much longer than NODE_LOST_AFTER_MS a restarted broker waits for a node to reconnect. */
+const RESTART_GRACE_MS = 10_000;
 
 export type JobListener = (job: JobRecord, transition: Transition) => void;
 
@@ -33,11 +36,6 @@ export interface BrokerDeps {
   log: Logger;
   nodeLostAfterMs: number;
   now?: () => number;
-}
-
-/** Sortable, unique job ids: time in base 36, then randomness. */
-function newJobId(nowMs: number): string {
-  return `j-${nowMs.toString(36).padStart(9, "0")}-${randomBytes(5).toString("hex")}`;
 }
 
 function hashSpec(spec: ValidJobSpec): string {
@@ -79,21 +77,10 @@ export class Broker {
 
   async submit(tenantId: string, requestId: string, spec: ValidJobSpec, sizeMst: bigint): Promise<{ job: JobRecord; created: boolean }> {
     const nowMs = this.now();
-    const jobId = newJobId(nowMs);
+    const jobId = jobIdFor(tenantId, requestId);
     const specHash = hashSpec(spec);
-    const owner = await this.deps.store.claimRequest(tenantId, requestId, jobId);
-    if (owner !== jobId) {
-      const earlier = this.jobs.get(owner) ?? (await this.deps.store.get(owner));
-      if (!earlier)
-        throw new TokenGridError("UNAVAILABLE", "request_id: an earlier submission with this id is still being recorded; retry");
-      if (earlier.specHash !== specHash)
-        throw new TokenGridError(
-          "ALREADY_EXISTS",
-          `request_id: ${JSON.stringify(requestId)} was already used for job ${owner} with a different spec`,
-        );
-      return { job: earlier, created: false };
-    }
-    const job: JobRecord = {
+    const known = this.jobs.get(jobId);
+    const candidate: JobRecord = known ?? {
       jobId,
       tenantId,
       requestId,
@@ -112,10 +99,29 @@ export class Broker {
       transitions: [{ state: "PENDING", timeMs: nowMs, message: "accepted" }],
       traceContext: injectToRecord(),
     };
+    // The job is accepted once this create succeeds; before that, nothing has changed.
+    const { job, created } = known ? { job: known, created: false } : await this.deps.store.create(candidate);
+    if (!created) {
+      if (job.specHash !== specHash)
+        throw new TokenGridError(
+          "ALREADY_EXISTS",
+          `request_id: ${JSON.stringify(requestId)} was already used for job ${job.jobId} with a different spec`,
+        );
+      return { job: this.jobs.get(job.jobId) ?? this.adopt(job), created: false };
+    }
     this.index(job);
-    await this.persist(job, 0);
+    // The accepted transition goes out as the job's first event. The job is
+    // accepted whether or not this publish succeeds; a failure is logged.
+    await this.enqueueWrite(job, 0, false).catch(() => undefined);
     this.requestSchedule();
     return { job, created: true };
+  }
+
+  /** A record another broker created (or this one before a restart) that is not in memory yet. */
+  private adopt(job: JobRecord): JobRecord {
+    this.index(job);
+    this.requestSchedule();
+    return job;
   }
 
   get(tenantId: string, jobId: string): JobRecord {
@@ -291,7 +297,8 @@ export class Broker {
     for (const job of this.jobs.values()) {
       if (job.state !== "SCHEDULED" && job.state !== "RUNNING") continue;
       const node = this.nodes.get(job.nodeId);
-      const gone = node ? node.state === "LOST" : nowMs - this.startedAtMs > after;
+      // After a restart, agents get extra time to find the new broker before their jobs move.
+      const gone = node ? node.state === "LOST" : nowMs - this.startedAtMs > after + RESTART_GRACE_MS;
       if (gone) {
         this.release(job);
         await this.transition(job, "PENDING", `node ${job.nodeId} was lost; waiting for another node`, {
@@ -398,10 +405,14 @@ export class Broker {
 
   /** Persists the job, then publishes the transition at `index` (if any); in order per job. */
   private persist(job: JobRecord, index?: number): Promise<void> {
+    return this.enqueueWrite(job, index, true);
+  }
+
+  private enqueueWrite(job: JobRecord, index: number | undefined, put: boolean): Promise<void> {
     const snapshot = structuredClone(job);
     const prev = this.writes.get(job.jobId) ?? Promise.resolve();
     const next = prev.then(async () => {
-      await this.deps.store.put(snapshot);
+      if (put) await this.deps.store.put(snapshot);
       if (index !== undefined) await this.publishTransition(snapshot, index);
     });
     const settled = next.catch((err: unknown) => this.deps.log.error({ err, jobId: job.jobId }, "could not persist or publish job state"));

@@ -1,9 +1,15 @@
 /**
- * Durable job state in a JetStream KV bucket: one key per job, one key per
- * (tenant, request_id) claimed atomically, so that a retried SubmitJob never
- * creates a second job, and a restarted broker finds every job it accepted.
+ * Durable job state in a JetStream KV bucket, one key per job. A job's id is
+ * derived from (tenant, request_id) and its key is created atomically, so a
+ * retried SubmitJob never creates a second job, and a restarted broker finds
+ * every job it accepted.
  */
 import { createHash } from "node:crypto";
+
+/** The job id for a tenant's request id: the same on every retry, distinct across tenants. */
+export function jobIdFor(tenantId: string, requestId: string): string {
+  return `j-${createHash("sha256").update(tenantId).update("\0").update(requestId).digest("hex").slice(0, 24)}`;
+}
 import { Kvm, type KV, type NatsConnection } from "@tokengrid/events";
 import type { JobRecord } from "./job-record.js";
 
@@ -18,23 +24,18 @@ export class JobStore {
     return new JobStore(kv);
   }
 
-  private static requestKey(tenantId: string, requestId: string): string {
-    const h = createHash("sha256").update(tenantId).update("\0").update(requestId).digest("hex");
-    return `req.${h}`;
-  }
-
   /**
-   * Claims a request id for a job id. Returns the job id that owns it: the
-   * given one when this call claimed it, the earlier one otherwise.
+   * Records a new job atomically: the key is derived from (tenant, request_id),
+   * so the first submission creates it and any retry finds it. Returns the
+   * record that owns the key: the given one, or the one an earlier call created.
    */
-  async claimRequest(tenantId: string, requestId: string, jobId: string): Promise<string> {
-    const key = JobStore.requestKey(tenantId, requestId);
+  async create(job: JobRecord): Promise<{ job: JobRecord; created: boolean }> {
     try {
-      await this.kv.create(key, enc.encode(jobId));
-      return jobId;
+      await this.kv.create(`job.${job.jobId}`, enc.encode(JSON.stringify(job)));
+      return { job, created: true };
     } catch (err) {
-      const existing = await this.kv.get(key);
-      if (existing && existing.operation === "PUT") return dec.decode(existing.value);
+      const existing = await this.get(job.jobId);
+      if (existing) return { job: existing, created: false };
       throw err;
     }
   }

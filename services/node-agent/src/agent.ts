@@ -122,7 +122,7 @@ export class NodeAgent {
         }
       }
       if (this.stopped) break;
-      const delay = Math.min(5000, 200 * 2 ** Math.min(failures, 5)) * (0.5 + Math.random() / 2);
+      const delay = Math.min(2000, 100 * 2 ** Math.min(failures, 5)) * (0.5 + Math.random() / 2);
       await new Promise((r) => setTimeout(r, delay));
     }
   }
@@ -173,7 +173,19 @@ export class NodeAgent {
       const a = msg.assignment;
       if (this.jobs.has(a.jobId)) return;
       this.finished.delete(a.jobId);
-      this.startJob(a);
+      try {
+        this.startJob(a);
+      } catch (err) {
+        this.log.error({ err, jobId: a.jobId }, "assignment refused");
+        this.send({
+          jobStatus: {
+            jobId: a.jobId,
+            state: "JOB_RUN_STATE_FAILED",
+            doneMst: "0",
+            message: `the node could not start the job: ${(err as Error).message}`,
+          },
+        });
+      }
     } else if (msg.message === "cancel" && msg.cancel) {
       const job = this.jobs.get(msg.cancel.jobId);
       if (job) job.run.cancel(msg.cancel.reason);
