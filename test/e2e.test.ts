@@ -12,6 +12,7 @@ import {
   type SubmitJobResponse__Output,
   type GetJobResponse__Output,
   type ListJobsResponse__Output,
+  type CancelJobResponse__Output,
   type ListNodesResponse__Output,
 } from "@tokengrid/contracts";
 import { connectNats, headers, jetstream, names } from "@tokengrid/events";
@@ -216,10 +217,36 @@ describe("the whole loop", () => {
     const badGet = await failure(unary((cb) => jobs.GetJob({ jobId: "" }, md, cb)));
     expect(badGet.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(badGet.details).toMatch(/^job_id:/);
+    // Another tenant's job, and a job that does not exist, are not found; WatchJob says so too.
+    const stranger = tenantMetadata("someone-else");
+    const theirs = await failure(unary((cb) => jobs.GetJob({ jobId: before[0]! }, stranger, cb)));
+    expect(theirs.code).toBe(grpc.status.NOT_FOUND);
+    const watched = await failure(watchToEnd(jobs, md, "j-does-not-exist"));
+    expect(watched.code).toBe(grpc.status.NOT_FOUND);
+    const cancelDone = await failure(unary((cb) => jobs.CancelJob({ jobId: before[0]! }, md, cb)));
+    expect(cancelDone.code).toBe(grpc.status.FAILED_PRECONDITION);
     expect(await listAll()).toEqual(before);
     // Nothing about them reached the database either.
     const r = await db.query("select 1 from job_events where job_id <> all($1)", [before]);
     expect(r.rowCount).toBe(0);
+  });
+
+  it("cancels a running job and settles exactly the work done before it stopped", async () => {
+    const long = await submit("e2e-long", { kind: "JOB_KIND_TRAINING", sizeSt: "100000000", devices: 1 });
+    const jobId = long.job!.jobId;
+    await eventually("the job running", async () => {
+      const r = await unary<GetJobResponse__Output>((cb) => jobs.GetJob({ jobId }, md, cb));
+      return r.job!.state === "JOB_STATE_RUNNING" && BigInt(r.job!.doneMst) > 0n ? true : undefined;
+    });
+    const cancelled = await unary<CancelJobResponse__Output>((cb) => jobs.CancelJob({ jobId, reason: "changed my mind" }, md, cb));
+    expect(cancelled.job!.state).toBe("JOB_STATE_CANCELLED");
+    expect(cancelled.job!.message).toContain("changed my mind");
+    const metered = await eventually("the agent's last word on the job", () => {
+      const m = meteredByAgents(jobId);
+      return m > 0n ? m : undefined;
+    });
+    expect(metered).toBeLessThan(BigInt(long.job!.sizeMst));
+    await eventually("partial usage settled", async () => ((await settledMst(jobId)) === metered ? true : undefined));
   });
 
   it("keeps every accepted job across a broker restart, and agents reconnect", async () => {
@@ -231,7 +258,7 @@ describe("the whole loop", () => {
       for (const id of before) {
         const res = await unary<GetJobResponse__Output>((cb) => fresh.GetJob({ jobId: id }, md, cb));
         expect(res.job!.jobId).toBe(id);
-        expect(res.job!.state).toBe("JOB_STATE_SUCCEEDED");
+        expect(["JOB_STATE_SUCCEEDED", "JOB_STATE_CANCELLED"]).toContain(res.job!.state);
       }
       // The agents find the new broker by themselves and take new work.
       const nodes = nodeClient(stack.options.brokerAddress);

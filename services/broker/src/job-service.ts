@@ -58,7 +58,7 @@ export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandl
         call.on("cancelled", stop);
         call.on("close", stop);
       } catch (err) {
-        call.destroy(toServiceError(err) as Error);
+        call.emit("error", toServiceError(err));
       }
     },
   };

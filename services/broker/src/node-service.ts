@@ -42,7 +42,7 @@ export function nodeServiceHandlers(broker: Broker, log: Logger, heartbeatInterv
           }
         } catch (err) {
           log.warn({ err, nodeId }, "agent stream refused");
-          stream.destroy(toServiceError(err) as Error);
+          stream.emit("error", toServiceError(err));
         }
       });
       const close = () => {
