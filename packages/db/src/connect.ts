@@ -1,13 +1,12 @@
 import pg from "pg";
 import { Kysely, Migrator, PostgresDialect } from "kysely";
 import { DependencyUnavailableError } from "@tokengrid/domain";
+import { HOW_TO_START } from "@tokengrid/config";
 import type { Database } from "./schema.js";
 import { MIGRATIONS } from "./migrations/index.js";
 
 // int8 (bigint) stays a string: amounts never pass through a float.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
-
-const HOW_TO_START_PG = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or set DATABASE_URL)";
 
 function redact(url: string): string {
   try {
@@ -38,7 +37,7 @@ export async function ensureDatabase(url: string): Promise<void> {
   try {
     await client.connect();
   } catch (err) {
-    throw new DependencyUnavailableError("PostgreSQL", redact(url), HOW_TO_START_PG, err);
+    throw new DependencyUnavailableError("PostgreSQL", redact(url), HOW_TO_START.postgres, err);
   }
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);

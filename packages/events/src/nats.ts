@@ -1,12 +1,10 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
 import { DependencyUnavailableError } from "@tokengrid/domain";
+import { HOW_TO_START } from "@tokengrid/config";
 import type { Names } from "./subjects.js";
 
 export type { NatsConnection };
-
-const HOW_TO_START_NATS =
-  "start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server (or set NATS_URL)";
 
 /**
  * Connects to NATS, reconnecting for ever once connected. If the first
@@ -17,7 +15,7 @@ export async function connectNats(url: string, name: string): Promise<NatsConnec
   try {
     return await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 3000 });
   } catch (err) {
-    throw new DependencyUnavailableError("NATS", url, HOW_TO_START_NATS, err);
+    throw new DependencyUnavailableError("NATS", url, HOW_TO_START.nats, err);
   }
 }
 
@@ -29,7 +27,7 @@ export async function jetStreamManager(nc: NatsConnection, url: string): Promise
     throw new DependencyUnavailableError(
       "NATS JetStream",
       url,
-      `enable JetStream on the server (nats-server -js); ${HOW_TO_START_NATS}`,
+      `enable JetStream on the server (nats-server -js); ${HOW_TO_START.nats}`,
       err,
     );
   }

@@ -1,11 +1,18 @@
 /** tokengrid.job.v1.JobService: the tenants' door. */
 import type * as grpc from "@grpc/grpc-js";
-import { toServiceError, unary, type JobServiceHandlers, type WatchJobRequest__Output, type WatchJobResponse } from "@tokengrid/contracts";
+import {
+  tenantFromMetadata,
+  toServiceError,
+  unary,
+  type JobServiceHandlers,
+  type WatchJobRequest__Output,
+  type WatchJobResponse,
+} from "@tokengrid/contracts";
 import { isFinal, TokenGridError } from "@tokengrid/domain";
 import { extractFromHeaders, inSpan, SpanKind, type Logger } from "@tokengrid/telemetry";
 import type { Broker } from "./broker.js";
 import { toApiJob, toApiTransition } from "./job-record.js";
-import { tenantFrom, validateJobId, validateJobSpec, validatePageSize, validateRequestId } from "./validation.js";
+import { validateJobId, validateJobSpec, validatePageSize, validateRequestId } from "./validation.js";
 
 export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
@@ -13,7 +20,7 @@ export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandl
     SubmitJob: unary(
       (call) =>
         inSpan("JobService/SubmitJob", { kind: SpanKind.SERVER, parent: extractFromHeaders(call.metadata) }, async (span) => {
-          const tenantId = tenantFrom(call.metadata);
+          const tenantId = tenantFromMetadata(call.metadata);
           const requestId = validateRequestId(call.request.requestId);
           const { spec, sizeMst } = validateJobSpec(call.request.spec);
           const { job, created } = await broker.submit(tenantId, requestId, spec, sizeMst);
@@ -23,24 +30,24 @@ export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandl
       onError,
     ),
     GetJob: unary(async (call) => {
-      const tenantId = tenantFrom(call.metadata);
+      const tenantId = tenantFromMetadata(call.metadata);
       return { job: toApiJob(broker.get(tenantId, validateJobId(call.request.jobId))) };
     }, onError),
     ListJobs: unary(async (call) => {
-      const tenantId = tenantFrom(call.metadata);
+      const tenantId = tenantFromMetadata(call.metadata);
       const pageSize = validatePageSize(call.request.pageSize, 50, 500);
       const { jobs, next } = broker.list(tenantId, pageSize, call.request.pageToken);
       return { jobs: jobs.map(toApiJob), nextPageToken: next };
     }, onError),
     CancelJob: unary(async (call) => {
-      const tenantId = tenantFrom(call.metadata);
+      const tenantId = tenantFromMetadata(call.metadata);
       if (call.request.reason.length > 256) throw new TokenGridError("INVALID_ARGUMENT", "reason: at most 256 characters");
       const job = await broker.cancel(tenantId, validateJobId(call.request.jobId), call.request.reason);
       return { job: toApiJob(job) };
     }, onError),
     WatchJob: (call: grpc.ServerWritableStream<WatchJobRequest__Output, WatchJobResponse>) => {
       try {
-        const tenantId = tenantFrom(call.metadata);
+        const tenantId = tenantFromMetadata(call.metadata);
         const job = broker.get(tenantId, validateJobId(call.request.jobId));
         // Everything so far, then each new transition; the stream ends with the job.
         for (const t of job.transitions) call.write({ transition: toApiTransition(t), job: toApiJob(job) });

@@ -1,9 +1,8 @@
 /** Starts a broker: NATS and its streams, the job store, recovery, the gRPC server. */
 import * as grpc from "@grpc/grpc-js";
-import { protos } from "@tokengrid/contracts";
+import { bindServer, protos } from "@tokengrid/contracts";
 import { connectNats, ensureStreams, jetstream, jetStreamManager, names } from "@tokengrid/events";
 import { createLogger } from "@tokengrid/telemetry";
-import { DependencyUnavailableError } from "@tokengrid/domain";
 import { Broker } from "./broker.js";
 import type { BrokerConfig } from "./config.js";
 import { JobStore } from "./job-store.js";
@@ -30,17 +29,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const p = protos();
   server.addService(p.job.tokengrid.job.v1.JobService.service, jobServiceHandlers(broker, log));
   server.addService(p.node.tokengrid.node.v1.NodeService.service, nodeServiceHandlers(broker, log, config.heartbeatIntervalMs));
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(config.address, grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort)));
-  }).catch((err: unknown) => {
-    throw new DependencyUnavailableError(
-      "the broker's listen address",
-      config.address,
-      "free the port or set BROKER_ADDRESS to another host:port",
-      err,
-    );
-  });
-  const address = `${config.address.slice(0, config.address.lastIndexOf(":"))}:${port}`;
+  const address = await bindServer(server, config.address, "the broker", "BROKER_ADDRESS");
 
   const liveness = setInterval(
     () => {

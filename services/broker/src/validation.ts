@@ -4,7 +4,6 @@
  */
 import {
   InvalidArgumentError,
-  UnauthenticatedError,
   findCluster,
   findDevice,
   findOrigin,
@@ -16,7 +15,6 @@ import {
   type JobKind,
 } from "@tokengrid/domain";
 import type { JobSpec__Output, RegisterRequest__Output } from "@tokengrid/contracts";
-import type { Metadata } from "@grpc/grpc-js";
 
 const MAX_DEVICES = 64;
 const KINDS: Record<string, JobKind> = {
@@ -42,14 +40,6 @@ function int64(field: string, raw: string): bigint {
   const v = BigInt(raw);
   if (v < 0n) throw new InvalidArgumentError(field, `must not be negative, got ${raw}`);
   return v;
-}
-
-export function tenantFrom(metadata: Metadata): string {
-  const raw = metadata.get("x-tenant-id")[0];
-  const tenant = typeof raw === "string" ? raw : "";
-  if (tenant === "") throw new UnauthenticatedError("x-tenant-id: call metadata naming the tenant is required");
-  if (!isValidId(tenant)) throw new InvalidArgumentError("x-tenant-id", "1..64 letters, digits, '.', '_' or '-'");
-  return tenant;
 }
 
 export function validateRequestId(raw: string): string {

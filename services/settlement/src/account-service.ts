@@ -1,17 +1,14 @@
 /** tokengrid.account.v1.AccountService, served by settlement from the settled rows. */
-import { unary, type AccountServiceHandlers } from "@tokengrid/contracts";
+import { tenantFromMetadata, unary, type AccountServiceHandlers } from "@tokengrid/contracts";
 import { usageTotal, type Database, type Kysely } from "@tokengrid/db";
-import { InvalidArgumentError, isValidId, UnauthenticatedError } from "@tokengrid/domain";
+import { InvalidArgumentError, isValidId } from "@tokengrid/domain";
 import type { Logger } from "@tokengrid/telemetry";
 
 export function accountServiceHandlers(db: Kysely<Database>, log: Logger): AccountServiceHandlers {
   return {
     GetUsage: unary(
       async (call) => {
-        const raw = call.metadata.get("x-tenant-id")[0];
-        const tenant = typeof raw === "string" ? raw : "";
-        if (tenant === "") throw new UnauthenticatedError("x-tenant-id: call metadata naming the tenant is required");
-        if (!isValidId(tenant)) throw new InvalidArgumentError("x-tenant-id", "1..64 letters, digits, '.', '_' or '-'");
+        const tenant = tenantFromMetadata(call.metadata);
         const jobId = call.request.jobId;
         if (jobId !== "" && !isValidId(jobId)) throw new InvalidArgumentError("job_id", "not a job id");
         const t = await usageTotal(db, tenant, jobId || undefined);

@@ -1,8 +1,7 @@
 /** Starts settlement: the database and its migrations, the JetStream consumers, AccountService. */
 import * as grpc from "@grpc/grpc-js";
-import { protos } from "@tokengrid/contracts";
+import { bindServer, protos } from "@tokengrid/contracts";
 import { openDatabase } from "@tokengrid/db";
-import { DependencyUnavailableError } from "@tokengrid/domain";
 import { connectNats, ensureStreams, jetstream, jetStreamManager, names, startBatchConsumer } from "@tokengrid/events";
 import { createLogger } from "@tokengrid/telemetry";
 import { accountServiceHandlers } from "./account-service.js";
@@ -43,17 +42,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
 
   const server = new grpc.Server();
   server.addService(protos().account.tokengrid.account.v1.AccountService.service, accountServiceHandlers(db, log));
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(config.address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  ).catch((err: unknown) => {
-    throw new DependencyUnavailableError(
-      "settlement's listen address",
-      config.address,
-      "free the port or set SETTLEMENT_ADDRESS to another host:port",
-      err,
-    );
-  });
-  const address = `${config.address.slice(0, config.address.lastIndexOf(":"))}:${port}`;
+  const address = await bindServer(server, config.address, "settlement", "SETTLEMENT_ADDRESS");
   log.info({ address, namespace: config.namespace }, "ready");
 
   return {
