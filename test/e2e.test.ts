@@ -2,6 +2,8 @@
  * The whole loop on real processes, NATS JetStream and PostgreSQL: settlement,
  * a broker, one west and one east agent, in a fresh namespace and database.
  */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,9 +16,10 @@ import {
   type ListJobsResponse__Output,
   type CancelJobResponse__Output,
   type ListNodesResponse__Output,
+  type QuoteResponse__Output,
 } from "@tokengrid/contracts";
 import { connectNats, headers, jetstream, names } from "@tokengrid/events";
-import { startStack, type Stack } from "@tokengrid/stack";
+import { REPO_ROOT, startStack, type Stack } from "@tokengrid/stack";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
 import { failure, jobClient, nodeClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
 
@@ -31,6 +34,12 @@ const EAST = {
   operatorId: "op-east",
   cluster: "yangtze-delta",
   accelerators: [{ model: "nvidia-h100-sxm", count: 8 }],
+};
+const SOUTH = {
+  nodeId: "e2e-shaoguan-01",
+  operatorId: "op-south",
+  cluster: "shaoguan",
+  accelerators: [{ model: "ascend-910b", count: 8 }],
 };
 const TENANT = "e2e-tenant";
 
@@ -75,7 +84,7 @@ beforeAll(async () => {
     databaseUrl: env.databaseUrl,
     brokerAddress: `127.0.0.1:${await freePort()}`,
     settlementAddress: `127.0.0.1:${await freePort()}`,
-    agents: [WEST, EAST],
+    agents: [WEST, EAST, SOUTH],
     timeScale: 1,
     usageIntervalMs: 200,
     logLevel: "info",
@@ -119,6 +128,58 @@ describe("the whole loop", () => {
     expect(states(inf)).toEqual(["JOB_STATE_PENDING", "JOB_STATE_SCHEDULED", "JOB_STATE_RUNNING", "JOB_STATE_SUCCEEDED"]);
     expect(states(tr)).toEqual(["JOB_STATE_PENDING", "JOB_STATE_SCHEDULED", "JOB_STATE_RUNNING", "JOB_STATE_SUCCEEDED"]);
     expect(inf.job.doneMst).toBe(inf.job.sizeMst);
+  });
+
+  it("quotes with the CLI: west first for night training, only clusters within the bound for inference", async () => {
+    const cli = (...args: string[]) => {
+      const r = spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, "packages/cli/dist/main.js"), "--json", "--tenant", TENANT, "--broker", stack.options.brokerAddress, ...args],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(r.status, r.stderr + r.stdout).toBe(0);
+      return JSON.parse(r.stdout) as QuoteResponse__Output;
+    };
+    const training = cli("quote", "--kind", "training", "--model-params", "7e9", "--tokens", "1e9", "--devices", "8", "--start", "02:00");
+    expect(training.sizeMst).toBe("2100000000000");
+    expect(training.options[0]!.region).toBe("west");
+    expect(training.options.map((o) => o.nodeId)).toEqual([WEST.nodeId, EAST.nodeId, SOUTH.nodeId]);
+    const inference = cli(
+      "quote",
+      "--kind",
+      "inference",
+      "--model-params",
+      "7e9",
+      "--tokens",
+      "1e6",
+      "--origin",
+      "guangzhou",
+      "--max-latency-ms",
+      "20",
+    );
+    expect(inference.options.map((o) => o.cluster)).toEqual(["shaoguan"]);
+    expect(inference.options[0]!.latencyMs).toBeLessThanOrEqual(20);
+    expect(inference.exclusions.map((e) => e.cluster).sort()).toEqual(["horinger", "yangtze-delta"]);
+    const bad = spawnSync(
+      process.execPath,
+      [
+        join(REPO_ROOT, "packages/cli/dist/main.js"),
+        "--broker",
+        stack.options.brokerAddress,
+        "quote",
+        "--kind",
+        "training",
+        "--size-st",
+        "-1",
+      ],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("INVALID_ARGUMENT: spec.size_st");
   });
 
   it("a retried SubmitJob with the same request id returns the same job", async () => {
@@ -264,7 +325,7 @@ describe("the whole loop", () => {
       const nodes = nodeClient(stack.options.brokerAddress);
       await eventually("both agents back online", async () => {
         const r = await unary<ListNodesResponse__Output>((cb) => nodes.ListNodes({}, md, cb));
-        return r.nodes.filter((n) => n.state === "NODE_STATE_ONLINE").length === 2 ? true : undefined;
+        return r.nodes.filter((n) => n.state === "NODE_STATE_ONLINE").length === 3 ? true : undefined;
       });
       nodes.close();
       const after = await eventually("a job placed after the restart", async () => {

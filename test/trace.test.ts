@@ -13,6 +13,7 @@ import { NodeAgent, parseNodeFile } from "@tokengrid/node-agent";
 import { startTelemetry, type Telemetry } from "@tokengrid/telemetry";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
 import type { SubmitJobResponse__Output } from "@tokengrid/contracts";
+import { defaultMarket } from "@tokengrid/domain";
 import { jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
 
 const exporter = new InMemorySpanExporter();
@@ -42,6 +43,7 @@ beforeAll(async () => {
     nodeLostAfterMs: 3000,
     natsReplicas: 1,
     logLevel: "warn",
+    market: defaultMarket(),
   });
   agent = await NodeAgent.start({
     node: parseNodeFile("nodeId: trace-node\noperatorId: op\ncluster: guian\naccelerators: [{model: ascend-910b, count: 2}]\n", "inline"),
@@ -52,6 +54,7 @@ beforeAll(async () => {
     timeScale: 1,
     usageIntervalMs: 100,
     logLevel: "warn",
+    market: defaultMarket(),
   });
   await eventually("the node online", () => (broker.broker.listNodes().some((n) => n.stream) ? true : undefined));
 });

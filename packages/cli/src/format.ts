@@ -1,7 +1,7 @@
 /** Output: tables for people, one JSON document for programs (--json). */
 import Table from "cli-table3";
 import { formatMst } from "@tokengrid/domain";
-import { fromTimestamp, type Job__Output, type Node__Output } from "@tokengrid/contracts";
+import { fromTimestamp, type Job__Output, type Node__Output, type QuoteOption__Output } from "@tokengrid/contracts";
 
 export function table(head: string[], rows: (string | number)[][]): string {
   const t = new Table({
@@ -65,3 +65,32 @@ export function nodeRow(n: Node__Output): string[] {
 }
 
 export const NODE_HEAD = ["node", "cluster", "region", "accelerators", "free", "state", "jobs"];
+
+export const QUOTE_HEAD = ["#", "cluster", "device", "start (CST)", "duration", "yuan/M ST", "total yuan", "green", "CO2 kg", "latency"];
+
+/** A time as China Standard Time, "MM-DD HH:MM". */
+export function cst(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(5, 16).replace("T", " ");
+}
+
+export function duration(seconds: number): string {
+  if (seconds < 120) return `${seconds.toFixed(0)} s`;
+  if (seconds < 7200) return `${(seconds / 60).toFixed(0)} min`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
+}
+
+export function quoteRow(rank: number, q: QuoteOption__Output): string[] {
+  return [
+    String(rank),
+    `${q.cluster} (${q.region})`,
+    `${q.devices}× ${q.deviceModel}`,
+    cst(fromTimestamp(q.estimatedStartTime)),
+    duration(q.estimatedDurationSeconds),
+    q.pricePerMillionStYuan.toPrecision(3),
+    (Number(q.totalPriceFen) / 100).toFixed(2),
+    `${(q.greenShare * 100).toFixed(0)}%`,
+    (q.co2Grams / 1000).toPrecision(3),
+    q.latencyMs > 0 ? `${q.latencyMs.toFixed(1)} ms` : "",
+  ];
+}

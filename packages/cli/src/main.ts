@@ -3,6 +3,7 @@
 import { Command, Option } from "commander";
 import { DEFAULT_BROKER_ADDRESS, DEFAULT_SETTLEMENT_ADDRESS } from "@tokengrid/config";
 import { formatMst, isFinal, type JobState } from "@tokengrid/domain";
+import { toTimestamp } from "@tokengrid/contracts";
 import type {
   CancelJobResponse__Output,
   GetJobResponse__Output,
@@ -11,13 +12,15 @@ import type {
   JobSpec,
   ListJobsResponse__Output,
   ListNodesResponse__Output,
+  QuoteResponse__Output,
   Node__Output,
   SubmitJobResponse__Output,
   WatchJobResponse__Output,
 } from "@tokengrid/contracts";
 import { randomUUID } from "node:crypto";
 import { CliError, clients, deadline, explain, rpc, type Clients } from "./client.js";
-import { JOB_HEAD, jobDetail, jobRow, NODE_HEAD, nodeRow, short, table, time } from "./format.js";
+import { JOB_HEAD, jobDetail, jobRow, NODE_HEAD, nodeRow, QUOTE_HEAD, quoteRow, short, table, time } from "./format.js";
+import { parseStart } from "./start-time.js";
 import { parseInteger } from "./numbers.js";
 import { up } from "./up.js";
 
@@ -73,43 +76,96 @@ function follow(c: Clients, g: Globals, jobId: string): Promise<Job__Output | un
   });
 }
 
-program
-  .command("submit")
-  .description("submit a job")
-  .requiredOption("--kind <kind>", "training, inference or batch")
-  .option("--model-params <n>", "parameters of the dense model, e.g. 7e9")
-  .option("--tokens <n>", "tokens to process, e.g. 1e9")
-  .option("--size-st <n>", "the job's size in standard tokens, instead of model-params × tokens")
-  .option("--devices <n>", "whole devices on one node", "1")
-  .option("--stack <stacks>", "software stacks the image supports, comma-separated (cuda,cann,...)")
-  .option("--origin <city>", "where the job's users are, e.g. shanghai")
-  .option("--max-latency-ms <ms>", "round-trip bound from origin, ms")
-  .option("--clusters <ids>", "clusters the job may run in, comma-separated")
+const PRECISIONS: Record<string, string> = {
+  fp32: "PRECISION_FP32",
+  bf16: "PRECISION_BF16",
+  fp16: "PRECISION_FP16",
+  fp8: "PRECISION_FP8",
+  int8: "PRECISION_INT8",
+};
+
+/** A JobSpec from the job options shared by submit and quote. */
+function specFrom(o: Record<string, string | boolean | undefined>): JobSpec {
+  const kinds: Record<string, string> = { training: "JOB_KIND_TRAINING", inference: "JOB_KIND_INFERENCE", batch: "JOB_KIND_BATCH" };
+  const kind = kinds[String(o["kind"]).toLowerCase()];
+  if (!kind) throw new CliError("INVALID_ARGUMENT", `--kind: one of training, inference, batch; got ${JSON.stringify(o["kind"])}`);
+  const precision = typeof o["precision"] === "string" ? PRECISIONS[o["precision"].toLowerCase()] : "PRECISION_UNSPECIFIED";
+  if (!precision)
+    throw new CliError(
+      "INVALID_ARGUMENT",
+      `--precision: one of ${Object.keys(PRECISIONS).join(", ")}; got ${JSON.stringify(o["precision"])}`,
+    );
+  const list = (v: unknown) => (typeof v === "string" && v !== "" ? v.split(",").map((s) => s.trim()) : []);
+  const int = (flag: string, v: unknown) => (typeof v === "string" ? parseInteger(flag, v) : "0");
+  try {
+    return {
+      kind: kind as JobSpec["kind"],
+      modelParams: int("--model-params", o["modelParams"]),
+      tokens: int("--tokens", o["tokens"]),
+      sizeSt: int("--size-st", o["sizeSt"]),
+      devices: Number(parseInteger("--devices", String(o["devices"]))),
+      softwareStacks: list(o["stack"]),
+      origin: typeof o["origin"] === "string" ? o["origin"] : "",
+      maxLatencyMs: Number(int("--max-latency-ms", o["maxLatencyMs"])),
+      allowedClusters: list(o["clusters"]),
+      precision: precision as JobSpec["precision"],
+    };
+  } catch (err) {
+    throw new CliError("INVALID_ARGUMENT", (err as Error).message);
+  }
+}
+
+/** The options that describe a job, for submit and quote. */
+function jobOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("--kind <kind>", "training, inference or batch")
+    .option("--model-params <n>", "parameters of the dense model, e.g. 7e9")
+    .option("--tokens <n>", "tokens to process, e.g. 1e9")
+    .option("--size-st <n>", "the job's size in standard tokens, instead of model-params × tokens")
+    .option("--devices <n>", "whole devices on one node", "1")
+    .option("--precision <p>", "bf16 (default), fp16, fp8, int8 or fp32")
+    .option("--stack <stacks>", "software stacks the image supports, comma-separated (cuda,cann,...)")
+    .option("--origin <city>", "where the job's users are, e.g. shanghai")
+    .option("--max-latency-ms <ms>", "round-trip bound from origin, ms")
+    .option("--clusters <ids>", "clusters the job may run in, comma-separated");
+}
+
+jobOptions(program.command("quote").description("where, when and for how much a job would run, without submitting it"))
+  .option("--start <time>", "earliest start: an ISO time, or HH:MM China Standard Time (the next such time)")
+  .option("--max-options <n>", "options to show", "10")
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    await withClients(async (c, g) => {
+      const spec = specFrom(o);
+      const startTime = typeof o["start"] === "string" ? toTimestamp(parseStart(o["start"], Date.now())) : null;
+      const res = await rpc<QuoteResponse__Output>(
+        (cb) => c.jobs.Quote({ spec, startTime, maxOptions: Number(o["maxOptions"]) }, c.metadata, deadline(), cb),
+        "broker",
+        c.brokerAddress,
+      );
+      const rows = res.options.map((q, i) => quoteRow(i + 1, q));
+      const lines = [`job size ${formatMst(BigInt(res.sizeMst))}`];
+      lines.push(rows.length > 0 ? table(QUOTE_HEAD, rows) : "no node can take this job now");
+      const best = res.options[0];
+      if (best) {
+        const f = (x: number) => x.toPrecision(2);
+        lines.push(
+          `#1 per million ST: energy ${f(best.energyPerMillionStYuan)} + capital ${f(best.capitalPerMillionStYuan)} + margin ${f(best.marginPerMillionStYuan)} yuan; token revenue is ${best.revenueToElectricityRatio.toFixed(1)}× its electricity cost`,
+        );
+      }
+      if (res.exclusions.length > 0) {
+        lines.push("excluded:");
+        for (const e of res.exclusions) lines.push(`  ${e.cluster} ${e.deviceModel} (${e.nodeId}): ${e.reason}`);
+      }
+      out(g, res, lines.join("\n"));
+    });
+  });
+
+jobOptions(program.command("submit").description("submit a job"))
   .option("--request-id <id>", "idempotency key; reuse it to retry safely (default: random)")
   .option("--follow", "follow the job until it ends", false)
   .action(async (o: Record<string, string | boolean | undefined>) => {
     await withClients(async (c, g) => {
-      const kinds: Record<string, string> = { training: "JOB_KIND_TRAINING", inference: "JOB_KIND_INFERENCE", batch: "JOB_KIND_BATCH" };
-      const kind = kinds[String(o["kind"]).toLowerCase()];
-      if (!kind) throw new CliError("INVALID_ARGUMENT", `--kind: one of training, inference, batch; got ${JSON.stringify(o["kind"])}`);
-      const list = (v: unknown) => (typeof v === "string" && v !== "" ? v.split(",").map((s) => s.trim()) : []);
-      const int = (flag: string, v: unknown) => (typeof v === "string" ? parseInteger(flag, v) : "0");
-      let spec: JobSpec;
-      try {
-        spec = {
-          kind: kind as JobSpec["kind"],
-          modelParams: int("--model-params", o["modelParams"]),
-          tokens: int("--tokens", o["tokens"]),
-          sizeSt: int("--size-st", o["sizeSt"]),
-          devices: Number(parseInteger("--devices", String(o["devices"]))),
-          softwareStacks: list(o["stack"]),
-          origin: typeof o["origin"] === "string" ? o["origin"] : "",
-          maxLatencyMs: Number(int("--max-latency-ms", o["maxLatencyMs"])),
-          allowedClusters: list(o["clusters"]),
-        };
-      } catch (err) {
-        throw new CliError("INVALID_ARGUMENT", (err as Error).message);
-      }
+      const spec = specFrom(o);
       const requestId = typeof o["requestId"] === "string" ? o["requestId"] : randomUUID();
       const res = await rpc<SubmitJobResponse__Output>(
         (cb) => c.jobs.SubmitJob({ requestId, spec }, c.metadata, deadline(), cb),

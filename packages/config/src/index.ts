@@ -3,3 +3,4 @@ export * from "./defaults.js";
 export * from "./main.js";
 export { z } from "zod";
 export { parse as parseYaml } from "yaml";
+export * from "./market.js";

@@ -8,9 +8,11 @@
  * The same notice sets the PUE ceilings used here: below 1.25 in eastern hubs and
  * below 1.2 in western hubs.
  * Coordinates: approximate centre of the cluster's host city or district.
- * Tariff and green share are ASSUMPTIONS (illustrative flat averages), overridable
- * per node in the agent's config; an hourly model replaces them later.
+ * Tariffs and renewable mixes are ASSUMPTIONS (illustrative), overridable in the
+ * market file (market.ts) and per node in the agent's config.
  */
+import type { GreenMix } from "./energy.js";
+
 export type Region = "east" | "west";
 
 export interface Cluster {
@@ -23,13 +25,16 @@ export interface Cluster {
   readonly lon: number;
   /** PUE ceiling from the 2022 notice. */
   readonly pue: number;
-  /** ASSUMPTION: average industrial tariff, yuan per kWh. */
-  readonly tariffYuanPerKwh: number;
-  /** ASSUMPTION: average renewable share of supply, 0..1. */
-  readonly greenShare: number;
+  /** ASSUMPTION: flat-period large-industry tariff, yuan per kWh. */
+  readonly flatTariffYuanPerKwh: number;
+  /** ASSUMPTION: which time-of-use shape the province's tariff follows (energy.ts). */
+  readonly touShape: "standard" | "solar";
+  /** ASSUMPTION: the renewable mix that shapes the hourly green share (energy.ts). */
+  readonly green: GreenMix;
 }
 
 export const CLUSTERS: readonly Cluster[] = [
+  // West: cheap, green power for training and batch work.
   {
     id: "horinger",
     name: "Horinger",
@@ -39,8 +44,9 @@ export const CLUSTERS: readonly Cluster[] = [
     lat: 40.38,
     lon: 111.82,
     pue: 1.2,
-    tariffYuanPerKwh: 0.32,
-    greenShare: 0.35,
+    flatTariffYuanPerKwh: 0.3,
+    touShape: "solar",
+    green: { base: 0.2, solar: 0.25, wind: 0.35 },
   },
   {
     id: "guian",
@@ -51,8 +57,9 @@ export const CLUSTERS: readonly Cluster[] = [
     lat: 26.42,
     lon: 106.43,
     pue: 1.2,
-    tariffYuanPerKwh: 0.42,
-    greenShare: 0.5,
+    flatTariffYuanPerKwh: 0.45,
+    touShape: "standard",
+    green: { base: 0.45, solar: 0.1, wind: 0.05 },
   },
   {
     id: "qingyang",
@@ -63,8 +70,9 @@ export const CLUSTERS: readonly Cluster[] = [
     lat: 35.71,
     lon: 107.64,
     pue: 1.2,
-    tariffYuanPerKwh: 0.38,
-    greenShare: 0.45,
+    flatTariffYuanPerKwh: 0.35,
+    touShape: "solar",
+    green: { base: 0.15, solar: 0.35, wind: 0.25 },
   },
   {
     id: "zhongwei",
@@ -75,9 +83,11 @@ export const CLUSTERS: readonly Cluster[] = [
     lat: 37.5,
     lon: 105.19,
     pue: 1.2,
-    tariffYuanPerKwh: 0.36,
-    greenShare: 0.4,
+    flatTariffYuanPerKwh: 0.33,
+    touShape: "solar",
+    green: { base: 0.15, solar: 0.4, wind: 0.2 },
   },
+  // East: near users, for latency-sensitive inference.
   {
     id: "zhangjiakou",
     name: "Zhangjiakou",
@@ -87,8 +97,9 @@ export const CLUSTERS: readonly Cluster[] = [
     lat: 40.77,
     lon: 114.89,
     pue: 1.25,
-    tariffYuanPerKwh: 0.52,
-    greenShare: 0.5,
+    flatTariffYuanPerKwh: 0.5,
+    touShape: "standard",
+    green: { base: 0.2, solar: 0.25, wind: 0.3 },
   },
   {
     id: "wuhu",
@@ -99,8 +110,9 @@ export const CLUSTERS: readonly Cluster[] = [
     lat: 31.35,
     lon: 118.43,
     pue: 1.25,
-    tariffYuanPerKwh: 0.6,
-    greenShare: 0.15,
+    flatTariffYuanPerKwh: 0.62,
+    touShape: "standard",
+    green: { base: 0.08, solar: 0.12, wind: 0.03 },
   },
   {
     id: "yangtze-delta",
@@ -111,8 +123,9 @@ export const CLUSTERS: readonly Cluster[] = [
     lat: 31.0,
     lon: 120.9,
     pue: 1.25,
-    tariffYuanPerKwh: 0.66,
-    greenShare: 0.15,
+    flatTariffYuanPerKwh: 0.68,
+    touShape: "standard",
+    green: { base: 0.08, solar: 0.12, wind: 0.05 },
   },
   {
     id: "shaoguan",
@@ -123,8 +136,9 @@ export const CLUSTERS: readonly Cluster[] = [
     lat: 24.81,
     lon: 113.6,
     pue: 1.25,
-    tariffYuanPerKwh: 0.68,
-    greenShare: 0.3,
+    flatTariffYuanPerKwh: 0.65,
+    touShape: "standard",
+    green: { base: 0.2, solar: 0.1, wind: 0.05 },
   },
   {
     id: "tianfu",
@@ -135,8 +149,9 @@ export const CLUSTERS: readonly Cluster[] = [
     lat: 30.4,
     lon: 104.07,
     pue: 1.25,
-    tariffYuanPerKwh: 0.55,
-    greenShare: 0.75,
+    flatTariffYuanPerKwh: 0.55,
+    touShape: "standard",
+    green: { base: 0.7, solar: 0.05, wind: 0.03 },
   },
   {
     id: "chongqing",
@@ -147,8 +162,9 @@ export const CLUSTERS: readonly Cluster[] = [
     lat: 29.56,
     lon: 106.55,
     pue: 1.25,
-    tariffYuanPerKwh: 0.6,
-    greenShare: 0.4,
+    flatTariffYuanPerKwh: 0.6,
+    touShape: "standard",
+    green: { base: 0.3, solar: 0.05, wind: 0.03 },
   },
 ];
 

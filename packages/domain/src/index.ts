@@ -4,4 +4,6 @@ export * from "./job.js";
 export * from "./clusters.js";
 export * from "./latency.js";
 export * from "./devices.js";
+export * from "./energy.js";
+export * from "./market.js";
 export * from "./ids.js";

@@ -1,1 +1,1 @@
-export * from "./first-fit.js";
+export * from "./placement.js";

@@ -14,14 +14,15 @@ import {
   NotFoundError,
   TokenGridError,
   type JobState,
+  type MarketModel,
 } from "@tokengrid/domain";
-import { match } from "@tokengrid/matcher";
+import { check, match, quote, type JobNeeds, type QuoteExclusion, type QuoteOption } from "@tokengrid/matcher";
 import { jobEventCodec, toTimestamp, type JobStatus__Output } from "@tokengrid/contracts";
 import { publishEvent, type JetStreamClient, type Names } from "@tokengrid/events";
 import { extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger } from "@tokengrid/telemetry";
 import { kindEnum, stateEnum, type JobRecord, type Transition } from "./job-record.js";
 import { jobIdFor, type JobStore } from "./job-store.js";
-import { freeIndices, newEntry, schedulable, type AgentStream, type NodeEntry } from "./registry.js";
+import { freeIndices, newEntry, schedulable, toView, type AgentStream, type NodeEntry } from "./registry.js";
 import type { ValidJobSpec, ValidRegistration } from "./validation.js";
 
 /** How much longer than NODE_LOST_AFTER_MS a restarted broker waits for a node to reconnect. */
@@ -35,7 +36,22 @@ export interface BrokerDeps {
   names: Names;
   log: Logger;
   nodeLostAfterMs: number;
+  market: MarketModel;
   now?: () => number;
+}
+
+/** What the matcher needs of a job. */
+export function needsOf(spec: ValidJobSpec, sizeMst: bigint): JobNeeds {
+  return {
+    kind: spec.kind,
+    precision: spec.precision ?? "BF16",
+    devices: spec.devices,
+    softwareStacks: spec.softwareStacks,
+    origin: spec.origin,
+    maxLatencyMs: spec.maxLatencyMs,
+    allowedClusters: spec.allowedClusters,
+    sizeMst,
+  };
 }
 
 function hashSpec(spec: ValidJobSpec): string {
@@ -175,6 +191,42 @@ export class Broker {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(jobId);
     };
+  }
+
+  /**
+   * Ranked options for a job that is not submitted: every node online, started
+   * as soon as it has the devices free (estimated from the work its jobs have left).
+   */
+  quote(spec: ValidJobSpec, sizeMst: bigint, startMs: number, maxOptions: number): { options: QuoteOption[]; exclusions: QuoteExclusion[] } {
+    const needs = needsOf(spec, sizeMst);
+    const views = [...this.nodes.values()]
+      .filter((n) => n.state === "ONLINE" && n.stream)
+      .map((n) => toView(n, (devices, nowMs) => this.availableAt(n, devices, nowMs)));
+    const q = quote(needs, views, this.deps.market, Math.max(startMs, this.now()));
+    return { options: q.options.slice(0, maxOptions), exclusions: q.exclusions };
+  }
+
+  /** When `devices` devices of the node will be free, from the work its jobs have left. */
+  private availableAt(node: NodeEntry, devices: number, nowMs: number): number | undefined {
+    if (node.totalDevices < devices) return undefined;
+    let free = freeIndices(node).length;
+    if (free >= devices) return nowMs;
+    const ends: { endMs: number; devices: number }[] = [];
+    const view = toView(node);
+    for (const jobId of new Set(node.allocated.values())) {
+      const job = this.jobs.get(jobId);
+      if (!job) continue;
+      const v = check(needsOf(job.spec, BigInt(job.sizeMst)), view, this.deps.market);
+      if (!v.ok) continue;
+      const leftSt = Number(BigInt(job.sizeMst) - BigInt(job.doneMst)) / 1000;
+      ends.push({ endMs: nowMs + (leftSt / (v.stPerSecondPerDevice * job.spec.devices)) * 1000, devices: job.deviceIndices.length });
+    }
+    ends.sort((a, b) => a.endMs - b.endMs);
+    for (const e of ends) {
+      free += e.devices;
+      if (free >= devices) return e.endMs;
+    }
+    return undefined;
   }
 
   // ---- nodes -------------------------------------------------------------
@@ -340,7 +392,7 @@ export class Broker {
         "broker.schedule",
         { kind: SpanKind.INTERNAL, parent: extractFromRecord(job.traceContext), attributes: { "tokengrid.job_id": job.jobId } },
         async (span) => {
-          const result = match(job.spec, schedulable(this.nodes.values()));
+          const result = match(needsOf(job.spec, BigInt(job.sizeMst)), schedulable(this.nodes.values()), this.deps.market, this.now());
           if (!result.ok) {
             if (job.message !== result.reason) {
               job.message = result.reason;
@@ -373,6 +425,7 @@ export class Broker {
         jobId: job.jobId,
         tenantId: job.tenantId,
         kind: kindEnum(job.spec.kind),
+        precision: `PRECISION_${job.spec.precision ?? "BF16"}`,
         sizeMst: job.sizeMst,
         deviceIndices: job.deviceIndices,
         traceContext: Object.keys(active).length > 0 ? active : job.traceContext,

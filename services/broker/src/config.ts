@@ -1,4 +1,5 @@
-import { common, parseEnv, z, DEFAULT_BROKER_ADDRESS } from "@tokengrid/config";
+import { common, loadMarket, parseEnv, z, DEFAULT_BROKER_ADDRESS } from "@tokengrid/config";
+import type { MarketModel } from "@tokengrid/domain";
 
 const schema = z.object({
   BROKER_ADDRESS: common.address(DEFAULT_BROKER_ADDRESS),
@@ -9,6 +10,8 @@ const schema = z.object({
   /** A node not heard from for this long is declared lost, ms. */
   NODE_LOST_AFTER_MS: common.positiveInt(3000, 600_000),
   NATS_REPLICAS: common.positiveInt(1, 5),
+  /** Overrides of the catalogue, tariffs, green shares, latencies and pricing (docs/standard-token.md). */
+  MARKET_FILE: z.string().optional(),
   LOG_LEVEL: common.logLevel,
 });
 
@@ -20,6 +23,7 @@ export interface BrokerConfig {
   nodeLostAfterMs: number;
   natsReplicas: number;
   logLevel: string;
+  market: MarketModel;
 }
 
 export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerConfig {
@@ -32,5 +36,6 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     nodeLostAfterMs: c.NODE_LOST_AFTER_MS,
     natsReplicas: c.NATS_REPLICAS,
     logLevel: c.LOG_LEVEL,
+    market: loadMarket(c.MARKET_FILE),
   };
 }

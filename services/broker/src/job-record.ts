@@ -60,6 +60,7 @@ export function toApiJob(r: JobRecord): Job {
       origin: r.spec.origin,
       maxLatencyMs: r.spec.maxLatencyMs,
       allowedClusters: r.spec.allowedClusters,
+      precision: `PRECISION_${r.spec.precision ?? "BF16"}`,
     },
     state: stateEnum(r.state),
     sizeMst: r.sizeMst,

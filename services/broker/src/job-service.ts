@@ -1,7 +1,9 @@
 /** tokengrid.job.v1.JobService: the tenants' door. */
 import type * as grpc from "@grpc/grpc-js";
 import {
+  fromTimestamp,
   tenantFromMetadata,
+  toTimestamp,
   toServiceError,
   unary,
   type JobServiceHandlers,
@@ -29,6 +31,38 @@ export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandl
         }),
       onError,
     ),
+    Quote: unary(async (call) => {
+      tenantFromMetadata(call.metadata);
+      const { spec, sizeMst } = validateJobSpec(call.request.spec);
+      const max = call.request.maxOptions === 0 ? 10 : call.request.maxOptions;
+      if (max > 100) throw new TokenGridError("INVALID_ARGUMENT", `max_options: at most 100, got ${max}`);
+      const startMs = call.request.startTime ? fromTimestamp(call.request.startTime) : Date.now();
+      const { options, exclusions } = broker.quote(spec, sizeMst, startMs, max);
+      const perMillion = (yuan: number) => (sizeMst > 0n ? (yuan / (Number(sizeMst) / 1000)) * 1e6 : 0);
+      return {
+        sizeMst: sizeMst.toString(),
+        options: options.map((o) => ({
+          cluster: o.cluster,
+          region: o.region,
+          deviceModel: o.device.id,
+          vendor: o.device.vendor,
+          nodeId: o.nodeId,
+          devices: o.devices,
+          estimatedStartTime: toTimestamp(o.startMs),
+          estimatedDurationSeconds: o.estimate.durationSeconds,
+          pricePerMillionStYuan: o.estimate.pricePerMillionStYuan,
+          totalPriceFen: String(Math.ceil(o.estimate.totalYuan * 100)),
+          greenShare: o.estimate.greenShare,
+          co2Grams: o.estimate.co2Grams,
+          latencyMs: o.rttMs ?? 0,
+          energyPerMillionStYuan: perMillion(o.estimate.energyYuan),
+          capitalPerMillionStYuan: perMillion(o.estimate.capitalYuan),
+          marginPerMillionStYuan: perMillion(o.estimate.marginYuan),
+          revenueToElectricityRatio: o.estimate.revenueToElectricityRatio,
+        })),
+        exclusions: exclusions.map((e) => ({ cluster: e.cluster, deviceModel: e.deviceModel, nodeId: e.nodeId, reason: e.reason })),
+      };
+    }, onError),
     GetJob: unary(async (call) => {
       const tenantId = tenantFromMetadata(call.metadata);
       return { job: toApiJob(broker.get(tenantId, validateJobId(call.request.jobId))) };

@@ -1,16 +1,16 @@
 /** tokengrid.node.v1.NodeService: the node agents' door. */
 import { toServiceError, toTimestamp, unary, type NodeServiceHandlers } from "@tokengrid/contracts";
-import { FailedPreconditionError, InvalidArgumentError } from "@tokengrid/domain";
+import { FailedPreconditionError, InvalidArgumentError, type MarketModel } from "@tokengrid/domain";
 import type { Logger } from "@tokengrid/telemetry";
 import type { Broker } from "./broker.js";
 import type { AgentStream } from "./registry.js";
 import { validatePageSize, validateRegistration } from "./validation.js";
 
-export function nodeServiceHandlers(broker: Broker, log: Logger, heartbeatIntervalMs: number): NodeServiceHandlers {
+export function nodeServiceHandlers(broker: Broker, log: Logger, heartbeatIntervalMs: number, market: MarketModel): NodeServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
   return {
     Register: unary(async (call) => {
-      const reg = validateRegistration(call.request);
+      const reg = validateRegistration(call.request, market);
       const sessionId = broker.register(reg);
       return { sessionId, heartbeatIntervalMs };
     }, onError),
@@ -74,8 +74,8 @@ export function nodeServiceHandlers(broker: Broker, log: Logger, heartbeatInterv
           operatorId: n.reg.operatorId,
           cluster: n.reg.cluster,
           region: n.region,
-          accelerators: n.reg.accelerators,
-          energy: n.reg.energy,
+          accelerators: n.reg.accelerators.map(({ device: _device, ...a }) => a),
+          energy: { pue: n.reg.energy.pue ?? 0, tariffYuanPerKwh: n.reg.energy.tariffYuanPerKwh ?? 0, greenShare: n.reg.energy.greenShare ?? 0 },
           state: n.state === "ONLINE" && n.stream ? "NODE_STATE_ONLINE" : "NODE_STATE_LOST",
           totalDevices: n.totalDevices,
           freeDevices: broker.freeDevices(n),

@@ -1,5 +1,5 @@
 /** The broker's registry of nodes: who is alive, what they have, what is allocated. */
-import { findCluster, findDevice, stPerSecond, type Region } from "@tokengrid/domain";
+import { findCluster, type Region } from "@tokengrid/domain";
 import type { NodeView } from "@tokengrid/matcher";
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { ConnectRequest__Output, ConnectResponse } from "@tokengrid/contracts";
@@ -18,19 +18,6 @@ export interface NodeEntry {
   lastSeenMs: number;
   state: "ONLINE" | "LOST";
   softwareStacks: string[];
-  /** Energy cost of one ST on this node in yuan, for training-class work. */
-  energyYuanPerSt: number;
-}
-
-/** Energy cost of one ST on a node: power × PUE ÷ speed, in kWh, × tariff. */
-export function energyYuanPerSt(reg: ValidRegistration): number {
-  const a = reg.accelerators[0]!;
-  const device = findDevice(a.model);
-  const speed = a.calibratedStPerSecond > 0 ? a.calibratedStPerSecond : device ? stPerSecond(device, "TRAINING") : 0;
-  const watts = device?.powerWatts ?? 500;
-  if (speed <= 0) return Number.POSITIVE_INFINITY;
-  const kwhPerSt = (watts * reg.energy.pue) / speed / 3.6e6;
-  return kwhPerSt * reg.energy.tariffYuanPerKwh;
 }
 
 export function newEntry(reg: ValidRegistration, sessionId: string, nowMs: number): NodeEntry {
@@ -44,7 +31,6 @@ export function newEntry(reg: ValidRegistration, sessionId: string, nowMs: numbe
     lastSeenMs: nowMs,
     state: "ONLINE",
     softwareStacks: [...new Set(reg.accelerators.map((a) => a.softwareStack))],
-    energyYuanPerSt: energyYuanPerSt(reg),
   };
 }
 
@@ -54,17 +40,26 @@ export function freeIndices(n: NodeEntry): number[] {
   return out;
 }
 
-/** The view the matcher sees: only nodes that are online with an open stream. */
+/** What the matcher sees of a node. A node is scheduled as its first accelerator kind. */
+export function toView(n: NodeEntry, availableAt?: NodeView["availableAt"]): NodeView {
+  const a = n.reg.accelerators[0]!;
+  return {
+    nodeId: n.reg.nodeId,
+    cluster: n.reg.cluster,
+    region: n.region,
+    totalDevices: n.totalDevices,
+    freeDeviceIndices: freeIndices(n),
+    softwareStacks: n.softwareStacks,
+    device: a.device,
+    ...(a.calibratedStPerSecond > 0 ? { calibratedStPerSecond: a.calibratedStPerSecond } : {}),
+    ...(n.reg.energy.pue === undefined ? {} : { pue: n.reg.energy.pue }),
+    ...(n.reg.energy.tariffYuanPerKwh === undefined ? {} : { flatTariffYuanPerKwh: n.reg.energy.tariffYuanPerKwh }),
+    ...(n.reg.energy.greenShare === undefined ? {} : { greenShare: n.reg.energy.greenShare }),
+    ...(availableAt ? { availableAt } : {}),
+  };
+}
+
+/** Nodes that can take work now: online with an open stream. */
 export function* schedulable(nodes: Iterable<NodeEntry>): Iterable<NodeView> {
-  for (const n of nodes) {
-    if (n.state !== "ONLINE" || !n.stream) continue;
-    yield {
-      nodeId: n.reg.nodeId,
-      cluster: n.reg.cluster,
-      region: n.region,
-      freeDeviceIndices: freeIndices(n),
-      softwareStacks: n.softwareStacks,
-      energyYuanPerSt: n.energyYuanPerSt,
-    };
-  }
+  for (const n of nodes) if (n.state === "ONLINE" && n.stream) yield toView(n);
 }

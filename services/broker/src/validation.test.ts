@@ -13,6 +13,7 @@ const spec = (over: Partial<JobSpec__Output>): JobSpec__Output => ({
   origin: "",
   maxLatencyMs: 0,
   allowedClusters: [],
+  precision: "PRECISION_UNSPECIFIED",
   ...over,
 });
 

@@ -5,14 +5,16 @@
 import {
   InvalidArgumentError,
   findCluster,
-  findDevice,
   findOrigin,
   isValidId,
   sizeMstFromModel,
   stToMst,
   CLUSTERS,
   ORIGINS,
+  type DeviceSpec,
   type JobKind,
+  type MarketModel,
+  type Precision,
 } from "@tokengrid/domain";
 import type { JobSpec__Output, RegisterRequest__Output } from "@tokengrid/contracts";
 
@@ -33,7 +35,17 @@ export interface ValidJobSpec {
   origin: string;
   maxLatencyMs: number;
   allowedClusters: string[];
+  precision: Precision;
 }
+
+const PRECISION_NAMES: Record<string, Precision> = {
+  PRECISION_UNSPECIFIED: "BF16",
+  PRECISION_FP32: "FP32",
+  PRECISION_BF16: "BF16",
+  PRECISION_FP16: "FP16",
+  PRECISION_FP8: "FP8",
+  PRECISION_INT8: "INT8",
+};
 
 function int64(field: string, raw: string): bigint {
   if (!/^-?\d+$/.test(raw)) throw new InvalidArgumentError(field, `must be an integer, got ${JSON.stringify(raw)}`);
@@ -102,9 +114,13 @@ export function validateJobSpec(spec: JobSpec__Output | null): { spec: ValidJobS
       );
   });
 
+  const precision = PRECISION_NAMES[String(spec.precision)];
+  if (!precision) throw new InvalidArgumentError("spec.precision", `unknown value ${String(spec.precision)}; use PRECISION_BF16, PRECISION_FP16, PRECISION_FP8, PRECISION_INT8 or PRECISION_FP32`);
+
   return {
     spec: {
       kind,
+      precision,
       modelParams: modelParams.toString(),
       tokens: tokens.toString(),
       sizeSt: sizeSt.toString(),
@@ -130,58 +146,79 @@ export function validatePageSize(raw: number, def: number, max: number): number 
   return raw;
 }
 
+export interface ValidAccelerator {
+  model: string;
+  vendor: string;
+  softwareStack: string;
+  count: number;
+  memoryMb: number;
+  calibratedStPerSecond: number;
+  /** The catalogue entry, or one made for a calibrated device the catalogue lacks. */
+  device: DeviceSpec;
+}
+
 export interface ValidRegistration {
   nodeId: string;
   operatorId: string;
   cluster: string;
-  accelerators: { model: string; vendor: string; softwareStack: string; count: number; memoryMb: number; calibratedStPerSecond: number }[];
-  energy: { pue: number; tariffYuanPerKwh: number; greenShare: number };
+  accelerators: ValidAccelerator[];
+  /** The node's own figures; absent ones come from the cluster. */
+  energy: { pue?: number; tariffYuanPerKwh?: number; greenShare?: number };
   agentVersion: string;
 }
 
-export function validateRegistration(req: RegisterRequest__Output): ValidRegistration {
+/** ASSUMPTION: board power of a device the catalogue does not know. */
+const UNKNOWN_DEVICE_WATTS = 500;
+
+export function validateRegistration(req: RegisterRequest__Output, market: MarketModel): ValidRegistration {
   if (!isValidId(req.nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
   if (!isValidId(req.operatorId)) throw new InvalidArgumentError("operator_id", "1..64 letters, digits, '.', '_' or '-'");
   const cluster = findCluster(req.cluster);
-  if (!cluster)
-    throw new InvalidArgumentError(
-      "cluster",
-      `unknown cluster ${JSON.stringify(req.cluster)}; one of ${CLUSTERS.map((c) => c.id).join(", ")}`,
-    );
+  if (!cluster) throw new InvalidArgumentError("cluster", `unknown cluster ${JSON.stringify(req.cluster)}; one of ${CLUSTERS.map((c) => c.id).join(", ")}`);
   if (req.accelerators.length === 0) throw new InvalidArgumentError("accelerators", "at least one is required");
   if (req.accelerators.length > 16) throw new InvalidArgumentError("accelerators", "at most 16 kinds");
-  const accelerators = req.accelerators.map((a, i) => {
-    const device = findDevice(a.model);
-    if (!device && !(a.calibratedStPerSecond > 0))
-      throw new InvalidArgumentError(
-        `accelerators[${i}].model`,
-        `${JSON.stringify(a.model)} is not in the catalogue; give calibrated_st_per_second`,
-      );
+  const accelerators = req.accelerators.map((a, i): ValidAccelerator => {
+    const known = market.devices.get(a.model);
+    if (!known && !(a.calibratedStPerSecond > 0))
+      throw new InvalidArgumentError(`accelerators[${i}].model`, `${JSON.stringify(a.model)} is not in the catalogue; give calibrated_st_per_second`);
     if (a.count < 1 || a.count > 64) throw new InvalidArgumentError(`accelerators[${i}].count`, `1..64, got ${a.count}`);
     if (!Number.isFinite(a.calibratedStPerSecond) || a.calibratedStPerSecond < 0)
       throw new InvalidArgumentError(`accelerators[${i}].calibrated_st_per_second`, "must be >= 0");
+    if (!isValidId(a.model)) throw new InvalidArgumentError(`accelerators[${i}].model`, "1..64 letters, digits, '.', '_' or '-'");
+    const device: DeviceSpec = known ?? {
+      id: a.model,
+      vendor: a.vendor || "unknown",
+      model: a.model,
+      softwareStack: a.softwareStack || "unknown",
+      memoryMb: Number(a.memoryMb) || 0,
+      peakDense: {},
+      powerWatts: UNKNOWN_DEVICE_WATTS,
+      source: `operator calibration of node ${req.nodeId}`,
+      assumed: ["powerWatts"],
+    };
     return {
       model: a.model,
-      vendor: a.vendor || device?.vendor || "unknown",
-      softwareStack: a.softwareStack || device?.softwareStack || "unknown",
+      vendor: a.vendor || device.vendor,
+      softwareStack: a.softwareStack || device.softwareStack,
       count: a.count,
-      memoryMb: Number(a.memoryMb) || device?.memoryMb || 0,
+      memoryMb: Number(a.memoryMb) || device.memoryMb,
       calibratedStPerSecond: a.calibratedStPerSecond,
+      device,
     };
   });
   const e = req.energy;
-  const pue = e?.pue || cluster.pue;
-  const tariff = e?.tariffYuanPerKwh || cluster.tariffYuanPerKwh;
-  const green = e && e.greenShare > 0 ? e.greenShare : cluster.greenShare;
-  if (!(pue >= 1 && pue <= 3)) throw new InvalidArgumentError("energy.pue", `1..3, got ${pue}`);
-  if (!(tariff > 0 && tariff <= 10)) throw new InvalidArgumentError("energy.tariff_yuan_per_kwh", `0..10, got ${tariff}`);
-  if (!(green >= 0 && green <= 1)) throw new InvalidArgumentError("energy.green_share", `0..1, got ${green}`);
-  return {
-    nodeId: req.nodeId,
-    operatorId: req.operatorId,
-    cluster: cluster.id,
-    accelerators,
-    energy: { pue, tariffYuanPerKwh: tariff, greenShare: green },
-    agentVersion: req.agentVersion,
-  };
+  const energy: ValidRegistration["energy"] = {};
+  if (e && e.pue !== 0) {
+    if (!(e.pue >= 1 && e.pue <= 3)) throw new InvalidArgumentError("energy.pue", `1..3, got ${e.pue}`);
+    energy.pue = e.pue;
+  }
+  if (e && e.tariffYuanPerKwh !== 0) {
+    if (!(e.tariffYuanPerKwh > 0 && e.tariffYuanPerKwh <= 10)) throw new InvalidArgumentError("energy.tariff_yuan_per_kwh", `0..10, got ${e.tariffYuanPerKwh}`);
+    energy.tariffYuanPerKwh = e.tariffYuanPerKwh;
+  }
+  if (e && e.greenShare !== 0) {
+    if (!(e.greenShare > 0 && e.greenShare <= 1)) throw new InvalidArgumentError("energy.green_share", `0..1, got ${e.greenShare}`);
+    energy.greenShare = e.greenShare;
+  }
+  return { nodeId: req.nodeId, operatorId: req.operatorId, cluster: cluster.id, accelerators, energy, agentVersion: req.agentVersion };
 }

@@ -15,7 +15,7 @@ import {
   type NodeServiceClient,
   type RegisterRequest,
 } from "@tokengrid/contracts";
-import { findCluster, findDevice, stPerSecond, type JobKind } from "@tokengrid/domain";
+import { findDevice, stPerSecond, workloadOf, type JobKind, type Precision } from "@tokengrid/domain";
 import { connectNats, jetstream, names, type NatsConnection, type Names } from "@tokengrid/events";
 import { createLogger, extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger } from "@tokengrid/telemetry";
 import type { AgentConfig } from "./config.js";
@@ -28,6 +28,14 @@ interface RunningJob {
   run: SimulatedRun;
   assignment: Assignment__Output;
 }
+
+const PRECISION: Record<string, Precision> = {
+  PRECISION_FP32: "FP32",
+  PRECISION_BF16: "BF16",
+  PRECISION_FP16: "FP16",
+  PRECISION_FP8: "FP8",
+  PRECISION_INT8: "INT8",
+};
 
 const KIND: Record<string, JobKind> = { JOB_KIND_TRAINING: "TRAINING", JOB_KIND_INFERENCE: "INFERENCE", JOB_KIND_BATCH: "BATCH" };
 
@@ -71,7 +79,6 @@ export class NodeAgent {
 
   private registration(): RegisterRequest {
     const n = this.config.node;
-    const cluster = findCluster(n.cluster)!;
     return {
       nodeId: n.nodeId,
       operatorId: n.operatorId,
@@ -88,10 +95,11 @@ export class NodeAgent {
           calibratedStPerSecond: a.calibratedStPerSecond ?? 0,
         };
       }),
+      // 0 = not set here: the broker takes the cluster's figure.
       energy: {
-        pue: n.energy.pue ?? cluster.pue,
-        tariffYuanPerKwh: n.energy.tariffYuanPerKwh ?? cluster.tariffYuanPerKwh,
-        greenShare: n.energy.greenShare ?? cluster.greenShare,
+        pue: n.energy.pue ?? 0,
+        tariffYuanPerKwh: n.energy.tariffYuanPerKwh ?? 0,
+        greenShare: n.energy.greenShare ?? 0,
       },
     };
   }
@@ -194,11 +202,12 @@ export class NodeAgent {
     }
   }
 
-  /** Speed of the devices given to a job, in mST per simulated second. */
-  private mstPerSecond(kind: JobKind, devices: number): number {
+  /** Speed of the devices given to a job, in mST per simulated second: the same model the broker prices with. */
+  private mstPerSecond(kind: JobKind, precision: Precision, devices: number): number {
     const a = this.config.node.accelerators[0]!;
-    const device = findDevice(a.model);
-    const perDevice = a.calibratedStPerSecond ?? (device ? stPerSecond(device, kind) : 0);
+    const device = this.config.market.devices.get(a.model);
+    const perDevice = a.calibratedStPerSecond ?? (device ? stPerSecond(device, precision, workloadOf(kind), this.config.market.efficiency) : undefined);
+    if (perDevice === undefined) throw new Error(`${a.model} does not support ${precision}`);
     return perDevice * devices * 1000;
   }
 
@@ -206,7 +215,7 @@ export class NodeAgent {
     const kind = KIND[String(a.kind)] ?? "BATCH";
     const run = new SimulatedRun({
       sizeMst: BigInt(a.sizeMst),
-      mstPerSecond: this.mstPerSecond(kind, Math.max(1, a.deviceIndices.length)),
+      mstPerSecond: this.mstPerSecond(kind, PRECISION[String(a.precision)] ?? "BF16", Math.max(1, a.deviceIndices.length)),
       timeScale: this.config.timeScale,
       tickMs: this.config.usageIntervalMs,
     });

@@ -3,8 +3,8 @@
  * the node is (a YAML or JSON file named by NODE_CONFIG).
  */
 import { readFileSync } from "node:fs";
-import { common, ConfigError, describeIssues, parseEnv, parseYaml, z, DEFAULT_BROKER_ADDRESS } from "@tokengrid/config";
-import { CLUSTERS, findDevice, ID_PATTERN } from "@tokengrid/domain";
+import { common, ConfigError, describeIssues, loadMarket, parseEnv, parseYaml, z, DEFAULT_BROKER_ADDRESS } from "@tokengrid/config";
+import { CLUSTERS, findDevice, ID_PATTERN, type MarketModel } from "@tokengrid/domain";
 
 const envSchema = z.object({
   NODE_CONFIG: z.string().min(1, "path to the node's YAML or JSON description is required"),
@@ -15,6 +15,8 @@ const envSchema = z.object({
   TIME_SCALE: common.positiveNumber(1),
   /** How often usage is metered and reported, ms. */
   USAGE_INTERVAL_MS: common.positiveInt(1000, 60_000),
+  /** The same market file the broker reads, so simulated speed matches its estimates. */
+  MARKET_FILE: z.string().optional(),
   LOG_LEVEL: common.logLevel,
 });
 
@@ -50,6 +52,8 @@ export const nodeFileSchema = z.object({
     })
     .default({}),
   executor: z.enum(["simulated"]).default("simulated"),
+  /** Detect accelerators with the vendors' tools (nvidia-smi, npu-smi, cnmon, hy-smi) instead of listing them. */
+  detect: z.boolean().default(false),
 });
 
 export type NodeFile = z.infer<typeof nodeFileSchema>;
@@ -63,6 +67,7 @@ export interface AgentConfig {
   timeScale: number;
   usageIntervalMs: number;
   logLevel: string;
+  market: MarketModel;
 }
 
 export function parseNodeFile(text: string, source: string): NodeFile {
@@ -94,5 +99,6 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     timeScale: e.TIME_SCALE,
     usageIntervalMs: e.USAGE_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
+    market: loadMarket(e.MARKET_FILE),
   };
 }

@@ -14,6 +14,10 @@ import type { JobSpec as _tokengrid_job_v1_JobSpec, JobSpec__Output as _tokengri
 import type { JobTransition as _tokengrid_job_v1_JobTransition, JobTransition__Output as _tokengrid_job_v1_JobTransition__Output } from './tokengrid/job/v1/JobTransition.js';
 import type { ListJobsRequest as _tokengrid_job_v1_ListJobsRequest, ListJobsRequest__Output as _tokengrid_job_v1_ListJobsRequest__Output } from './tokengrid/job/v1/ListJobsRequest.js';
 import type { ListJobsResponse as _tokengrid_job_v1_ListJobsResponse, ListJobsResponse__Output as _tokengrid_job_v1_ListJobsResponse__Output } from './tokengrid/job/v1/ListJobsResponse.js';
+import type { QuoteExclusion as _tokengrid_job_v1_QuoteExclusion, QuoteExclusion__Output as _tokengrid_job_v1_QuoteExclusion__Output } from './tokengrid/job/v1/QuoteExclusion.js';
+import type { QuoteOption as _tokengrid_job_v1_QuoteOption, QuoteOption__Output as _tokengrid_job_v1_QuoteOption__Output } from './tokengrid/job/v1/QuoteOption.js';
+import type { QuoteRequest as _tokengrid_job_v1_QuoteRequest, QuoteRequest__Output as _tokengrid_job_v1_QuoteRequest__Output } from './tokengrid/job/v1/QuoteRequest.js';
+import type { QuoteResponse as _tokengrid_job_v1_QuoteResponse, QuoteResponse__Output as _tokengrid_job_v1_QuoteResponse__Output } from './tokengrid/job/v1/QuoteResponse.js';
 import type { SubmitJobRequest as _tokengrid_job_v1_SubmitJobRequest, SubmitJobRequest__Output as _tokengrid_job_v1_SubmitJobRequest__Output } from './tokengrid/job/v1/SubmitJobRequest.js';
 import type { SubmitJobResponse as _tokengrid_job_v1_SubmitJobResponse, SubmitJobResponse__Output as _tokengrid_job_v1_SubmitJobResponse__Output } from './tokengrid/job/v1/SubmitJobResponse.js';
 import type { WatchJobRequest as _tokengrid_job_v1_WatchJobRequest, WatchJobRequest__Output as _tokengrid_job_v1_WatchJobRequest__Output } from './tokengrid/job/v1/WatchJobRequest.js';
@@ -54,6 +58,11 @@ export interface ProtoGrpcType {
         JobTransition: MessageTypeDefinition<_tokengrid_job_v1_JobTransition, _tokengrid_job_v1_JobTransition__Output>
         ListJobsRequest: MessageTypeDefinition<_tokengrid_job_v1_ListJobsRequest, _tokengrid_job_v1_ListJobsRequest__Output>
         ListJobsResponse: MessageTypeDefinition<_tokengrid_job_v1_ListJobsResponse, _tokengrid_job_v1_ListJobsResponse__Output>
+        Precision: EnumTypeDefinition
+        QuoteExclusion: MessageTypeDefinition<_tokengrid_job_v1_QuoteExclusion, _tokengrid_job_v1_QuoteExclusion__Output>
+        QuoteOption: MessageTypeDefinition<_tokengrid_job_v1_QuoteOption, _tokengrid_job_v1_QuoteOption__Output>
+        QuoteRequest: MessageTypeDefinition<_tokengrid_job_v1_QuoteRequest, _tokengrid_job_v1_QuoteRequest__Output>
+        QuoteResponse: MessageTypeDefinition<_tokengrid_job_v1_QuoteResponse, _tokengrid_job_v1_QuoteResponse__Output>
         SubmitJobRequest: MessageTypeDefinition<_tokengrid_job_v1_SubmitJobRequest, _tokengrid_job_v1_SubmitJobRequest__Output>
         SubmitJobResponse: MessageTypeDefinition<_tokengrid_job_v1_SubmitJobResponse, _tokengrid_job_v1_SubmitJobResponse__Output>
         WatchJobRequest: MessageTypeDefinition<_tokengrid_job_v1_WatchJobRequest, _tokengrid_job_v1_WatchJobRequest__Output>

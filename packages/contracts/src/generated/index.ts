@@ -17,6 +17,11 @@ export type { JobState, JobState__Output } from "./tokengrid/job/v1/JobState.js"
 export type { JobTransition, JobTransition__Output } from "./tokengrid/job/v1/JobTransition.js";
 export type { ListJobsRequest, ListJobsRequest__Output } from "./tokengrid/job/v1/ListJobsRequest.js";
 export type { ListJobsResponse, ListJobsResponse__Output } from "./tokengrid/job/v1/ListJobsResponse.js";
+export type { Precision, Precision__Output } from "./tokengrid/job/v1/Precision.js";
+export type { QuoteExclusion, QuoteExclusion__Output } from "./tokengrid/job/v1/QuoteExclusion.js";
+export type { QuoteOption, QuoteOption__Output } from "./tokengrid/job/v1/QuoteOption.js";
+export type { QuoteRequest, QuoteRequest__Output } from "./tokengrid/job/v1/QuoteRequest.js";
+export type { QuoteResponse, QuoteResponse__Output } from "./tokengrid/job/v1/QuoteResponse.js";
 export type { SubmitJobRequest, SubmitJobRequest__Output } from "./tokengrid/job/v1/SubmitJobRequest.js";
 export type { SubmitJobResponse, SubmitJobResponse__Output } from "./tokengrid/job/v1/SubmitJobResponse.js";
 export type { WatchJobRequest, WatchJobRequest__Output } from "./tokengrid/job/v1/WatchJobRequest.js";

@@ -8,6 +8,8 @@ import type { GetJobRequest as _tokengrid_job_v1_GetJobRequest, GetJobRequest__O
 import type { GetJobResponse as _tokengrid_job_v1_GetJobResponse, GetJobResponse__Output as _tokengrid_job_v1_GetJobResponse__Output } from '../../../tokengrid/job/v1/GetJobResponse.js';
 import type { ListJobsRequest as _tokengrid_job_v1_ListJobsRequest, ListJobsRequest__Output as _tokengrid_job_v1_ListJobsRequest__Output } from '../../../tokengrid/job/v1/ListJobsRequest.js';
 import type { ListJobsResponse as _tokengrid_job_v1_ListJobsResponse, ListJobsResponse__Output as _tokengrid_job_v1_ListJobsResponse__Output } from '../../../tokengrid/job/v1/ListJobsResponse.js';
+import type { QuoteRequest as _tokengrid_job_v1_QuoteRequest, QuoteRequest__Output as _tokengrid_job_v1_QuoteRequest__Output } from '../../../tokengrid/job/v1/QuoteRequest.js';
+import type { QuoteResponse as _tokengrid_job_v1_QuoteResponse, QuoteResponse__Output as _tokengrid_job_v1_QuoteResponse__Output } from '../../../tokengrid/job/v1/QuoteResponse.js';
 import type { SubmitJobRequest as _tokengrid_job_v1_SubmitJobRequest, SubmitJobRequest__Output as _tokengrid_job_v1_SubmitJobRequest__Output } from '../../../tokengrid/job/v1/SubmitJobRequest.js';
 import type { SubmitJobResponse as _tokengrid_job_v1_SubmitJobResponse, SubmitJobResponse__Output as _tokengrid_job_v1_SubmitJobResponse__Output } from '../../../tokengrid/job/v1/SubmitJobResponse.js';
 import type { WatchJobRequest as _tokengrid_job_v1_WatchJobRequest, WatchJobRequest__Output as _tokengrid_job_v1_WatchJobRequest__Output } from '../../../tokengrid/job/v1/WatchJobRequest.js';
@@ -64,6 +66,25 @@ export interface JobServiceClient extends grpc.Client {
   listJobs(argument: _tokengrid_job_v1_ListJobsRequest, callback: grpc.requestCallback<_tokengrid_job_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Quote ranks where and when a job would run, how long it would take, what
+   * it would cost and how green it would be, without submitting it; and says
+   * why the rest were excluded.
+   */
+  Quote(argument: _tokengrid_job_v1_QuoteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_job_v1_QuoteResponse__Output>): grpc.ClientUnaryCall;
+  Quote(argument: _tokengrid_job_v1_QuoteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_job_v1_QuoteResponse__Output>): grpc.ClientUnaryCall;
+  Quote(argument: _tokengrid_job_v1_QuoteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_job_v1_QuoteResponse__Output>): grpc.ClientUnaryCall;
+  Quote(argument: _tokengrid_job_v1_QuoteRequest, callback: grpc.requestCallback<_tokengrid_job_v1_QuoteResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Quote ranks where and when a job would run, how long it would take, what
+   * it would cost and how green it would be, without submitting it; and says
+   * why the rest were excluded.
+   */
+  quote(argument: _tokengrid_job_v1_QuoteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_job_v1_QuoteResponse__Output>): grpc.ClientUnaryCall;
+  quote(argument: _tokengrid_job_v1_QuoteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_job_v1_QuoteResponse__Output>): grpc.ClientUnaryCall;
+  quote(argument: _tokengrid_job_v1_QuoteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_job_v1_QuoteResponse__Output>): grpc.ClientUnaryCall;
+  quote(argument: _tokengrid_job_v1_QuoteRequest, callback: grpc.requestCallback<_tokengrid_job_v1_QuoteResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * SubmitJob accepts a job. Idempotent on request_id: a retry with the same
    * request_id returns the job the first call created.
    */
@@ -116,6 +137,13 @@ export interface JobServiceHandlers extends grpc.UntypedServiceImplementation {
   ListJobs: grpc.handleUnaryCall<_tokengrid_job_v1_ListJobsRequest__Output, _tokengrid_job_v1_ListJobsResponse>;
   
   /**
+   * Quote ranks where and when a job would run, how long it would take, what
+   * it would cost and how green it would be, without submitting it; and says
+   * why the rest were excluded.
+   */
+  Quote: grpc.handleUnaryCall<_tokengrid_job_v1_QuoteRequest__Output, _tokengrid_job_v1_QuoteResponse>;
+  
+  /**
    * SubmitJob accepts a job. Idempotent on request_id: a retry with the same
    * request_id returns the job the first call created.
    */
@@ -133,6 +161,7 @@ export interface JobServiceDefinition extends grpc.ServiceDefinition {
   CancelJob: MethodDefinition<_tokengrid_job_v1_CancelJobRequest, _tokengrid_job_v1_CancelJobResponse, _tokengrid_job_v1_CancelJobRequest__Output, _tokengrid_job_v1_CancelJobResponse__Output>
   GetJob: MethodDefinition<_tokengrid_job_v1_GetJobRequest, _tokengrid_job_v1_GetJobResponse, _tokengrid_job_v1_GetJobRequest__Output, _tokengrid_job_v1_GetJobResponse__Output>
   ListJobs: MethodDefinition<_tokengrid_job_v1_ListJobsRequest, _tokengrid_job_v1_ListJobsResponse, _tokengrid_job_v1_ListJobsRequest__Output, _tokengrid_job_v1_ListJobsResponse__Output>
+  Quote: MethodDefinition<_tokengrid_job_v1_QuoteRequest, _tokengrid_job_v1_QuoteResponse, _tokengrid_job_v1_QuoteRequest__Output, _tokengrid_job_v1_QuoteResponse__Output>
   SubmitJob: MethodDefinition<_tokengrid_job_v1_SubmitJobRequest, _tokengrid_job_v1_SubmitJobResponse, _tokengrid_job_v1_SubmitJobRequest__Output, _tokengrid_job_v1_SubmitJobResponse__Output>
   WatchJob: MethodDefinition<_tokengrid_job_v1_WatchJobRequest, _tokengrid_job_v1_WatchJobResponse, _tokengrid_job_v1_WatchJobRequest__Output, _tokengrid_job_v1_WatchJobResponse__Output>
 }

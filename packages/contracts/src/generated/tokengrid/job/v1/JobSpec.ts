@@ -1,6 +1,7 @@
 // Original file: tokengrid/job/v1/job.proto
 
 import type { JobKind as _tokengrid_job_v1_JobKind, JobKind__Output as _tokengrid_job_v1_JobKind__Output } from '../../../tokengrid/job/v1/JobKind.js';
+import type { Precision as _tokengrid_job_v1_Precision, Precision__Output as _tokengrid_job_v1_Precision__Output } from '../../../tokengrid/job/v1/Precision.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -47,6 +48,10 @@ export interface JobSpec {
    * Clusters the job may run in (residency); empty means any.
    */
   'allowedClusters'?: (string)[];
+  /**
+   * Number format; unspecified means BF16.
+   */
+  'precision'?: (_tokengrid_job_v1_Precision);
 }
 
 /**
@@ -93,4 +98,8 @@ export interface JobSpec__Output {
    * Clusters the job may run in (residency); empty means any.
    */
   'allowedClusters': (string)[];
+  /**
+   * Number format; unspecified means BF16.
+   */
+  'precision': (_tokengrid_job_v1_Precision__Output);
 }

@@ -1,6 +1,7 @@
 // Original file: tokengrid/node/v1/node.proto
 
 import type { JobKind as _tokengrid_job_v1_JobKind, JobKind__Output as _tokengrid_job_v1_JobKind__Output } from '../../../tokengrid/job/v1/JobKind.js';
+import type { Precision as _tokengrid_job_v1_Precision, Precision__Output as _tokengrid_job_v1_Precision__Output } from '../../../tokengrid/job/v1/Precision.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -22,6 +23,7 @@ export interface Assignment {
    * W3C trace context (traceparent, tracestate) of the decision.
    */
   'traceContext'?: ({[key: string]: string});
+  'precision'?: (_tokengrid_job_v1_Precision);
 }
 
 /**
@@ -43,4 +45,5 @@ export interface Assignment__Output {
    * W3C trace context (traceparent, tracestate) of the decision.
    */
   'traceContext': ({[key: string]: string});
+  'precision': (_tokengrid_job_v1_Precision__Output);
 }

@@ -1,0 +1,237 @@
+/**
+ * The market model: everything that turns a job into a price, a duration, a
+ * green share and grams of CO2 on a node at an hour. Built from the catalogue
+ * and cluster data, with an operator's overrides; pure data, no I/O.
+ *
+ * cost per ST = energy per ST × tariff at the hour + capital per ST + margin
+ *   energy per ST (kWh) = device power × PUE ÷ speed (ST/s) ÷ 3.6×10^6
+ *   capital per ST      = device price ÷ (lifetime × utilisation) ÷ speed
+ *   margin              = margin rate × (energy + capital)
+ */
+import { CLUSTERS, ORIGINS, type Cluster } from "./clusters.js";
+import { DEFAULT_EFFICIENCY, DEVICES, type DeviceSpec, type Workload } from "./devices.js";
+import {
+  DEFAULT_PERIOD_RATIOS,
+  FOSSIL_GRAMS_PER_KWH,
+  greenShareCurve,
+  hourOfDayCst,
+  tariffCurve,
+  TOU_SHAPES,
+  type Period,
+} from "./energy.js";
+import { DEFAULT_LATENCY_MODEL, modelRttMs, type LatencyModel } from "./latency.js";
+
+/**
+ * ASSUMPTION: street price of one device in yuan (board or module, without the
+ * host share), for capital cost per ST. Unknown devices use DEFAULT_CAPEX_YUAN.
+ */
+export const DEVICE_CAPEX_YUAN: Readonly<Record<string, number>> = {
+  "nvidia-h100-sxm": 250_000,
+  "nvidia-h200-sxm": 280_000,
+  "nvidia-a100-sxm": 120_000,
+  "nvidia-h20": 110_000,
+  "nvidia-l20": 60_000,
+  "nvidia-l40s": 70_000,
+  "ascend-910b": 120_000,
+  "ascend-910c": 200_000,
+  "ascend-310p": 15_000,
+  "cambricon-mlu370-x8": 50_000,
+  "cambricon-mlu590": 110_000,
+  "hygon-dcu-k100": 90_000,
+  "hygon-dcu-z100": 40_000,
+  "kunlunxin-p800": 100_000,
+  "moorethreads-s4000": 60_000,
+  "metax-c500": 90_000,
+  "biren-br100": 150_000,
+};
+
+export interface ClusterEnergy {
+  readonly cluster: Cluster;
+  /** Tariff per hour of day (CST), yuan per kWh. */
+  readonly tariff: readonly number[];
+  /** Green share per hour of day (CST), 0..1. */
+  readonly green: readonly number[];
+}
+
+export interface MarketModel {
+  readonly clusters: ReadonlyMap<string, ClusterEnergy>;
+  readonly devices: ReadonlyMap<string, DeviceSpec>;
+  readonly efficiency: Readonly<Record<Workload, number>>;
+  readonly capexYuan: Readonly<Record<string, number>>;
+  readonly defaultCapexYuan: number;
+  /** ASSUMPTION: years over which a device is paid off. */
+  readonly lifetimeYears: number;
+  /** ASSUMPTION: share of its life a device is sold. */
+  readonly utilisation: number;
+  /** ASSUMPTION: platform margin on energy + capital. */
+  readonly marginRate: number;
+  readonly fossilGramsPerKwh: number;
+  readonly latency: LatencyModel;
+  /** Measured round-trip times, origin → cluster → ms; they override the model. */
+  readonly measuredRttMs: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/** What an operator may override (the market file). */
+export interface MarketOverrides {
+  clusters?: Record<
+    string,
+    {
+      pue?: number;
+      flatTariffYuanPerKwh?: number;
+      tariffByHour?: number[];
+      greenShareByHour?: number[];
+      periodRatios?: Partial<Record<Period, number>>;
+    }
+  >;
+  devices?: DeviceSpec[];
+  efficiency?: Partial<Record<Workload, number>>;
+  capexYuan?: Record<string, number>;
+  lifetimeYears?: number;
+  utilisation?: number;
+  marginRate?: number;
+  fossilGramsPerKwh?: number;
+  latency?: Partial<LatencyModel>;
+  measuredRttMs?: Record<string, Record<string, number>>;
+}
+
+export function buildMarket(o: MarketOverrides = {}): MarketModel {
+  const clusters = new Map<string, ClusterEnergy>();
+  for (const c of CLUSTERS) {
+    const co = o.clusters?.[c.id] ?? {};
+    const cluster: Cluster = { ...c, pue: co.pue ?? c.pue, flatTariffYuanPerKwh: co.flatTariffYuanPerKwh ?? c.flatTariffYuanPerKwh };
+    clusters.set(c.id, {
+      cluster,
+      tariff:
+        co.tariffByHour ??
+        tariffCurve(cluster.flatTariffYuanPerKwh, TOU_SHAPES[c.touShape], { ...DEFAULT_PERIOD_RATIOS, ...co.periodRatios }),
+      green: co.greenShareByHour ?? greenShareCurve(c.green),
+    });
+  }
+  const devices = new Map(DEVICES.map((d) => [d.id, d]));
+  for (const d of o.devices ?? []) devices.set(d.id, d);
+  return {
+    clusters,
+    devices,
+    efficiency: { ...DEFAULT_EFFICIENCY, ...o.efficiency },
+    capexYuan: { ...DEVICE_CAPEX_YUAN, ...o.capexYuan },
+    defaultCapexYuan: 100_000,
+    lifetimeYears: o.lifetimeYears ?? 5,
+    utilisation: o.utilisation ?? 0.6,
+    marginRate: o.marginRate ?? 0.15,
+    fossilGramsPerKwh: o.fossilGramsPerKwh ?? FOSSIL_GRAMS_PER_KWH,
+    latency: { ...DEFAULT_LATENCY_MODEL, ...o.latency },
+    measuredRttMs: o.measuredRttMs ?? {},
+  };
+}
+
+let defaultModel: MarketModel | undefined;
+export function defaultMarket(): MarketModel {
+  defaultModel ??= buildMarket();
+  return defaultModel;
+}
+
+/** Round trip from an origin to a cluster: measured if known, else modelled. */
+export function rttMs(model: MarketModel, origin: string, clusterId: string): number | undefined {
+  const measured = model.measuredRttMs[origin]?.[clusterId];
+  if (measured !== undefined) return measured;
+  const o = ORIGINS.find((x) => x.id === origin);
+  const c = model.clusters.get(clusterId)?.cluster;
+  return o && c ? modelRttMs(o, c, model.latency) : undefined;
+}
+
+/** What a node brings to an estimate; node-level figures override the cluster's. */
+export interface RunSite {
+  readonly clusterId: string;
+  readonly device: DeviceSpec;
+  /** Speed of one device for this job, ST/s (catalogue × efficiency, or calibration). */
+  readonly stPerSecondPerDevice: number;
+  readonly devices: number;
+  readonly pue?: number;
+  /** The node's flat tariff, scaling the cluster's hourly shape. */
+  readonly flatTariffYuanPerKwh?: number;
+  /** The node's own green share (a contract for green power), replacing the cluster's curve. */
+  readonly greenShare?: number;
+}
+
+export interface RunEstimate {
+  readonly durationSeconds: number;
+  readonly energyKwh: number;
+  readonly energyYuan: number;
+  readonly capitalYuan: number;
+  readonly marginYuan: number;
+  readonly totalYuan: number;
+  /** Energy-weighted green share over the run. */
+  readonly greenShare: number;
+  readonly co2Grams: number;
+  readonly pricePerMillionStYuan: number;
+  /** Token revenue ÷ raw electricity cost. */
+  readonly revenueToElectricityRatio: number;
+}
+
+const SECONDS_PER_HOUR = 3600;
+
+/**
+ * Estimates running `sizeSt` standard tokens on a site from `startMs`, hour by
+ * hour: tariff and green share change with the hour of day (CST).
+ */
+export function estimateRun(model: MarketModel, site: RunSite, sizeSt: number, startMs: number): RunEstimate {
+  const ce = model.clusters.get(site.clusterId);
+  if (!ce) throw new Error(`unknown cluster ${site.clusterId}`);
+  const rate = site.stPerSecondPerDevice * site.devices;
+  if (!(rate > 0) || !(sizeSt >= 0)) throw new Error("speed must be positive and size non-negative");
+  const durationSeconds = sizeSt / rate;
+  const pue = site.pue ?? ce.cluster.pue;
+  const kw = (site.device.powerWatts * site.devices * pue) / 1000;
+  const tariffScale = site.flatTariffYuanPerKwh === undefined ? 1 : site.flatTariffYuanPerKwh / ce.cluster.flatTariffYuanPerKwh;
+  const tariffAt = (h: number) => ce.tariff[h]! * tariffScale;
+  const greenAt = (h: number) => site.greenShare ?? ce.green[h]!;
+
+  let energyYuan = 0;
+  let greenKwh = 0;
+  let remaining = durationSeconds;
+  let t = startMs / 1000;
+  // Up to one day hour by hour, then whole days at once (the curves repeat daily), then the rest.
+  const step = (seconds: number) => {
+    const h = hourOfDayCst(t * 1000);
+    const kwh = kw * (seconds / SECONDS_PER_HOUR);
+    energyYuan += kwh * tariffAt(h);
+    greenKwh += kwh * greenAt(h);
+    t += seconds;
+    remaining -= seconds;
+  };
+  step(Math.min(remaining, SECONDS_PER_HOUR - (t % SECONDS_PER_HOUR)));
+  const fullDays = Math.floor(remaining / 86_400);
+  if (fullDays > 0) {
+    let dayYuan = 0;
+    let dayGreen = 0;
+    for (let h = 0; h < 24; h++) {
+      dayYuan += kw * tariffAt(h);
+      dayGreen += kw * greenAt(h);
+    }
+    energyYuan += dayYuan * fullDays;
+    greenKwh += dayGreen * fullDays;
+    t += fullDays * 86_400;
+    remaining -= fullDays * 86_400;
+  }
+  while (remaining > 1e-9) step(Math.min(remaining, SECONDS_PER_HOUR));
+
+  const energyKwh = kw * (durationSeconds / SECONDS_PER_HOUR);
+  const capex = model.capexYuan[site.device.id] ?? model.defaultCapexYuan;
+  const lifeSeconds = model.lifetimeYears * 365 * 86_400 * model.utilisation;
+  const capitalYuan = (capex * site.devices * durationSeconds) / lifeSeconds;
+  const marginYuan = model.marginRate * (energyYuan + capitalYuan);
+  const totalYuan = energyYuan + capitalYuan + marginYuan;
+  const greenShare = energyKwh > 0 ? greenKwh / energyKwh : (site.greenShare ?? ce.green[hourOfDayCst(startMs)]!);
+  return {
+    durationSeconds,
+    energyKwh,
+    energyYuan,
+    capitalYuan,
+    marginYuan,
+    totalYuan,
+    greenShare,
+    co2Grams: (energyKwh - greenKwh) * model.fossilGramsPerKwh,
+    pricePerMillionStYuan: sizeSt > 0 ? (totalYuan / sizeSt) * 1e6 : 0,
+    revenueToElectricityRatio: energyYuan > 0 ? totalYuan / energyYuan : 0,
+  };
+}
