@@ -15,10 +15,8 @@ describe("device catalogue", () => {
       expect(d.powerWatts, d.id).toBeGreaterThan(0);
       expect(peakAt(d, "BF16"), d.id).toBeGreaterThan(0);
       expect(d.source.length, d.id).toBeGreaterThan(10);
-      for (const p of PRECISIONS) {
-        const v = d.peakDense[p];
-        if (v !== undefined) expect(v, `${d.id} ${p}`).toBeGreaterThan(1e12);
-      }
+      const listed = PRECISIONS.map((p) => d.peakDense[p]).filter((v) => v !== undefined);
+      expect(Math.min(...listed), d.id).toBeGreaterThan(1e12);
     }
   });
 
