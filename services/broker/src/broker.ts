@@ -197,7 +197,12 @@ export class Broker {
    * Ranked options for a job that is not submitted: every node online, started
    * as soon as it has the devices free (estimated from the work its jobs have left).
    */
-  quote(spec: ValidJobSpec, sizeMst: bigint, startMs: number, maxOptions: number): { options: QuoteOption[]; exclusions: QuoteExclusion[] } {
+  quote(
+    spec: ValidJobSpec,
+    sizeMst: bigint,
+    startMs: number,
+    maxOptions: number,
+  ): { options: QuoteOption[]; exclusions: QuoteExclusion[] } {
     const needs = needsOf(spec, sizeMst);
     const views = [...this.nodes.values()]
       .filter((n) => n.state === "ONLINE" && n.stream)

@@ -75,7 +75,11 @@ export function nodeServiceHandlers(broker: Broker, log: Logger, heartbeatInterv
           cluster: n.reg.cluster,
           region: n.region,
           accelerators: n.reg.accelerators.map(({ device: _device, ...a }) => a),
-          energy: { pue: n.reg.energy.pue ?? 0, tariffYuanPerKwh: n.reg.energy.tariffYuanPerKwh ?? 0, greenShare: n.reg.energy.greenShare ?? 0 },
+          energy: {
+            pue: n.reg.energy.pue ?? 0,
+            tariffYuanPerKwh: n.reg.energy.tariffYuanPerKwh ?? 0,
+            greenShare: n.reg.energy.greenShare ?? 0,
+          },
           state: n.state === "ONLINE" && n.stream ? "NODE_STATE_ONLINE" : "NODE_STATE_LOST",
           totalDevices: n.totalDevices,
           freeDevices: broker.freeDevices(n),

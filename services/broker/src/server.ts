@@ -28,7 +28,10 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const server = new grpc.Server({ "grpc.keepalive_time_ms": 10_000, "grpc.keepalive_permit_without_calls": 1 });
   const p = protos();
   server.addService(p.job.tokengrid.job.v1.JobService.service, jobServiceHandlers(broker, log));
-  server.addService(p.node.tokengrid.node.v1.NodeService.service, nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market));
+  server.addService(
+    p.node.tokengrid.node.v1.NodeService.service,
+    nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market),
+  );
   const address = await bindServer(server, config.address, "the broker", "BROKER_ADDRESS");
 
   const liveness = setInterval(

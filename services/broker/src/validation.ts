@@ -115,7 +115,11 @@ export function validateJobSpec(spec: JobSpec__Output | null): { spec: ValidJobS
   });
 
   const precision = PRECISION_NAMES[String(spec.precision)];
-  if (!precision) throw new InvalidArgumentError("spec.precision", `unknown value ${String(spec.precision)}; use PRECISION_BF16, PRECISION_FP16, PRECISION_FP8, PRECISION_INT8 or PRECISION_FP32`);
+  if (!precision)
+    throw new InvalidArgumentError(
+      "spec.precision",
+      `unknown value ${String(spec.precision)}; use PRECISION_BF16, PRECISION_FP16, PRECISION_FP8, PRECISION_INT8 or PRECISION_FP32`,
+    );
 
   return {
     spec: {
@@ -174,13 +178,20 @@ export function validateRegistration(req: RegisterRequest__Output, market: Marke
   if (!isValidId(req.nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
   if (!isValidId(req.operatorId)) throw new InvalidArgumentError("operator_id", "1..64 letters, digits, '.', '_' or '-'");
   const cluster = findCluster(req.cluster);
-  if (!cluster) throw new InvalidArgumentError("cluster", `unknown cluster ${JSON.stringify(req.cluster)}; one of ${CLUSTERS.map((c) => c.id).join(", ")}`);
+  if (!cluster)
+    throw new InvalidArgumentError(
+      "cluster",
+      `unknown cluster ${JSON.stringify(req.cluster)}; one of ${CLUSTERS.map((c) => c.id).join(", ")}`,
+    );
   if (req.accelerators.length === 0) throw new InvalidArgumentError("accelerators", "at least one is required");
   if (req.accelerators.length > 16) throw new InvalidArgumentError("accelerators", "at most 16 kinds");
   const accelerators = req.accelerators.map((a, i): ValidAccelerator => {
     const known = market.devices.get(a.model);
     if (!known && !(a.calibratedStPerSecond > 0))
-      throw new InvalidArgumentError(`accelerators[${i}].model`, `${JSON.stringify(a.model)} is not in the catalogue; give calibrated_st_per_second`);
+      throw new InvalidArgumentError(
+        `accelerators[${i}].model`,
+        `${JSON.stringify(a.model)} is not in the catalogue; give calibrated_st_per_second`,
+      );
     if (a.count < 1 || a.count > 64) throw new InvalidArgumentError(`accelerators[${i}].count`, `1..64, got ${a.count}`);
     if (!Number.isFinite(a.calibratedStPerSecond) || a.calibratedStPerSecond < 0)
       throw new InvalidArgumentError(`accelerators[${i}].calibrated_st_per_second`, "must be >= 0");
@@ -213,7 +224,8 @@ export function validateRegistration(req: RegisterRequest__Output, market: Marke
     energy.pue = e.pue;
   }
   if (e && e.tariffYuanPerKwh !== 0) {
-    if (!(e.tariffYuanPerKwh > 0 && e.tariffYuanPerKwh <= 10)) throw new InvalidArgumentError("energy.tariff_yuan_per_kwh", `0..10, got ${e.tariffYuanPerKwh}`);
+    if (!(e.tariffYuanPerKwh > 0 && e.tariffYuanPerKwh <= 10))
+      throw new InvalidArgumentError("energy.tariff_yuan_per_kwh", `0..10, got ${e.tariffYuanPerKwh}`);
     energy.tariffYuanPerKwh = e.tariffYuanPerKwh;
   }
   if (e && e.greenShare !== 0) {

@@ -206,7 +206,8 @@ export class NodeAgent {
   private mstPerSecond(kind: JobKind, precision: Precision, devices: number): number {
     const a = this.config.node.accelerators[0]!;
     const device = this.config.market.devices.get(a.model);
-    const perDevice = a.calibratedStPerSecond ?? (device ? stPerSecond(device, precision, workloadOf(kind), this.config.market.efficiency) : undefined);
+    const perDevice =
+      a.calibratedStPerSecond ?? (device ? stPerSecond(device, precision, workloadOf(kind), this.config.market.efficiency) : undefined);
     if (perDevice === undefined) throw new Error(`${a.model} does not support ${precision}`);
     return perDevice * devices * 1000;
   }
