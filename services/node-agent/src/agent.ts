@@ -18,7 +18,9 @@ import {
 import { findDevice, stPerSecond, workloadOf, type JobKind, type Precision } from "@tokengrid/domain";
 import { connectNats, jetstream, names, type NatsConnection, type Names } from "@tokengrid/events";
 import { createLogger, extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger } from "@tokengrid/telemetry";
-import type { AgentConfig } from "./config.js";
+import type { Accelerators, AgentConfig } from "./config.js";
+import { acceleratorsOf } from "./accelerators.js";
+import { runTool, type Runner } from "./detect.js";
 import { SimulatedRun } from "./simulated-executor.js";
 import { UsagePublisher } from "./usage-publisher.js";
 
@@ -57,6 +59,7 @@ export class NodeAgent {
 
   private constructor(
     private readonly config: AgentConfig,
+    private readonly accelerators: Accelerators,
     private readonly nc: NatsConnection,
     private readonly publisher: UsagePublisher,
   ) {
@@ -69,10 +72,12 @@ export class NodeAgent {
     this.names = names(config.namespace);
   }
 
-  static async start(config: AgentConfig): Promise<NodeAgent> {
-    const nc = await connectNats(config.natsUrl, `tokengrid-agent-${config.node.nodeId}`);
+  static async start(config: AgentConfig, run: Runner = runTool): Promise<NodeAgent> {
     const log = createLogger("node-agent", config.logLevel).child({ nodeId: config.node.nodeId });
-    const agent = new NodeAgent(config, nc, new UsagePublisher(jetstream(nc), log));
+    const accelerators = await acceleratorsOf(config, run);
+    if (config.node.detect) log.info({ accelerators }, "accelerators detected");
+    const nc = await connectNats(config.natsUrl, `tokengrid-agent-${config.node.nodeId}`);
+    const agent = new NodeAgent(config, accelerators, nc, new UsagePublisher(jetstream(nc), log));
     agent.loop = agent.connectLoop();
     return agent;
   }
@@ -84,7 +89,7 @@ export class NodeAgent {
       operatorId: n.operatorId,
       cluster: n.cluster,
       agentVersion: AGENT_VERSION,
-      accelerators: n.accelerators.map((a) => {
+      accelerators: this.accelerators.map((a) => {
         const d = findDevice(a.model);
         return {
           model: a.model,
@@ -166,7 +171,7 @@ export class NodeAgent {
   }
 
   private freeDevices(): number {
-    const total = this.config.node.accelerators.reduce((n, a) => n + a.count, 0);
+    const total = this.accelerators.reduce((n, a) => n + a.count, 0);
     let used = 0;
     for (const j of this.jobs.values()) used += j.assignment.deviceIndices.length;
     return Math.max(0, total - used);
@@ -204,7 +209,7 @@ export class NodeAgent {
 
   /** Speed of the devices given to a job, in mST per simulated second: the same model the broker prices with. */
   private mstPerSecond(kind: JobKind, precision: Precision, devices: number): number {
-    const a = this.config.node.accelerators[0]!;
+    const a = this.accelerators[0]!;
     const device = this.config.market.devices.get(a.model);
     const perDevice =
       a.calibratedStPerSecond ?? (device ? stPerSecond(device, precision, workloadOf(kind), this.config.market.efficiency) : undefined);
@@ -223,7 +228,7 @@ export class NodeAgent {
     this.jobs.set(a.jobId, { run, assignment: a });
     this.metered.set(a.jobId, this.metered.get(a.jobId) ?? 0n);
     const node = this.config.node;
-    const device = node.accelerators[0]!;
+    const device = this.accelerators[0]!;
     inSpan(
       "agent.run_job",
       {

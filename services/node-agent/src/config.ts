@@ -22,41 +22,52 @@ const envSchema = z.object({
 
 const clusterIds = CLUSTERS.map((c) => c.id) as [string, ...string[]];
 
-export const nodeFileSchema = z.object({
-  nodeId: z.string().regex(ID_PATTERN, "1..64 letters, digits, '.', '_' or '-'"),
-  operatorId: z.string().regex(ID_PATTERN, "1..64 letters, digits, '.', '_' or '-'"),
-  cluster: z.enum(clusterIds),
-  accelerators: z
-    .array(
-      z
-        .object({
-          model: z.string().min(1),
-          count: z.number().int().min(1).max(64),
-          vendor: z.string().optional(),
-          softwareStack: z.string().optional(),
-          memoryMb: z.number().int().positive().optional(),
-          /** Measured ST/s per device; overrides the catalogue. */
-          calibratedStPerSecond: z.number().positive().optional(),
-        })
-        .refine((a) => findDevice(a.model) !== undefined || a.calibratedStPerSecond !== undefined, {
-          message: "model is not in the device catalogue; give calibratedStPerSecond",
-          path: ["model"],
-        }),
-    )
-    .min(1),
-  energy: z
-    .object({
-      pue: z.number().min(1).max(3).optional(),
-      tariffYuanPerKwh: z.number().positive().max(10).optional(),
-      greenShare: z.number().min(0).max(1).optional(),
-    })
-    .default({}),
-  executor: z.enum(["simulated"]).default("simulated"),
-  /** Detect accelerators with the vendors' tools (nvidia-smi, npu-smi, cnmon, hy-smi) instead of listing them. */
-  detect: z.boolean().default(false),
-});
+export const nodeFileSchema = z
+  .object({
+    nodeId: z.string().regex(ID_PATTERN, "1..64 letters, digits, '.', '_' or '-'"),
+    operatorId: z.string().regex(ID_PATTERN, "1..64 letters, digits, '.', '_' or '-'"),
+    cluster: z.enum(clusterIds),
+    accelerators: z
+      .array(
+        z
+          .object({
+            model: z.string().min(1),
+            count: z.number().int().min(1).max(64),
+            vendor: z.string().optional(),
+            softwareStack: z.string().optional(),
+            memoryMb: z.number().int().positive().optional(),
+            /** Measured ST/s per device; overrides the catalogue. */
+            calibratedStPerSecond: z.number().positive().optional(),
+          })
+          .refine((a) => findDevice(a.model) !== undefined || a.calibratedStPerSecond !== undefined, {
+            message: "model is not in the device catalogue; give calibratedStPerSecond",
+            path: ["model"],
+          }),
+      )
+      .min(1)
+      .optional(),
+    energy: z
+      .object({
+        pue: z.number().min(1).max(3).optional(),
+        tariffYuanPerKwh: z.number().positive().max(10).optional(),
+        greenShare: z.number().min(0).max(1).optional(),
+      })
+      .default({}),
+    executor: z.enum(["simulated"]).default("simulated"),
+    /** Detect accelerators with the vendors' tools (nvidia-smi, npu-smi, cnmon, hy-smi) instead of listing them. */
+    detect: z.boolean().default(false),
+    /** With detect: the catalogue id per vendor, where the tool prints no usable name (hy-smi). */
+    models: z.record(z.string(), z.string()).default({}),
+    /** With detect: measured ST/s per device, by catalogue id. */
+    calibration: z.record(z.string(), z.number().positive()).default({}),
+  })
+  .refine((n) => n.detect !== (n.accelerators !== undefined), {
+    message: "list accelerators, or set detect: true to find them with the vendors' tools (one of the two)",
+    path: ["accelerators"],
+  });
 
 export type NodeFile = z.infer<typeof nodeFileSchema>;
+export type Accelerators = NonNullable<NodeFile["accelerators"]>;
 
 export interface AgentConfig {
   node: NodeFile;
