@@ -18,6 +18,6 @@ export const DEFAULT_FLEET: readonly AgentSpec[] = [
   { nodeId: "wuhu-mlu370-01", operatorId: "op-east", cluster: "wuhu", accelerators: [{ model: "cambricon-mlu370-x8", count: 8 }] },
   { nodeId: "yrd-h100-01", operatorId: "op-east", cluster: "yangtze-delta", accelerators: [{ model: "nvidia-h100-sxm", count: 8 }] },
   { nodeId: "shaoguan-910b-01", operatorId: "op-east", cluster: "shaoguan", accelerators: [{ model: "ascend-910b", count: 8 }] },
-  { nodeId: "tianfu-h20-01", operatorId: "op-east", cluster: "tianfu", accelerators: [{ model: "nvidia-h20", count: 8 }] },
-  { nodeId: "chongqing-k100-01", operatorId: "op-east", cluster: "chongqing", accelerators: [{ model: "hygon-dcu-k100", count: 8 }] },
+  { nodeId: "tianfu-p800-01", operatorId: "op-east", cluster: "tianfu", accelerators: [{ model: "kunlunxin-p800", count: 8 }] },
+  { nodeId: "chongqing-c500-01", operatorId: "op-east", cluster: "chongqing", accelerators: [{ model: "metax-c500", count: 8 }] },
 ];
