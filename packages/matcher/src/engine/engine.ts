@@ -159,7 +159,8 @@ export class Engine {
     let best: Scored | undefined;
     let noRoom = 0;
     for (const sb of f.survivors) {
-      if (best && job.replicas <= 1 && sb.total + maxPacking < best.total) break;
+      // Past the winner, a few more buckets are looked at for the receipt's runners-up.
+      if (best && job.replicas <= 1 && sb.total + maxPacking < best.total && examined.length >= 4) break;
       const fit = this.state.bestFit(sb.bucket, job, this.profile.packing);
       if (!fit) {
         noRoom += sb.bucket.nodes.size;
@@ -447,15 +448,17 @@ export class Engine {
         best = { startMs: start, yuanPerSt: u.yuanPerSt, green: u.greenShare };
     }
     if (best.startMs === ctx.nowMs) return undefined;
-    const saving = 1 - best.yuanPerSt / now.yuanPerSt;
-    if (saving < this.profile.timeShiftMinSaving) return undefined;
+    const bestUnit = unitAt(ctx, job, bucket.profile, hourOfDayCst(best.startMs))!;
+    const saving = now.energyYuanPerSt > 0 ? 1 - bestUnit.energyYuanPerSt / now.energyYuanPerSt : 0;
+    const greener = best.green - now.greenShare;
+    if (saving < this.profile.timeShiftMinSaving && greener < this.profile.timeShiftMinGreenGain) return undefined;
     const at = new Date(best.startMs + 8 * hourMs).toISOString().slice(11, 16);
     return {
       outcome: "wait",
       untilMs: best.startMs,
       receipt: {
         ...receipt,
-        summary: `waiting until ${at} CST in ${bucket.profile.cluster}: ${(saving * 100).toFixed(0)} % cheaper per ST and ${(best.green * 100).toFixed(0)} % green (now ${(now.greenShare * 100).toFixed(0)} %), and still done before the deadline`,
+        summary: `waiting until ${at} CST in ${bucket.profile.cluster}: electricity ${(saving * 100).toFixed(0)} % cheaper and ${(best.green * 100).toFixed(0)} % green (now ${(now.greenShare * 100).toFixed(0)} %), still done before the deadline`,
       },
     };
   }

@@ -8,8 +8,13 @@ export interface SchedulingProfile {
   readonly scores: readonly { readonly name: string; readonly weight: number }[];
   readonly packing: PackingMode;
   readonly packingWeight: number;
-  /** Work with a deadline waits for a later hour only when it saves at least this share of the price. */
+  /**
+   * Work with a deadline waits for a later hour only when that hour cuts its
+   * electricity cost by at least this share, or raises its green share by at
+   * least timeShiftMinGreenGain, without raising its price.
+   */
   readonly timeShiftMinSaving: number;
+  readonly timeShiftMinGreenGain: number;
 }
 
 export const DEFAULT_PROFILE: SchedulingProfile = {
@@ -22,5 +27,6 @@ export const DEFAULT_PROFILE: SchedulingProfile = {
   ],
   packing: "binpack",
   packingWeight: 1,
-  timeShiftMinSaving: 0.05,
+  timeShiftMinSaving: 0.2,
+  timeShiftMinGreenGain: 0.1,
 };

@@ -24,6 +24,8 @@ export function speedOf(ctx: Context, job: JobRequest, p: NodeProfile): number |
 export interface Unit {
   /** Yuan per ST, energy at the hour's tariff + capital + margin. */
   readonly yuanPerSt: number;
+  /** The electricity part alone, yuan per ST. */
+  readonly energyYuanPerSt: number;
   /** Renewable share of the power at the hour. */
   readonly greenShare: number;
 }
@@ -39,7 +41,11 @@ export function unitAt(ctx: Context, job: JobRequest, p: NodeProfile, hour = ctx
     const tariff = ce.tariff[hour]! * (p.flatTariffYuanPerKwh === undefined ? 1 : p.flatTariffYuanPerKwh / ce.cluster.flatTariffYuanPerKwh);
     const capex = (ctx.market.capexYuan[p.device.id] ?? ctx.market.defaultCapexYuan) * share;
     const capitalPerSt = capex / (ctx.market.lifetimeYears * 365 * 86_400 * ctx.market.utilisation) / speed;
-    return { yuanPerSt: (kwhPerSt * tariff + capitalPerSt) * (1 + ctx.market.marginRate), greenShare: p.greenShare ?? ce.green[hour]! };
+    return {
+      yuanPerSt: (kwhPerSt * tariff + capitalPerSt) * (1 + ctx.market.marginRate),
+      energyYuanPerSt: kwhPerSt * tariff,
+      greenShare: p.greenShare ?? ce.green[hour]!,
+    };
   });
 }
 
