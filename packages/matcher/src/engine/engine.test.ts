@@ -32,10 +32,8 @@ describe("the index decides as the naive engine does", () => {
             const j = job({ jobId: `j${i}`, kind: spec.kind, devicesPerReplica: spec.devices, origin: spec.origin });
             const fast = engine.schedule(j, NIGHT);
             const naive = engine.scheduleNaive(j, NIGHT);
-            if (fast.outcome === "unschedulable") {
-              expect(naive).toBeUndefined();
-              return;
-            }
+            expect(naive === undefined).toBe(fast.outcome === "unschedulable");
+            if (fast.outcome === "unschedulable") return;
             expect(fast.outcome).toBe("placed");
             expect(naive).toBeDefined();
             expect(fast.receipt.chosen!.total).toBe(Math.round(naive!.total));
@@ -65,11 +63,9 @@ describe("gangs", () => {
           const d = engine.schedule(j, NIGHT);
           expect(free()).toEqual(before);
           const fits = Math.floor(8 / devices) * nodesPerCluster >= replicas;
-          if (!fits) {
-            expect(d.outcome).toBe("unschedulable");
-            expect(d.receipt.summary).toContain(`all ${replicas} replicas`);
-            return;
-          }
+          expect(d.outcome).toBe(fits ? "placed" : "unschedulable");
+          expect(d.receipt.summary.includes(`all ${replicas} replicas`)).toBe(!fits);
+          if (!fits) return;
           expect(d.outcome).toBe("placed");
           if (d.outcome !== "placed") return;
           expect(d.placement.replicas).toHaveLength(replicas);
@@ -118,7 +114,7 @@ describe("preemption", () => {
     const engine = scene();
     const d = engine.schedule(inference(40), NIGHT);
     expect(d.outcome).toBe("placed");
-    if (d.outcome === "placed") expect(d.placement.replicas[0]!.nodeId).toBe("west-1");
+    expect(d.outcome === "placed" && d.placement.replicas[0]!.nodeId).toBe("west-1");
   });
 
   it("never preempts work of equal or higher priority, or work that is not preemptible", () => {
