@@ -16,6 +16,8 @@ export interface UsageEventTable {
   device_count: number;
   amount_mst: Int8;
   seq: number;
+  /** Which replica of a gang did the work (0 for single-replica jobs). */
+  replica: Generated<number>;
   period_start: Timestamptz;
   period_end: Timestamptz;
   final: boolean;

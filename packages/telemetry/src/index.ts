@@ -1,4 +1,4 @@
 export * from "./sdk.js";
 export * from "./tracing.js";
 export * from "./logger.js";
-export { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
+export { SpanKind, SpanStatusCode, context, trace, type Span } from "@opentelemetry/api";

@@ -16,14 +16,27 @@ import {
   type JobState,
   type MarketModel,
 } from "@tokengrid/domain";
-import { check, match, quote, type JobNeeds, type QuoteExclusion, type QuoteOption } from "@tokengrid/matcher";
+import {
+  check,
+  deviceEquivalents,
+  Engine,
+  quote,
+  SchedulingQueue,
+  type Decision,
+  type JobNeeds,
+  type JobRequest,
+  type NodeProfile,
+  type Placement,
+  type QuoteExclusion,
+  type QuoteOption,
+} from "@tokengrid/matcher";
 import { jobEventCodec, toTimestamp, type JobStatus__Output } from "@tokengrid/contracts";
 import { publishEvent, type JetStreamClient, type Names } from "@tokengrid/events";
-import { extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger } from "@tokengrid/telemetry";
-import { kindEnum, stateEnum, type JobRecord, type Transition } from "./job-record.js";
+import { extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger, type Span } from "@tokengrid/telemetry";
+import { kindEnum, stateEnum, type JobRecord, type ReplicaRecord, type Transition } from "./job-record.js";
 import { jobIdFor, type JobStore } from "./job-store.js";
-import { freeIndices, newEntry, schedulable, toView, type AgentStream, type NodeEntry } from "./registry.js";
-import type { ValidJobSpec, ValidRegistration } from "./validation.js";
+import { newEntry, profileOf, toView, type AgentStream, type NodeEntry } from "./registry.js";
+import { PRIORITY_CLASSES, type ValidJobSpec, type ValidRegistration } from "./validation.js";
 
 /** How much longer than NODE_LOST_AFTER_MS a restarted broker waits for a node to reconnect. */
 const RESTART_GRACE_MS = 10_000;
@@ -37,7 +50,56 @@ export interface BrokerDeps {
   log: Logger;
   nodeLostAfterMs: number;
   market: MarketModel;
+  /** Fair-share weight of a tenant (default 1). */
+  tenantWeight?: (tenantId: string) => number;
   now?: () => number;
+}
+
+/** What the engine needs of a job. */
+export function requestOf(job: JobRecord): JobRequest {
+  const spec = job.spec;
+  const cls = PRIORITY_CLASSES[spec.priorityClass ?? "NORMAL"];
+  return {
+    jobId: job.jobId,
+    tenantId: job.tenantId,
+    kind: spec.kind,
+    precision: spec.precision ?? "BF16",
+    replicas: spec.replicas ?? 1,
+    devicesPerReplica: spec.slice ? 0 : spec.devices,
+    ...(spec.slice ? { slice: spec.slice } : {}),
+    memoryMbPerDevice: spec.memoryMbPerDevice ?? 0,
+    softwareStacks: spec.softwareStacks,
+    origin: spec.origin,
+    maxLatencyMs: spec.maxLatencyMs,
+    allowedClusters: spec.allowedClusters,
+    minGreenShare: spec.minGreenShare ?? 0,
+    maxPricePerMillionSt: spec.maxPricePerMillionSt ?? 0,
+    priority: cls.priority,
+    preemptible: cls.preemptible,
+    sizeMst: BigInt(job.sizeMst),
+    deadlineMs: spec.deadlineMs ?? 0,
+    submitMs: job.createTimeMs,
+  };
+}
+
+/** A placement as the job record keeps it: each replica with its share of the work. */
+function replicasOf(placement: Placement, sizeMst: bigint): ReplicaRecord[] {
+  const n = BigInt(placement.replicas.length);
+  return placement.replicas.map((r, i) => ({
+    nodeId: r.nodeId,
+    deviceIndices: [...r.deviceIndices],
+    ...(r.slice ? { slice: { ...r.slice } } : {}),
+    sizeMst: (sizeMst / n + (i === 0 ? sizeMst % n : 0n)).toString(),
+    doneMst: "0",
+    state: "ASSIGNED" as const,
+  }));
+}
+
+function placementOf(job: JobRecord): Placement {
+  return {
+    jobId: job.jobId,
+    replicas: job.replicas.map((r) => ({ nodeId: r.nodeId, deviceIndices: r.deviceIndices, ...(r.slice ? { slice: r.slice } : {}) })),
+  };
 }
 
 /** What the matcher needs of a job. */
@@ -68,17 +130,24 @@ export class Broker {
   private readonly startedAtMs: number;
   private scheduling = false;
   private rescheduleWanted = false;
+  /** The matching engine: capacity of attached nodes and reservations of placed jobs. */
+  readonly engine: Engine;
+  private readonly profiles = new Map<string, NodeProfile>();
 
   constructor(private readonly deps: BrokerDeps) {
     this.now = deps.now ?? Date.now;
     this.startedAtMs = this.now();
+    this.engine = new Engine(deps.market);
   }
 
   /** Loads every job the broker had accepted, so none is lost across a restart. */
   async recover(): Promise<number> {
     const all = await this.deps.store.loadAll();
     all.sort((a, b) => a.createTimeMs - b.createTimeMs);
-    for (const job of all) this.index(job);
+    for (const job of all) {
+      job.replicas ??= [];
+      this.index(job);
+    }
     return all.length;
   }
 
@@ -108,7 +177,7 @@ export class Broker {
       nodeId: "",
       cluster: "",
       region: "",
-      deviceIndices: [],
+      replicas: [],
       message: "waiting for a node",
       createTimeMs: nowMs,
       updateTimeMs: nowMs,
@@ -174,10 +243,7 @@ export class Broker {
     const job = this.get(tenantId, jobId);
     if (isFinal(job.state)) throw new FailedPreconditionError(`job ${jobId} has already ended (${job.state})`, { jobId });
     const why = reason === "" ? "cancelled by the tenant" : `cancelled by the tenant: ${reason}`;
-    const node = job.nodeId ? this.nodes.get(job.nodeId) : undefined;
-    if (node?.stream && (job.state === "SCHEDULED" || job.state === "RUNNING")) {
-      node.stream.write({ cancel: { jobId, reason: why } });
-    }
+    this.stopReplicas(job, why);
     this.release(job);
     await this.transition(job, "CANCELLED", why);
     return job;
@@ -206,25 +272,35 @@ export class Broker {
     const needs = needsOf(spec, sizeMst);
     const views = [...this.nodes.values()]
       .filter((n) => n.state === "ONLINE" && n.stream)
-      .map((n) => toView(n, (devices, nowMs) => this.availableAt(n, devices, nowMs)));
+      .map((n) => toView(n, this.freeIndices(n), (devices, nowMs) => this.availableAt(n, devices, nowMs)));
     const q = quote(needs, views, this.deps.market, Math.max(startMs, this.now()));
     return { options: q.options.slice(0, maxOptions), exclusions: q.exclusions };
+  }
+
+  /** Indices of the node's devices wholly free, from the engine's capacity. */
+  freeIndices(node: NodeEntry): number[] {
+    const cap = this.engine.state.nodes.get(node.reg.nodeId);
+    if (!cap) return [];
+    const out: number[] = [];
+    for (let i = 0; i < cap.compute.length; i++) if (cap.isWhole(i)) out.push(i);
+    return out;
   }
 
   /** When `devices` devices of the node will be free, from the work its jobs have left. */
   private availableAt(node: NodeEntry, devices: number, nowMs: number): number | undefined {
     if (node.totalDevices < devices) return undefined;
-    let free = freeIndices(node).length;
+    let free = this.freeIndices(node).length;
     if (free >= devices) return nowMs;
     const ends: { endMs: number; devices: number }[] = [];
-    const view = toView(node);
-    for (const jobId of new Set(node.allocated.values())) {
-      const job = this.jobs.get(jobId);
-      if (!job) continue;
+    const view = toView(node, []);
+    for (const job of this.jobsOn(node.reg.nodeId)) {
       const v = check(needsOf(job.spec, BigInt(job.sizeMst)), view, this.deps.market);
       if (!v.ok) continue;
-      const leftSt = Number(BigInt(job.sizeMst) - BigInt(job.doneMst)) / 1000;
-      ends.push({ endMs: nowMs + (leftSt / (v.stPerSecondPerDevice * job.spec.devices)) * 1000, devices: job.deviceIndices.length });
+      for (const r of job.replicas) {
+        if (r.nodeId !== node.reg.nodeId || r.slice) continue;
+        const leftSt = Number(BigInt(r.sizeMst) - BigInt(r.doneMst)) / 1000;
+        ends.push({ endMs: nowMs + (leftSt / (v.stPerSecondPerDevice * r.deviceIndices.length)) * 1000, devices: r.deviceIndices.length });
+      }
     }
     ends.sort((a, b) => a.endMs - b.endMs);
     for (const e of ends) {
@@ -234,30 +310,50 @@ export class Broker {
     return undefined;
   }
 
+  /** Jobs with a replica on the node that have not ended. */
+  private jobsOn(nodeId: string): JobRecord[] {
+    const out: JobRecord[] = [];
+    for (const id of this.engine.state.reservationsOn(nodeId).map((r) => r.placement.jobId)) {
+      const j = this.jobs.get(id);
+      if (j) out.push(j);
+    }
+    return out;
+  }
+
   // ---- nodes -------------------------------------------------------------
 
   register(reg: ValidRegistration): string {
     const sessionId = randomUUID();
     const old = this.nodes.get(reg.nodeId);
-    const entry = newEntry(reg, sessionId, this.now());
-    if (old) {
-      // Keep allocations of jobs still on this node; the old stream is replaced.
-      for (const [i, j] of old.allocated) if (i < entry.totalDevices) entry.allocated.set(i, j);
-      old.stream?.end();
-    }
-    // After a broker restart: re-attach jobs the store says run here.
-    for (const job of this.jobs.values()) {
-      if (job.nodeId === reg.nodeId && (job.state === "SCHEDULED" || job.state === "RUNNING")) {
-        for (const i of job.deviceIndices) entry.allocated.set(i, job.jobId);
-      }
-    }
+    const profile = this.intern(profileOf(reg));
+    const entry = newEntry(reg, profile, sessionId, this.now());
+    old?.stream?.end();
     this.nodes.set(reg.nodeId, entry);
     this.deps.log.info({ nodeId: reg.nodeId, cluster: reg.cluster, devices: entry.totalDevices }, "node registered");
     return sessionId;
   }
 
-  /** Opens a node's stream after its hello. Jobs it runs that are no longer its own are cancelled. */
-  attach(nodeId: string, sessionId: string, stream: AgentStream, runningJobIds: readonly string[]): void {
+  /** One profile object per distinct profile, so the engine's buckets and memo share it. */
+  private intern(p: NodeProfile): NodeProfile {
+    const key = JSON.stringify([
+      p.cluster,
+      p.device.id,
+      p.deviceCount,
+      p.memoryMbPerDevice,
+      p.softwareStacks,
+      p.calibratedStPerSecond,
+      p.pue,
+      p.flatTariffYuanPerKwh,
+      p.greenShare,
+    ]);
+    const known = this.profiles.get(key);
+    if (known) return known;
+    this.profiles.set(key, p);
+    return p;
+  }
+
+  /** Opens a node's stream after its hello. Replicas it runs that are no longer its own are cancelled. */
+  attach(nodeId: string, sessionId: string, stream: AgentStream, runningKeys: readonly string[]): void {
     const node = this.nodes.get(nodeId);
     if (!node) throw new FailedPreconditionError(`node ${nodeId} is not registered; call Register first`);
     if (node.sessionId !== sessionId)
@@ -266,17 +362,24 @@ export class Broker {
     node.stream = stream;
     node.state = "ONLINE";
     node.lastSeenMs = this.now();
-    for (const id of runningJobIds) {
-      const job = this.jobs.get(id);
-      if (!job || job.nodeId !== nodeId || isFinal(job.state)) {
-        stream.write({ cancel: { jobId: id, reason: "the job is not assigned to this node" } });
+    this.engine.state.upsertNode({ nodeId, profile: node.profile });
+    const running = new Set(runningKeys);
+    for (const key of runningKeys) {
+      const [jobId, replica] = splitKey(key);
+      const job = this.jobs.get(jobId);
+      if (!job || isFinal(job.state) || job.replicas[replica]?.nodeId !== nodeId) {
+        stream.write({ cancel: { jobId, reason: "the job is not assigned to this node" } });
       }
     }
-    // Assignments the node never received (it was away) are sent again.
+    // After a broker restart the engine learns placements again; assignments the node never received are sent again.
     for (const job of this.jobs.values()) {
-      if (job.nodeId === nodeId && job.state === "SCHEDULED" && !runningJobIds.includes(job.jobId)) this.sendAssignment(node, job);
+      if ((job.state !== "SCHEDULED" && job.state !== "RUNNING") || !job.replicas.some((r) => r.nodeId === nodeId)) continue;
+      if (!this.engine.state.reservation(job.jobId)) this.engine.state.restore(requestOf(job), placementOf(job));
+      job.replicas.forEach((r, i) => {
+        if (r.nodeId === nodeId && r.state !== "DONE" && !running.has(`${job.jobId}#${i}`)) this.sendAssignment(node, job, i);
+      });
     }
-    this.deps.log.info({ nodeId, running: runningJobIds.length }, "node connected");
+    this.deps.log.info({ nodeId, running: runningKeys.length }, "node connected");
     this.requestSchedule();
   }
 
@@ -284,6 +387,8 @@ export class Broker {
     const node = this.nodes.get(nodeId);
     if (node && node.stream === stream) {
       node.stream = undefined;
+      // No new work goes to a node without a stream; its jobs keep their capacity until it is lost.
+      this.engine.state.removeNode(nodeId);
       this.deps.log.warn({ nodeId }, "node stream closed");
     }
   }
@@ -298,29 +403,37 @@ export class Broker {
     }
   }
 
-  /** A node reports on a job. It may report only on jobs it was given. */
+  /** A node reports on a replica. It may report only on replicas it was given. */
   async jobStatus(nodeId: string, status: JobStatus__Output): Promise<void> {
     const job = this.jobs.get(status.jobId);
-    if (!job || job.nodeId !== nodeId) {
-      this.deps.log.warn({ nodeId, jobId: status.jobId }, "status for a job not assigned to this node ignored");
+    const replica = job?.replicas[status.replica];
+    if (!job || !replica || replica.nodeId !== nodeId) {
+      this.deps.log.warn({ nodeId, jobId: status.jobId, replica: status.replica }, "status for a job not assigned to this node ignored");
       return;
     }
     if (isFinal(job.state)) return;
-    const done = /^\d+$/.test(status.doneMst) ? status.doneMst : job.doneMst;
-    if (BigInt(done) > BigInt(job.doneMst)) job.doneMst = done;
+    if (/^\d+$/.test(status.doneMst) && BigInt(status.doneMst) > BigInt(replica.doneMst)) replica.doneMst = status.doneMst;
+    job.doneMst = job.replicas.reduce((t, r) => t + BigInt(r.doneMst), 0n).toString();
     switch (status.state) {
       case "JOB_RUN_STATE_RUNNING":
-        if (job.state === "SCHEDULED") await this.transition(job, "RUNNING", `running on ${nodeId}`);
+        replica.state = "RUNNING";
+        if (job.state === "SCHEDULED")
+          await this.transition(job, "RUNNING", `running on ${[...new Set(job.replicas.map((r) => r.nodeId))].join(", ")}`);
         return;
       case "JOB_RUN_STATE_SUCCEEDED":
-        this.release(job);
-        await this.transition(job, "SUCCEEDED", status.message || "completed");
+        replica.state = "DONE";
+        if (job.replicas.every((r) => r.state === "DONE")) {
+          this.release(job);
+          await this.transition(job, "SUCCEEDED", status.message || "completed");
+        } else await this.persist(job);
         return;
       case "JOB_RUN_STATE_FAILED":
+        this.stopReplicas(job, `replica ${status.replica} failed`);
         this.release(job);
         await this.transition(job, "FAILED", status.message || "failed on the node");
         return;
       case "JOB_RUN_STATE_CANCELLED":
+        this.stopReplicas(job, `replica ${status.replica} was cancelled on its node`);
         this.release(job);
         await this.transition(job, "CANCELLED", status.message || "cancelled on the node");
         return;
@@ -329,13 +442,19 @@ export class Broker {
     }
   }
 
+  /** Tells every node running a replica of the job to stop it. */
+  private stopReplicas(job: JobRecord, reason: string): void {
+    if (job.state !== "SCHEDULED" && job.state !== "RUNNING") return;
+    for (const nodeId of new Set(job.replicas.map((r) => r.nodeId)))
+      this.nodes.get(nodeId)?.stream?.write({ cancel: { jobId: job.jobId, reason } });
+  }
+
   listNodes(): NodeEntry[] {
     return [...this.nodes.values()].sort((a, b) => a.reg.nodeId.localeCompare(b.reg.nodeId));
   }
 
   runningJobIds(nodeId: string): string[] {
-    const n = this.nodes.get(nodeId);
-    return n ? [...new Set(n.allocated.values())] : [];
+    return this.jobsOn(nodeId).map((j) => j.jobId);
   }
 
   /**
@@ -390,40 +509,98 @@ export class Broker {
     });
   }
 
+  /**
+   * One scheduling pass: pending jobs in the queue's order (priority, fair
+   * share, age), each decided by the engine and bound at once.
+   */
   private async schedulePending(): Promise<void> {
-    const pending = [...this.jobs.values()].filter((j) => j.state === "PENDING").sort((a, b) => a.createTimeMs - b.createTimeMs);
-    for (const job of pending) {
-      await inSpan(
-        "broker.schedule",
-        { kind: SpanKind.INTERNAL, parent: extractFromRecord(job.traceContext), attributes: { "tokengrid.job_id": job.jobId } },
-        async (span) => {
-          const result = match(needsOf(job.spec, BigInt(job.sizeMst)), schedulable(this.nodes.values()), this.deps.market, this.now());
-          if (!result.ok) {
-            if (job.message !== result.reason) {
-              job.message = result.reason;
-              job.updateTimeMs = this.now();
-              await this.persist(job);
-            }
-            span.setAttribute("tokengrid.pending_reason", result.reason);
-            return;
-          }
-          const node = this.nodes.get(result.nodeId)!;
-          for (const i of result.deviceIndices) node.allocated.set(i, job.jobId);
-          span.setAttributes({ "tokengrid.node_id": node.reg.nodeId, "tokengrid.cluster": node.reg.cluster });
-          await this.transition(job, "SCHEDULED", result.reason, {
-            nodeId: node.reg.nodeId,
-            cluster: node.reg.cluster,
-            region: node.region,
-            deviceIndices: [...result.deviceIndices],
-          });
-          this.sendAssignment(node, job);
-        },
-      );
+    const nowMs = this.now();
+    const queue = new SchedulingQueue(this.deps.tenantWeight);
+    for (const job of this.jobs.values()) if (job.state === "PENDING") queue.add(requestOf(job), job.receipt?.waitUntilMs ?? 0);
+    if (queue.size === 0) return;
+    const held = new Map<string, number>();
+    for (const job of this.jobs.values()) {
+      if (job.state === "SCHEDULED" || job.state === "RUNNING")
+        held.set(job.tenantId, (held.get(job.tenantId) ?? 0) + deviceEquivalents(requestOf(job)));
+    }
+    const order = queue.order(nowMs, held);
+    let next = order.next();
+    while (!next.done) {
+      const req = next.value;
+      const job = this.jobs.get(req.jobId)!;
+      let placed = false;
+      if (job.state === "PENDING") {
+        placed = await inSpan(
+          "broker.schedule",
+          { kind: SpanKind.INTERNAL, parent: extractFromRecord(job.traceContext), attributes: { "tokengrid.job_id": job.jobId } },
+          (span) => this.decide(job, req, this.engine.schedule(req, nowMs), span),
+        );
+      }
+      next = order.next(placed);
     }
   }
 
-  /** Sends the assignment down the node's stream, carrying the active trace context. */
-  private sendAssignment(node: NodeEntry, job: JobRecord): void {
+  /** Acts on the engine's decision for a pending job; true when it was placed. */
+  private async decide(job: JobRecord, req: JobRequest, d: Decision, span: Span): Promise<boolean> {
+    span.setAttribute("tokengrid.outcome", d.outcome);
+    switch (d.outcome) {
+      case "unschedulable":
+      case "wait": {
+        const receipt = { ...d.receipt, ...(d.outcome === "wait" ? { waitUntilMs: d.untilMs } : {}) };
+        if (job.message !== receipt.summary) {
+          job.message = receipt.summary;
+          job.receipt = receipt;
+          job.updateTimeMs = this.now();
+          await this.persist(job);
+        }
+        return false;
+      }
+      case "preempt": {
+        for (const victimId of d.victims) {
+          const victim = this.jobs.get(victimId);
+          if (!victim) continue;
+          this.stopReplicas(victim, `preempted by ${job.jobId} (priority ${req.priority})`);
+          this.release(victim);
+          await this.transition(victim, "PENDING", `preempted by higher-priority job ${job.jobId}; waiting to run again`, {
+            nodeId: "",
+            cluster: "",
+            region: "",
+            replicas: [],
+          });
+        }
+        await this.bind(job, req, d.placement, { ...d.receipt, preempted: d.victims });
+        return true;
+      }
+      case "placed":
+        await this.bind(job, req, d.placement, d.receipt);
+        return true;
+      default: {
+        const never: never = d;
+        throw new Error(`unknown decision ${String(never)}`);
+      }
+    }
+  }
+
+  /** Reserves the placement, records it, and sends each replica down its node's stream. */
+  private async bind(job: JobRecord, req: JobRequest, placement: Placement, receipt: NonNullable<JobRecord["receipt"]>): Promise<void> {
+    this.engine.state.reserve(req, placement);
+    const first = this.nodes.get(placement.replicas[0]!.nodeId)!;
+    job.receipt = receipt;
+    await this.transition(job, "SCHEDULED", receipt.summary, {
+      nodeId: first.reg.nodeId,
+      cluster: first.reg.cluster,
+      region: first.region,
+      replicas: replicasOf(placement, BigInt(job.sizeMst)),
+    });
+    job.replicas.forEach((r, i) => {
+      const node = this.nodes.get(r.nodeId);
+      if (node) this.sendAssignment(node, job, i);
+    });
+  }
+
+  /** Sends one replica's assignment down the node's stream, carrying the active trace context. */
+  private sendAssignment(node: NodeEntry, job: JobRecord, replica: number): void {
+    const r = job.replicas[replica]!;
     const active = injectToRecord();
     node.stream?.write({
       assignment: {
@@ -431,17 +608,17 @@ export class Broker {
         tenantId: job.tenantId,
         kind: kindEnum(job.spec.kind),
         precision: `PRECISION_${job.spec.precision ?? "BF16"}`,
-        sizeMst: job.sizeMst,
-        deviceIndices: job.deviceIndices,
+        sizeMst: r.sizeMst,
+        deviceIndices: r.deviceIndices,
+        replica,
+        slice: r.slice ? { computePercent: r.slice.computePercent, memoryMb: r.slice.memoryMb } : null,
         traceContext: Object.keys(active).length > 0 ? active : job.traceContext,
       },
     });
   }
 
   private release(job: JobRecord): void {
-    const node = this.nodes.get(job.nodeId);
-    if (!node) return;
-    for (const i of job.deviceIndices) if (node.allocated.get(i) === job.jobId) node.allocated.delete(i);
+    this.engine.state.unreserve(job.jobId);
     this.requestSchedule();
   }
 
@@ -501,6 +678,12 @@ export class Broker {
   }
 
   freeDevices(node: NodeEntry): number {
-    return freeIndices(node).length;
+    return this.freeIndices(node).length;
   }
+}
+
+/** "<job_id>#<replica>" as agents report running work. */
+function splitKey(key: string): [string, number] {
+  const i = key.lastIndexOf("#");
+  return i < 0 ? [key, 0] : [key.slice(0, i), Number(key.slice(i + 1)) || 0];
 }

@@ -1,12 +1,24 @@
 /** The broker's record of a job, as kept in JetStream KV and mapped to the API. */
 import type { JobState } from "@tokengrid/domain";
-import { toTimestamp, type Job, type JobTransition } from "@tokengrid/contracts";
+import { toTimestamp, type Job, type JobTransition, type SchedulingReceipt } from "@tokengrid/contracts";
+import type { Candidate, Receipt } from "@tokengrid/matcher";
 import type { ValidJobSpec } from "./validation.js";
 
 export interface Transition {
   state: JobState;
   timeMs: number;
   message: string;
+}
+
+/** One replica's part of a job: where it runs and how far it got. */
+export interface ReplicaRecord {
+  nodeId: string;
+  deviceIndices: number[];
+  slice?: { computePercent: number; memoryMb: number };
+  /** This replica's share of the job, mST. */
+  sizeMst: string;
+  doneMst: string;
+  state: "ASSIGNED" | "RUNNING" | "DONE";
 }
 
 export interface JobRecord {
@@ -22,7 +34,10 @@ export interface JobRecord {
   nodeId: string;
   cluster: string;
   region: string;
-  deviceIndices: number[];
+  /** Where the job runs, one entry per replica; empty while it is pending. */
+  replicas: ReplicaRecord[];
+  /** The last placement decision, with the jobs it preempted or the hour it waits for. */
+  receipt?: Receipt & { preempted?: readonly string[]; waitUntilMs?: number };
   message: string;
   createTimeMs: number;
   updateTimeMs: number;
@@ -61,6 +76,13 @@ export function toApiJob(r: JobRecord): Job {
       maxLatencyMs: r.spec.maxLatencyMs,
       allowedClusters: r.spec.allowedClusters,
       precision: `PRECISION_${r.spec.precision ?? "BF16"}`,
+      replicas: r.spec.replicas ?? 1,
+      slice: r.spec.slice ? { computePercent: r.spec.slice.computePercent, memoryMb: r.spec.slice.memoryMb } : null,
+      memoryMbPerDevice: r.spec.memoryMbPerDevice ?? 0,
+      minGreenShare: r.spec.minGreenShare ?? 0,
+      maxPricePerMillionStYuan: r.spec.maxPricePerMillionSt ?? 0,
+      priorityClass: `PRIORITY_CLASS_${r.spec.priorityClass ?? "NORMAL"}`,
+      deadline: r.spec.deadlineMs ? toTimestamp(r.spec.deadlineMs) : null,
     },
     state: stateEnum(r.state),
     sizeMst: r.sizeMst,
@@ -72,5 +94,31 @@ export function toApiJob(r: JobRecord): Job {
     updateTime: toTimestamp(r.updateTimeMs),
     message: r.message,
     transitions: r.transitions.map(toApiTransition),
+    receipt: r.receipt ? toApiReceipt(r.receipt) : null,
+    nodeIds: [...new Set((r.replicas ?? []).map((x) => x.nodeId))],
+  };
+}
+
+function toApiCandidate(c: Candidate) {
+  return {
+    cluster: c.cluster,
+    deviceModel: c.deviceModel,
+    nodeIds: [...c.nodeIds],
+    totalScore: c.total,
+    scores: Object.entries(c.scores).map(([plugin, score]) => ({ plugin, score })),
+  };
+}
+
+export function toApiReceipt(r: Receipt & { preempted?: readonly string[]; waitUntilMs?: number }): SchedulingReceipt {
+  return {
+    time: toTimestamp(r.timeMs),
+    profile: r.profile,
+    nodesConsidered: r.nodesConsidered,
+    filters: r.filters.map((f) => ({ plugin: f.plugin, nodes: f.nodes, reason: f.reason })),
+    chosen: r.chosen ? toApiCandidate(r.chosen) : null,
+    runnersUp: r.runnersUp.map(toApiCandidate),
+    summary: r.summary,
+    preemptedJobIds: [...(r.preempted ?? [])],
+    waitUntil: r.waitUntilMs ? toTimestamp(r.waitUntilMs) : null,
   };
 }

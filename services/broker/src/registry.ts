@@ -1,6 +1,6 @@
-/** The broker's registry of nodes: who is alive, what they have, what is allocated. */
+/** The broker's registry of nodes: who is alive and what they are. Capacity lives in the engine. */
 import { findCluster, type Region } from "@tokengrid/domain";
-import type { NodeView } from "@tokengrid/matcher";
+import type { NodeProfile, NodeView } from "@tokengrid/matcher";
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { ConnectRequest__Output, ConnectResponse } from "@tokengrid/contracts";
 import type { ValidRegistration } from "./validation.js";
@@ -9,57 +9,60 @@ export type AgentStream = ServerDuplexStream<ConnectRequest__Output, ConnectResp
 
 export interface NodeEntry {
   reg: ValidRegistration;
+  profile: NodeProfile;
   sessionId: string;
   region: Region;
   totalDevices: number;
-  /** device index -> job id */
-  allocated: Map<number, string>;
   stream: AgentStream | undefined;
   lastSeenMs: number;
   state: "ONLINE" | "LOST";
-  softwareStacks: string[];
 }
 
-export function newEntry(reg: ValidRegistration, sessionId: string, nowMs: number): NodeEntry {
+/** What the engine needs of a node. A node is scheduled as its first accelerator kind. */
+export function profileOf(reg: ValidRegistration): NodeProfile {
+  const a = reg.accelerators[0]!;
+  return {
+    cluster: reg.cluster,
+    region: findCluster(reg.cluster)!.region,
+    device: a.device,
+    deviceCount: reg.accelerators.reduce((n, x) => n + x.count, 0),
+    memoryMbPerDevice: a.memoryMb || a.device.memoryMb,
+    softwareStacks: [...new Set(reg.accelerators.map((x) => x.softwareStack))],
+    ...(a.calibratedStPerSecond > 0 ? { calibratedStPerSecond: a.calibratedStPerSecond } : {}),
+    ...(reg.energy.pue === undefined ? {} : { pue: reg.energy.pue }),
+    ...(reg.energy.tariffYuanPerKwh === undefined ? {} : { flatTariffYuanPerKwh: reg.energy.tariffYuanPerKwh }),
+    ...(reg.energy.greenShare === undefined ? {} : { greenShare: reg.energy.greenShare }),
+  };
+}
+
+export function newEntry(reg: ValidRegistration, profile: NodeProfile, sessionId: string, nowMs: number): NodeEntry {
   return {
     reg,
+    profile,
     sessionId,
     region: findCluster(reg.cluster)!.region,
-    totalDevices: reg.accelerators.reduce((n, a) => n + a.count, 0),
-    allocated: new Map(),
+    totalDevices: profile.deviceCount,
     stream: undefined,
     lastSeenMs: nowMs,
     state: "ONLINE",
-    softwareStacks: [...new Set(reg.accelerators.map((a) => a.softwareStack))],
   };
 }
 
-export function freeIndices(n: NodeEntry): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n.totalDevices; i++) if (!n.allocated.has(i)) out.push(i);
-  return out;
-}
-
-/** What the matcher sees of a node. A node is scheduled as its first accelerator kind. */
-export function toView(n: NodeEntry, availableAt?: NodeView["availableAt"]): NodeView {
-  const a = n.reg.accelerators[0]!;
+/** What a quote sees of a node. */
+export function toView(n: NodeEntry, freeDeviceIndices: readonly number[], availableAt?: NodeView["availableAt"]): NodeView {
+  const p = n.profile;
   return {
     nodeId: n.reg.nodeId,
-    cluster: n.reg.cluster,
+    cluster: p.cluster,
     region: n.region,
     totalDevices: n.totalDevices,
-    freeDeviceIndices: freeIndices(n),
-    softwareStacks: n.softwareStacks,
-    device: a.device,
-    ...(a.calibratedStPerSecond > 0 ? { calibratedStPerSecond: a.calibratedStPerSecond } : {}),
-    ...(n.reg.energy.pue === undefined ? {} : { pue: n.reg.energy.pue }),
-    ...(n.reg.energy.tariffYuanPerKwh === undefined ? {} : { flatTariffYuanPerKwh: n.reg.energy.tariffYuanPerKwh }),
-    ...(n.reg.energy.greenShare === undefined ? {} : { greenShare: n.reg.energy.greenShare }),
+    freeDeviceIndices,
+    softwareStacks: p.softwareStacks,
+    device: p.device,
+    ...(p.calibratedStPerSecond === undefined ? {} : { calibratedStPerSecond: p.calibratedStPerSecond }),
+    ...(p.pue === undefined ? {} : { pue: p.pue }),
+    ...(p.flatTariffYuanPerKwh === undefined ? {} : { flatTariffYuanPerKwh: p.flatTariffYuanPerKwh }),
+    ...(p.greenShare === undefined ? {} : { greenShare: p.greenShare }),
     ...(availableAt ? { availableAt } : {}),
   };
-}
-
-/** Nodes that can take work now: online with an open stream. */
-export function* schedulable(nodes: Iterable<NodeEntry>): Iterable<NodeView> {
-  for (const n of nodes) if (n.state === "ONLINE" && n.stream) yield toView(n);
 }

@@ -36,7 +36,27 @@ export interface ValidJobSpec {
   maxLatencyMs: number;
   allowedClusters: string[];
   precision: Precision;
+  replicas: number;
+  /** A share of one device per replica; devices is then 0. */
+  slice?: { computePercent: number; memoryMb: number };
+  memoryMbPerDevice: number;
+  minGreenShare: number;
+  maxPricePerMillionSt: number;
+  priorityClass: PriorityClassName;
+  /** Epoch ms; 0 = none. */
+  deadlineMs: number;
 }
+
+export type PriorityClassName = "LOW" | "NORMAL" | "HIGH";
+
+/** Priority and preemptibility of each class. */
+export const PRIORITY_CLASSES: Readonly<Record<PriorityClassName, { priority: number; preemptible: boolean }>> = {
+  LOW: { priority: 10, preemptible: true },
+  NORMAL: { priority: 50, preemptible: true },
+  HIGH: { priority: 100, preemptible: false },
+};
+
+const DEFAULT_CLASS: Record<JobKind, PriorityClassName> = { INFERENCE: "HIGH", TRAINING: "NORMAL", BATCH: "LOW" };
 
 const PRECISION_NAMES: Record<string, Precision> = {
   PRECISION_UNSPECIFIED: "BF16",
@@ -60,7 +80,7 @@ export function validateRequestId(raw: string): string {
   return raw;
 }
 
-export function validateJobSpec(spec: JobSpec__Output | null): { spec: ValidJobSpec; sizeMst: bigint } {
+export function validateJobSpec(spec: JobSpec__Output | null, nowMs: number = Date.now()): { spec: ValidJobSpec; sizeMst: bigint } {
   if (!spec) throw new InvalidArgumentError("spec", "is required");
   const kindName = String(spec.kind);
   if (kindName === "JOB_KIND_UNSPECIFIED")
@@ -88,8 +108,46 @@ export function validateJobSpec(spec: JobSpec__Output | null): { spec: ValidJobS
   }
   if (sizeMst > 10n ** 18n) throw new InvalidArgumentError("spec.size_st", "the job is larger than 1e15 ST; split it");
 
-  const devices = spec.devices === 0 ? 1 : spec.devices;
+  const sl = spec.slice;
+  const sliced = sl !== null && sl !== undefined && (sl.computePercent > 0 || Number(sl.memoryMb) > 0);
+  let slice: ValidJobSpec["slice"];
+  if (sliced) {
+    if (!(sl.computePercent >= 1 && sl.computePercent <= 100))
+      throw new InvalidArgumentError("spec.slice.compute_percent", `1..100, got ${sl.computePercent}`);
+    const mem = Number(sl.memoryMb);
+    if (!(mem >= 1 && mem <= 10_000_000)) throw new InvalidArgumentError("spec.slice.memory_mb", `1..10000000, got ${sl.memoryMb}`);
+    if (spec.devices > 1) throw new InvalidArgumentError("spec.devices", "must be 0 or 1 with a slice: a slice is a share of one device");
+    slice = { computePercent: sl.computePercent, memoryMb: mem };
+  }
+  const devices = sliced ? 1 : spec.devices === 0 ? 1 : spec.devices;
   if (devices > MAX_DEVICES) throw new InvalidArgumentError("spec.devices", `at most ${MAX_DEVICES}, got ${devices}`);
+  const replicas = spec.replicas === 0 ? 1 : spec.replicas;
+  if (replicas > 64) throw new InvalidArgumentError("spec.replicas", `at most 64, got ${replicas}`);
+  const memoryMbPerDevice = Number(spec.memoryMbPerDevice);
+  if (!(memoryMbPerDevice >= 0 && memoryMbPerDevice <= 10_000_000))
+    throw new InvalidArgumentError("spec.memory_mb_per_device", `0..10000000, got ${spec.memoryMbPerDevice}`);
+  if (!(spec.minGreenShare >= 0 && spec.minGreenShare <= 1))
+    throw new InvalidArgumentError("spec.min_green_share", `0..1, got ${spec.minGreenShare}`);
+  if (!(spec.maxPricePerMillionStYuan >= 0 && Number.isFinite(spec.maxPricePerMillionStYuan)))
+    throw new InvalidArgumentError("spec.max_price_per_million_st_yuan", `>= 0, got ${spec.maxPricePerMillionStYuan}`);
+  const classes: Record<string, PriorityClassName | undefined> = {
+    PRIORITY_CLASS_UNSPECIFIED: undefined,
+    PRIORITY_CLASS_LOW: "LOW",
+    PRIORITY_CLASS_NORMAL: "NORMAL",
+    PRIORITY_CLASS_HIGH: "HIGH",
+  };
+  const className = String(spec.priorityClass);
+  if (!(className in classes))
+    throw new InvalidArgumentError(
+      "spec.priority_class",
+      `unknown value ${className}; use PRIORITY_CLASS_LOW, PRIORITY_CLASS_NORMAL or PRIORITY_CLASS_HIGH`,
+    );
+  const priorityClass = classes[className] ?? DEFAULT_CLASS[kind];
+  let deadlineMs = 0;
+  if (spec.deadline) {
+    deadlineMs = Number(spec.deadline.seconds) * 1000 + Math.floor(spec.deadline.nanos / 1e6);
+    if (deadlineMs <= nowMs) throw new InvalidArgumentError("spec.deadline", "must be in the future");
+  }
 
   if (spec.softwareStacks.length > 16) throw new InvalidArgumentError("spec.software_stacks", "at most 16");
   spec.softwareStacks.forEach((s, i) => {
@@ -125,10 +183,17 @@ export function validateJobSpec(spec: JobSpec__Output | null): { spec: ValidJobS
     spec: {
       kind,
       precision,
+      replicas,
+      ...(slice ? { slice } : {}),
+      memoryMbPerDevice,
+      minGreenShare: spec.minGreenShare,
+      maxPricePerMillionSt: spec.maxPricePerMillionStYuan,
+      priorityClass,
+      deadlineMs,
       modelParams: modelParams.toString(),
       tokens: tokens.toString(),
       sizeSt: sizeSt.toString(),
-      devices,
+      devices: sliced ? 0 : devices,
       softwareStacks: [...spec.softwareStacks],
       origin: spec.origin,
       maxLatencyMs: spec.maxLatencyMs,

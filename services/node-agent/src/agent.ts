@@ -173,7 +173,7 @@ export class NodeAgent {
   private freeDevices(): number {
     const total = this.accelerators.reduce((n, a) => n + a.count, 0);
     let used = 0;
-    for (const j of this.jobs.values()) used += j.assignment.deviceIndices.length;
+    for (const j of this.jobs.values()) if (!j.assignment.slice) used += j.assignment.deviceIndices.length;
     return Math.max(0, total - used);
   }
 
@@ -184,8 +184,8 @@ export class NodeAgent {
   private onMessage(msg: ConnectResponse__Output): void {
     if (msg.message === "assignment" && msg.assignment) {
       const a = msg.assignment;
-      if (this.jobs.has(a.jobId)) return;
-      this.finished.delete(a.jobId);
+      if (this.jobs.has(keyOf(a))) return;
+      this.finished.delete(keyOf(a));
       try {
         this.startJob(a);
       } catch (err) {
@@ -193,6 +193,7 @@ export class NodeAgent {
         this.send({
           jobStatus: {
             jobId: a.jobId,
+            replica: a.replica,
             state: "JOB_RUN_STATE_FAILED",
             doneMst: "0",
             message: `the node could not start the job: ${(err as Error).message}`,
@@ -200,14 +201,14 @@ export class NodeAgent {
         });
       }
     } else if (msg.message === "cancel" && msg.cancel) {
-      const job = this.jobs.get(msg.cancel.jobId);
-      if (job) job.run.cancel(msg.cancel.reason);
+      // Every replica of the job on this node stops.
+      for (const job of this.jobs.values()) if (job.assignment.jobId === msg.cancel.jobId) job.run.cancel(msg.cancel.reason);
       // The broker has its final word on a job it cancels; stop resending ours.
-      this.finished.delete(msg.cancel.jobId);
+      for (const key of this.finished.keys()) if (key.startsWith(`${msg.cancel.jobId}#`)) this.finished.delete(key);
     }
   }
 
-  /** Speed of the devices given to a job, in mST per simulated second: the same model the broker prices with. */
+  /** Speed of the devices (or device share) given to a replica, in mST per simulated second: the same model the broker prices with. */
   private mstPerSecond(kind: JobKind, precision: Precision, devices: number): number {
     const a = this.accelerators[0]!;
     const device = this.config.market.devices.get(a.model);
@@ -221,12 +222,18 @@ export class NodeAgent {
     const kind = KIND[String(a.kind)] ?? "BATCH";
     const run = new SimulatedRun({
       sizeMst: BigInt(a.sizeMst),
-      mstPerSecond: this.mstPerSecond(kind, PRECISION[String(a.precision)] ?? "BF16", Math.max(1, a.deviceIndices.length)),
+      // A slice runs at its share of one device.
+      mstPerSecond: this.mstPerSecond(
+        kind,
+        PRECISION[String(a.precision)] ?? "BF16",
+        a.slice ? a.slice.computePercent / 100 : Math.max(1, a.deviceIndices.length),
+      ),
       timeScale: this.config.timeScale,
       tickMs: this.config.usageIntervalMs,
     });
-    this.jobs.set(a.jobId, { run, assignment: a });
-    this.metered.set(a.jobId, this.metered.get(a.jobId) ?? 0n);
+    const key = keyOf(a);
+    this.jobs.set(key, { run, assignment: a });
+    this.metered.set(key, this.metered.get(key) ?? 0n);
     const node = this.config.node;
     const device = this.accelerators[0]!;
     inSpan(
@@ -234,21 +241,25 @@ export class NodeAgent {
       {
         kind: SpanKind.CONSUMER,
         parent: extractFromRecord(a.traceContext),
-        attributes: { "tokengrid.job_id": a.jobId, "tokengrid.node_id": node.nodeId },
+        attributes: { "tokengrid.job_id": a.jobId, "tokengrid.replica": a.replica, "tokengrid.node_id": node.nodeId },
       },
       async () => {
         const traceContext = injectToRecord();
-        this.log.info({ jobId: a.jobId, sizeMst: a.sizeMst, devices: a.deviceIndices.length }, "job started");
-        this.send({ jobStatus: { jobId: a.jobId, state: "JOB_RUN_STATE_RUNNING", doneMst: "0" } });
+        this.log.info(
+          { jobId: a.jobId, replica: a.replica, sizeMst: a.sizeMst, devices: a.deviceIndices.length, slice: a.slice ?? undefined },
+          "job started",
+        );
+        this.send({ jobStatus: { jobId: a.jobId, replica: a.replica, state: "JOB_RUN_STATE_RUNNING", doneMst: "0" } });
         let seq = 0;
         const outcome = await run.run(async (chunk) => {
           seq += 1;
-          this.metered.set(a.jobId, (this.metered.get(a.jobId) ?? 0n) + chunk.amountMst);
+          this.metered.set(key, (this.metered.get(key) ?? 0n) + chunk.amountMst);
           const published = this.publisher.publish(
             this.names.usageSubject(node.nodeId),
             {
-              eventId: `${a.jobId}:${node.nodeId}:${seq}`,
+              eventId: `${key}:${node.nodeId}:${seq}`,
               jobId: a.jobId,
+              replica: a.replica,
               tenantId: a.tenantId,
               nodeId: node.nodeId,
               operatorId: node.operatorId,
@@ -265,23 +276,38 @@ export class NodeAgent {
           );
           // The last chunk is acknowledged by JetStream before the job is reported done.
           if (chunk.final) await published;
-          if (!chunk.final) this.send({ jobStatus: { jobId: a.jobId, state: "JOB_RUN_STATE_RUNNING", doneMst: chunk.doneMst.toString() } });
+          if (!chunk.final)
+            this.send({
+              jobStatus: { jobId: a.jobId, replica: a.replica, state: "JOB_RUN_STATE_RUNNING", doneMst: chunk.doneMst.toString() },
+            });
         });
-        const metered = this.metered.get(a.jobId) ?? 0n;
+        const metered = this.metered.get(key) ?? 0n;
         const status: JobStatus =
           outcome.kind === "succeeded"
-            ? { jobId: a.jobId, state: "JOB_RUN_STATE_SUCCEEDED", doneMst: outcome.doneMst.toString(), message: "completed" }
-            : { jobId: a.jobId, state: "JOB_RUN_STATE_CANCELLED", doneMst: outcome.doneMst.toString(), message: outcome.reason };
-        this.jobs.delete(a.jobId);
+            ? {
+                jobId: a.jobId,
+                replica: a.replica,
+                state: "JOB_RUN_STATE_SUCCEEDED",
+                doneMst: outcome.doneMst.toString(),
+                message: "completed",
+              }
+            : {
+                jobId: a.jobId,
+                replica: a.replica,
+                state: "JOB_RUN_STATE_CANCELLED",
+                doneMst: outcome.doneMst.toString(),
+                message: outcome.reason,
+              };
+        this.jobs.delete(key);
         if (this.stopped) {
           // Shutting down is not the tenant's cancel: the broker requeues the job when this node is gone.
-          this.log.info({ jobId: a.jobId, meteredMst: metered.toString() }, "job stopped by shutdown");
+          this.log.info({ jobId: a.jobId, replica: a.replica, meteredMst: metered.toString() }, "job stopped by shutdown");
           return;
         }
-        this.finished.set(a.jobId, status);
-        setTimeout(() => this.finished.delete(a.jobId), 10 * 60_000).unref();
+        this.finished.set(key, status);
+        setTimeout(() => this.finished.delete(key), 10 * 60_000).unref();
         this.send({ jobStatus: status });
-        this.log.info({ jobId: a.jobId, outcome: outcome.kind, meteredMst: metered.toString() }, "job finished");
+        this.log.info({ jobId: a.jobId, replica: a.replica, outcome: outcome.kind, meteredMst: metered.toString() }, "job finished");
       },
     ).catch((err: unknown) => this.log.error({ err, jobId: a.jobId }, "job run failed"));
   }
@@ -299,4 +325,9 @@ export class NodeAgent {
     await this.loop;
     await this.nc.drain();
   }
+}
+
+/** A replica's key on this node: "<job_id>#<replica>" (one node may run several replicas of a job). */
+function keyOf(a: Assignment__Output): string {
+  return `${a.jobId}#${a.replica}`;
 }

@@ -60,6 +60,7 @@ export async function ingestUsage(db: Kysely<Database>, msgs: JsMsg[], log: Logg
         device_count: e.deviceCount,
         amount_mst: e.amountMst,
         seq: e.seq,
+        replica: e.replica,
         period_start: new Date(fromTimestamp(e.periodStartTime)),
         period_end: new Date(fromTimestamp(e.periodEndTime)),
         final: e.final,

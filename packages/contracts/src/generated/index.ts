@@ -7,6 +7,8 @@ export type { JobEvent, JobEvent__Output } from "./tokengrid/events/v1/JobEvent.
 export type { UsageEvent, UsageEvent__Output } from "./tokengrid/events/v1/UsageEvent.js";
 export type { CancelJobRequest, CancelJobRequest__Output } from "./tokengrid/job/v1/CancelJobRequest.js";
 export type { CancelJobResponse, CancelJobResponse__Output } from "./tokengrid/job/v1/CancelJobResponse.js";
+export type { DeviceSlice, DeviceSlice__Output } from "./tokengrid/job/v1/DeviceSlice.js";
+export type { FilterResult, FilterResult__Output } from "./tokengrid/job/v1/FilterResult.js";
 export type { GetJobRequest, GetJobRequest__Output } from "./tokengrid/job/v1/GetJobRequest.js";
 export type { GetJobResponse, GetJobResponse__Output } from "./tokengrid/job/v1/GetJobResponse.js";
 export type { Job, Job__Output } from "./tokengrid/job/v1/Job.js";
@@ -17,11 +19,15 @@ export type { JobState, JobState__Output } from "./tokengrid/job/v1/JobState.js"
 export type { JobTransition, JobTransition__Output } from "./tokengrid/job/v1/JobTransition.js";
 export type { ListJobsRequest, ListJobsRequest__Output } from "./tokengrid/job/v1/ListJobsRequest.js";
 export type { ListJobsResponse, ListJobsResponse__Output } from "./tokengrid/job/v1/ListJobsResponse.js";
+export type { PluginScore, PluginScore__Output } from "./tokengrid/job/v1/PluginScore.js";
 export type { Precision, Precision__Output } from "./tokengrid/job/v1/Precision.js";
+export type { PriorityClass, PriorityClass__Output } from "./tokengrid/job/v1/PriorityClass.js";
 export type { QuoteExclusion, QuoteExclusion__Output } from "./tokengrid/job/v1/QuoteExclusion.js";
 export type { QuoteOption, QuoteOption__Output } from "./tokengrid/job/v1/QuoteOption.js";
 export type { QuoteRequest, QuoteRequest__Output } from "./tokengrid/job/v1/QuoteRequest.js";
 export type { QuoteResponse, QuoteResponse__Output } from "./tokengrid/job/v1/QuoteResponse.js";
+export type { ScheduleCandidate, ScheduleCandidate__Output } from "./tokengrid/job/v1/ScheduleCandidate.js";
+export type { SchedulingReceipt, SchedulingReceipt__Output } from "./tokengrid/job/v1/SchedulingReceipt.js";
 export type { SubmitJobRequest, SubmitJobRequest__Output } from "./tokengrid/job/v1/SubmitJobRequest.js";
 export type { SubmitJobResponse, SubmitJobResponse__Output } from "./tokengrid/job/v1/SubmitJobResponse.js";
 export type { WatchJobRequest, WatchJobRequest__Output } from "./tokengrid/job/v1/WatchJobRequest.js";

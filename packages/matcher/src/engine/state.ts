@@ -208,6 +208,23 @@ export class ClusterState {
     }
   }
 
+  /**
+   * Records a placement decided before (a restarted broker learning what runs
+   * where): no fit check, applied to the nodes present now and to the others
+   * when they are added.
+   */
+  restore(job: JobRequest, placement: Placement): void {
+    if (this.reservations.has(placement.jobId)) return;
+    this.reservations.set(placement.jobId, { placement, job });
+    for (const r of placement.replicas) {
+      let set = this.byNode.get(r.nodeId);
+      if (!set) this.byNode.set(r.nodeId, (set = new Set()));
+      set.add(placement.jobId);
+      const cap = this.nodes.get(r.nodeId);
+      if (cap) this.apply(cap, r, -1);
+    }
+  }
+
   /** Gives back a job's capacity. Idempotent, and safe when reserve never ran. */
   unreserve(jobId: string): void {
     const r = this.reservations.get(jobId);

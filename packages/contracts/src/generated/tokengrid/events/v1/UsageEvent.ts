@@ -9,7 +9,7 @@ import type { Long } from '@grpc/proto-loader';
  */
 export interface UsageEvent {
   /**
-   * Unique and stable across retries: "<job_id>:<node_id>:<seq>".
+   * Unique and stable across retries: "<job_id>#<replica>:<node_id>:<seq>".
    */
   'eventId'?: (string);
   'jobId'?: (string);
@@ -33,9 +33,13 @@ export interface UsageEvent {
   'periodStartTime'?: (_google_protobuf_Timestamp | null);
   'periodEndTime'?: (_google_protobuf_Timestamp | null);
   /**
-   * True on the job's last usage event from this node.
+   * True on the replica's last usage event from this node.
    */
   'final'?: (boolean);
+  /**
+   * Which replica of the job did the work.
+   */
+  'replica'?: (number);
 }
 
 /**
@@ -44,7 +48,7 @@ export interface UsageEvent {
  */
 export interface UsageEvent__Output {
   /**
-   * Unique and stable across retries: "<job_id>:<node_id>:<seq>".
+   * Unique and stable across retries: "<job_id>#<replica>:<node_id>:<seq>".
    */
   'eventId': (string);
   'jobId': (string);
@@ -68,7 +72,11 @@ export interface UsageEvent__Output {
   'periodStartTime': (_google_protobuf_Timestamp__Output | null);
   'periodEndTime': (_google_protobuf_Timestamp__Output | null);
   /**
-   * True on the job's last usage event from this node.
+   * True on the replica's last usage event from this node.
    */
   'final': (boolean);
+  /**
+   * Which replica of the job did the work.
+   */
+  'replica': (number);
 }

@@ -4,6 +4,7 @@ import type { JobSpec as _tokengrid_job_v1_JobSpec, JobSpec__Output as _tokengri
 import type { JobState as _tokengrid_job_v1_JobState, JobState__Output as _tokengrid_job_v1_JobState__Output } from '../../../tokengrid/job/v1/JobState.js';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../../google/protobuf/Timestamp.js';
 import type { JobTransition as _tokengrid_job_v1_JobTransition, JobTransition__Output as _tokengrid_job_v1_JobTransition__Output } from '../../../tokengrid/job/v1/JobTransition.js';
+import type { SchedulingReceipt as _tokengrid_job_v1_SchedulingReceipt, SchedulingReceipt__Output as _tokengrid_job_v1_SchedulingReceipt__Output } from '../../../tokengrid/job/v1/SchedulingReceipt.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -42,6 +43,14 @@ export interface Job {
    */
   'transitions'?: (_tokengrid_job_v1_JobTransition)[];
   'requestId'?: (string);
+  /**
+   * The last placement decision: filters, scores, the runners-up.
+   */
+  'receipt'?: (_tokengrid_job_v1_SchedulingReceipt | null);
+  /**
+   * Every node the job runs on (several for a gang).
+   */
+  'nodeIds'?: (string)[];
 }
 
 /**
@@ -80,4 +89,12 @@ export interface Job__Output {
    */
   'transitions': (_tokengrid_job_v1_JobTransition__Output)[];
   'requestId': (string);
+  /**
+   * The last placement decision: filters, scores, the runners-up.
+   */
+  'receipt': (_tokengrid_job_v1_SchedulingReceipt__Output | null);
+  /**
+   * Every node the job runs on (several for a gang).
+   */
+  'nodeIds': (string)[];
 }

@@ -2,6 +2,9 @@
 
 import type { JobKind as _tokengrid_job_v1_JobKind, JobKind__Output as _tokengrid_job_v1_JobKind__Output } from '../../../tokengrid/job/v1/JobKind.js';
 import type { Precision as _tokengrid_job_v1_Precision, Precision__Output as _tokengrid_job_v1_Precision__Output } from '../../../tokengrid/job/v1/Precision.js';
+import type { DeviceSlice as _tokengrid_job_v1_DeviceSlice, DeviceSlice__Output as _tokengrid_job_v1_DeviceSlice__Output } from '../../../tokengrid/job/v1/DeviceSlice.js';
+import type { PriorityClass as _tokengrid_job_v1_PriorityClass, PriorityClass__Output as _tokengrid_job_v1_PriorityClass__Output } from '../../../tokengrid/job/v1/PriorityClass.js';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../../google/protobuf/Timestamp.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -52,6 +55,33 @@ export interface JobSpec {
    * Number format; unspecified means BF16.
    */
   'precision'?: (_tokengrid_job_v1_Precision);
+  /**
+   * Replicas placed together in one cluster, all or none (gang), 1..64.
+   * Default 1. Each replica gets `devices` whole devices on one node, or `slice`.
+   */
+  'replicas'?: (number);
+  /**
+   * A share of one device per replica instead of whole devices (then devices must be 0 or 1).
+   */
+  'slice'?: (_tokengrid_job_v1_DeviceSlice | null);
+  /**
+   * Memory the model needs on each device, MB; 0 = not stated.
+   */
+  'memoryMbPerDevice'?: (number | string | Long);
+  /**
+   * Least renewable share of the power at the hour of running, 0..1; 0 = none.
+   */
+  'minGreenShare'?: (number | string);
+  /**
+   * Most the job may cost, yuan per million ST at the hour of running; 0 = no cap.
+   */
+  'maxPricePerMillionStYuan'?: (number | string);
+  'priorityClass'?: (_tokengrid_job_v1_PriorityClass);
+  /**
+   * Latest end. Training and batch work with a deadline may wait for a cheaper
+   * or greener hour; it never misses the deadline for it.
+   */
+  'deadline'?: (_google_protobuf_Timestamp | null);
 }
 
 /**
@@ -102,4 +132,31 @@ export interface JobSpec__Output {
    * Number format; unspecified means BF16.
    */
   'precision': (_tokengrid_job_v1_Precision__Output);
+  /**
+   * Replicas placed together in one cluster, all or none (gang), 1..64.
+   * Default 1. Each replica gets `devices` whole devices on one node, or `slice`.
+   */
+  'replicas': (number);
+  /**
+   * A share of one device per replica instead of whole devices (then devices must be 0 or 1).
+   */
+  'slice': (_tokengrid_job_v1_DeviceSlice__Output | null);
+  /**
+   * Memory the model needs on each device, MB; 0 = not stated.
+   */
+  'memoryMbPerDevice': (string);
+  /**
+   * Least renewable share of the power at the hour of running, 0..1; 0 = none.
+   */
+  'minGreenShare': (number);
+  /**
+   * Most the job may cost, yuan per million ST at the hour of running; 0 = no cap.
+   */
+  'maxPricePerMillionStYuan': (number);
+  'priorityClass': (_tokengrid_job_v1_PriorityClass__Output);
+  /**
+   * Latest end. Training and batch work with a deadline may wait for a cheaper
+   * or greener hour; it never misses the deadline for it.
+   */
+  'deadline': (_google_protobuf_Timestamp__Output | null);
 }

@@ -2,6 +2,7 @@
 
 import type { JobKind as _tokengrid_job_v1_JobKind, JobKind__Output as _tokengrid_job_v1_JobKind__Output } from '../../../tokengrid/job/v1/JobKind.js';
 import type { Precision as _tokengrid_job_v1_Precision, Precision__Output as _tokengrid_job_v1_Precision__Output } from '../../../tokengrid/job/v1/Precision.js';
+import type { DeviceSlice as _tokengrid_job_v1_DeviceSlice, DeviceSlice__Output as _tokengrid_job_v1_DeviceSlice__Output } from '../../../tokengrid/job/v1/DeviceSlice.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -24,6 +25,14 @@ export interface Assignment {
    */
   'traceContext'?: ({[key: string]: string});
   'precision'?: (_tokengrid_job_v1_Precision);
+  /**
+   * Which replica of the job this is (0-based); one node may run several.
+   */
+  'replica'?: (number);
+  /**
+   * Set when the replica gets a share of one device (device_indices has one entry).
+   */
+  'slice'?: (_tokengrid_job_v1_DeviceSlice | null);
 }
 
 /**
@@ -46,4 +55,12 @@ export interface Assignment__Output {
    */
   'traceContext': ({[key: string]: string});
   'precision': (_tokengrid_job_v1_Precision__Output);
+  /**
+   * Which replica of the job this is (0-based); one node may run several.
+   */
+  'replica': (number);
+  /**
+   * Set when the replica gets a share of one device (device_indices has one entry).
+   */
+  'slice': (_tokengrid_job_v1_DeviceSlice__Output | null);
 }

@@ -2,7 +2,7 @@
 
 
 /**
- * Cancel tells the node to stop a job.
+ * Cancel tells the node to stop a job (every replica of it on the node).
  */
 export interface Cancel {
   'jobId'?: (string);
@@ -10,7 +10,7 @@ export interface Cancel {
 }
 
 /**
- * Cancel tells the node to stop a job.
+ * Cancel tells the node to stop a job (every replica of it on the node).
  */
 export interface Cancel__Output {
   'jobId': (string);

@@ -8,7 +8,7 @@ export interface Hello {
   'nodeId'?: (string);
   'sessionId'?: (string);
   /**
-   * Jobs the agent is running now (after a reconnect).
+   * Jobs the agent is running now (after a reconnect), as "<job_id>#<replica>".
    */
   'runningJobIds'?: (string)[];
 }
@@ -20,7 +20,7 @@ export interface Hello__Output {
   'nodeId': (string);
   'sessionId': (string);
   /**
-   * Jobs the agent is running now (after a reconnect).
+   * Jobs the agent is running now (after a reconnect), as "<job_id>#<replica>".
    */
   'runningJobIds': (string)[];
 }

@@ -4,27 +4,29 @@ import type { JobRunState as _tokengrid_node_v1_JobRunState, JobRunState__Output
 import type { Long } from '@grpc/proto-loader';
 
 /**
- * JobStatus reports progress or the end of a job.
+ * JobStatus reports progress or the end of a job's replica.
  */
 export interface JobStatus {
   'jobId'?: (string);
   'state'?: (_tokengrid_node_v1_JobRunState);
   /**
-   * Work done so far, in mST.
+   * Work done so far by this replica, in mST.
    */
   'doneMst'?: (number | string | Long);
   'message'?: (string);
+  'replica'?: (number);
 }
 
 /**
- * JobStatus reports progress or the end of a job.
+ * JobStatus reports progress or the end of a job's replica.
  */
 export interface JobStatus__Output {
   'jobId': (string);
   'state': (_tokengrid_node_v1_JobRunState__Output);
   /**
-   * Work done so far, in mST.
+   * Work done so far by this replica, in mST.
    */
   'doneMst': (string);
   'message': (string);
+  'replica': (number);
 }
