@@ -310,6 +310,90 @@ describe("the whole loop", () => {
     await eventually("partial usage settled", async () => ((await settledMst(jobId)) === metered ? true : undefined));
   });
 
+  it("runs a gang's replicas together and settles every replica's usage", async () => {
+    const gang = await submit("e2e-gang", {
+      kind: "JOB_KIND_TRAINING",
+      sizeSt: "200000",
+      devices: 4,
+      replicas: 2,
+      allowedClusters: ["horinger"],
+    });
+    const done = await watchToEnd(jobs, md, gang.job!.jobId);
+    expect(done.job.state).toBe("JOB_STATE_SUCCEEDED");
+    expect(done.job.nodeIds).toEqual([WEST.nodeId]);
+    expect(meteredByAgents(gang.job!.jobId)).toBe(200_000_000n);
+    await eventually("gang usage settled", async () => ((await settledMst(gang.job!.jobId)) === 200_000_000n ? true : undefined));
+    const replicas = await db.query<{ replica: number }>("select distinct replica from usage_events where job_id = $1 order by replica", [
+      gang.job!.jobId,
+    ]);
+    expect(replicas.rows.map((r) => r.replica)).toEqual([0, 1]);
+  });
+
+  it("explains where a job went and why, and why a pending job waits", async () => {
+    const cli = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, "packages/cli/dist/main.js"), "--tenant", TENANT, "--broker", stack.options.brokerAddress, ...args],
+        { encoding: "utf8" },
+      );
+    const placed = await unary<GetJobResponse__Output>((cb) => jobs.GetJob({ jobId: training.job!.jobId }, md, cb));
+    expect(placed.job!.receipt!.chosen!.cluster).toBe("horinger");
+    expect(placed.job!.receipt!.summary).toContain("placed on e2e-horinger-01");
+    const text = cli("explain", training.job!.jobId);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toContain("chosen");
+    expect(text.stdout).toContain("horinger nvidia-h100-sxm");
+
+    const stuck = await submit("e2e-stuck", { kind: "JOB_KIND_INFERENCE", sizeSt: "10", origin: "guangzhou", maxLatencyMs: 2 });
+    const why = await eventually("a pending reason", async () => {
+      const r = await unary<GetJobResponse__Output>((cb) => jobs.GetJob({ jobId: stuck.job!.jobId }, md, cb));
+      return r.job!.receipt ? r.job! : undefined;
+    });
+    expect(why.state).toBe("JOB_STATE_PENDING");
+    expect(why.message).toMatch(/Latency: .* over the 2 ms bound/);
+    expect(why.receipt!.filters.map((f) => f.plugin)).toContain("Latency");
+    const explained = cli("explain", stuck.job!.jobId);
+    expect(explained.stdout).toContain("filtered out:");
+    expect(explained.stdout).toContain("Latency");
+    await unary((cb) => jobs.CancelJob({ jobId: stuck.job!.jobId, reason: "cannot be met" }, md, cb));
+  });
+
+  it("an east inference job preempts low-priority batch work only when nothing else meets its bound", async () => {
+    const batch = await submit("e2e-batch-east", {
+      kind: "JOB_KIND_BATCH",
+      sizeSt: "1000000000",
+      devices: 8,
+      allowedClusters: ["yangtze-delta"],
+    });
+    await eventually("the batch job running", async () => {
+      const r = await unary<GetJobResponse__Output>((cb) => jobs.GetJob({ jobId: batch.job!.jobId }, md, cb));
+      return r.job!.state === "JOB_STATE_RUNNING" ? true : undefined;
+    });
+    // Within 40 ms the west node has room: no preemption.
+    const relaxed = await submit("e2e-infer-relaxed", { kind: "JOB_KIND_INFERENCE", sizeSt: "2000", origin: "shanghai", maxLatencyMs: 40 });
+    const r1 = await watchToEnd(jobs, md, relaxed.job!.jobId);
+    expect(r1.job.state).toBe("JOB_STATE_SUCCEEDED");
+    expect(r1.job.receipt!.preemptedJobIds).toEqual([]);
+    // Within 10 ms only the east node will do, and it is full of preemptible work.
+    const urgent = await submit("e2e-infer-urgent", { kind: "JOB_KIND_INFERENCE", sizeSt: "2000", origin: "shanghai", maxLatencyMs: 10 });
+    const r2 = await watchToEnd(jobs, md, urgent.job!.jobId);
+    expect(r2.job.state).toBe("JOB_STATE_SUCCEEDED");
+    expect(r2.job.nodeIds).toEqual([EAST.nodeId]);
+    expect(r2.job.receipt!.preemptedJobIds).toEqual([batch.job!.jobId]);
+    const victim = await unary<GetJobResponse__Output>((cb) => jobs.GetJob({ jobId: batch.job!.jobId }, md, cb));
+    expect(
+      victim.job!.transitions.some(
+        (t) => t.state === "JOB_STATE_PENDING" && t.message.includes(`preempted by higher-priority job ${urgent.job!.jobId}`),
+      ),
+    ).toBe(true);
+    await unary((cb) => jobs.CancelJob({ jobId: batch.job!.jobId }, md, cb));
+    // The victim's usage, from its first run and from any rerun, is settled to the unit.
+    await eventually("the victim's usage settled", async () => {
+      const metered = meteredByAgents(batch.job!.jobId);
+      return metered > 0n && (await settledMst(batch.job!.jobId)) === metered ? true : undefined;
+    });
+  });
+
   it("keeps every accepted job across a broker restart, and agents reconnect", async () => {
     const before = await listAll();
     expect(before.length).toBeGreaterThanOrEqual(2);

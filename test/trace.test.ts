@@ -7,8 +7,8 @@
 import { context, propagation, trace, SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startBroker, type RunningBroker } from "@tokengrid/broker";
-import { startSettlement, type RunningSettlement } from "@tokengrid/settlement";
+import { loadBrokerConfig, startBroker, type RunningBroker } from "@tokengrid/broker";
+import { loadSettlementConfig, startSettlement, type RunningSettlement } from "@tokengrid/settlement";
 import { NodeAgent, parseNodeFile } from "@tokengrid/node-agent";
 import { startTelemetry, type Telemetry } from "@tokengrid/telemetry";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
@@ -26,25 +26,25 @@ let agent: NodeAgent;
 beforeAll(async () => {
   telemetry = startTelemetry({ serviceName: "tokengrid-trace-test", exporter });
   env = await testEnv("trace");
-  settlement = await startSettlement({
-    address: `127.0.0.1:${await freePort()}`,
-    natsUrl: env.natsUrl,
-    databaseUrl: env.databaseUrl,
-    namespace: env.namespace,
-    batchSize: 100,
-    natsReplicas: 1,
-    logLevel: "warn",
-  });
-  broker = await startBroker({
-    address: `127.0.0.1:${await freePort()}`,
-    natsUrl: env.natsUrl,
-    namespace: env.namespace,
-    heartbeatIntervalMs: 500,
-    nodeLostAfterMs: 3000,
-    natsReplicas: 1,
-    logLevel: "warn",
-    market: defaultMarket(),
-  });
+  settlement = await startSettlement(
+    loadSettlementConfig({
+      SETTLEMENT_ADDRESS: `127.0.0.1:${await freePort()}`,
+      NATS_URL: env.natsUrl,
+      DATABASE_URL: env.databaseUrl,
+      TOKENGRID_NAMESPACE: env.namespace,
+      SETTLEMENT_BATCH_SIZE: "100",
+      LOG_LEVEL: "warn",
+    }),
+  );
+  broker = await startBroker(
+    loadBrokerConfig({
+      BROKER_ADDRESS: `127.0.0.1:${await freePort()}`,
+      NATS_URL: env.natsUrl,
+      TOKENGRID_NAMESPACE: env.namespace,
+      HEARTBEAT_INTERVAL_MS: "500",
+      LOG_LEVEL: "warn",
+    }),
+  );
   agent = await NodeAgent.start({
     node: parseNodeFile("nodeId: trace-node\noperatorId: op\ncluster: guian\naccelerators: [{model: ascend-910b, count: 2}]\n", "inline"),
     nodeConfigPath: "inline",

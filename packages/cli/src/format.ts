@@ -94,3 +94,32 @@ export function quoteRow(rank: number, q: QuoteOption__Output): string[] {
     q.latencyMs > 0 ? `${q.latencyMs.toFixed(1)} ms` : "",
   ];
 }
+
+/** A job's scheduling receipt in words: filters, the choice and its scores, the runners-up. */
+export function explainText(j: Job__Output): string {
+  const r = j.receipt;
+  const lines = [`job ${j.jobId}: ${short(String(j.state), "JOB_STATE_")}`];
+  if (!r) return [...lines, "no placement decision yet"].join("\n");
+  lines.push(`decided ${time(r.time)} by profile ${r.profile}, over ${r.nodesConsidered} node(s)`);
+  lines.push(`  ${r.summary}`);
+  if (r.waitUntil) lines.push(`  waits until ${time(r.waitUntil)}`);
+  if (r.preemptedJobIds.length > 0) lines.push(`  preempted: ${r.preemptedJobIds.join(", ")}`);
+  if (r.filters.length > 0) {
+    lines.push("filtered out:");
+    for (const f of r.filters) lines.push(`  ${f.plugin.padEnd(14)} ${String(f.nodes).padStart(6)} node(s)  ${f.reason}`);
+  }
+  const cand = (c: NonNullable<typeof r.chosen>) => [
+    `${c.cluster} ${c.deviceModel}`,
+    c.nodeIds.join(","),
+    String(c.totalScore),
+    c.scores.map((s) => `${s.plugin} ${s.score}`).join(", "),
+  ];
+  if (r.chosen)
+    lines.push(
+      table(
+        ["", "where", "nodes", "score", "by plugin (0..100)"],
+        [["chosen", ...cand(r.chosen)], ...r.runnersUp.map((c, i) => [`#${i + 2}`, ...cand(c)])],
+      ),
+    );
+  return lines.join("\n");
+}

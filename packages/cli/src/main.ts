@@ -19,7 +19,7 @@ import type {
 } from "@tokengrid/contracts";
 import { randomUUID } from "node:crypto";
 import { CliError, clients, deadline, explain, rpc, type Clients } from "./client.js";
-import { JOB_HEAD, jobDetail, jobRow, NODE_HEAD, nodeRow, QUOTE_HEAD, quoteRow, short, table, time } from "./format.js";
+import { explainText, JOB_HEAD, jobDetail, jobRow, NODE_HEAD, nodeRow, QUOTE_HEAD, quoteRow, short, table, time } from "./format.js";
 import { parseStart } from "./start-time.js";
 import { parseInteger } from "./numbers.js";
 import { up } from "./up.js";
@@ -109,10 +109,36 @@ function specFrom(o: Record<string, string | boolean | undefined>): JobSpec {
       maxLatencyMs: Number(int("--max-latency-ms", o["maxLatencyMs"])),
       allowedClusters: list(o["clusters"]),
       precision: precision as JobSpec["precision"],
+      replicas: Number(parseInteger("--replicas", String(o["replicas"] ?? "1"))),
+      ...(typeof o["slice"] === "string" ? { slice: parseSlice(o["slice"]), devices: 0 } : {}),
+      memoryMbPerDevice: int("--memory-mb", o["memoryMb"]),
+      minGreenShare: typeof o["minGreen"] === "string" ? Number(o["minGreen"]) : 0,
+      maxPricePerMillionStYuan: typeof o["maxPrice"] === "string" ? Number(o["maxPrice"]) : 0,
+      priorityClass: priorityClass(o["priority"]),
+      deadline: typeof o["deadline"] === "string" ? toTimestamp(parseStart(o["deadline"], Date.now())) : null,
     };
   } catch (err) {
     throw new CliError("INVALID_ARGUMENT", (err as Error).message);
   }
+}
+
+/** --slice 25%:8192 — a share of one device: compute percent and memory in MB. */
+function parseSlice(raw: string): { computePercent: number; memoryMb: string } {
+  const m = /^(\d{1,3})%?:(\d+)$/.exec(raw.trim());
+  if (!m) throw new Error(`--slice: expected COMPUTE%:MEMORY_MB such as 25%:8192, got ${JSON.stringify(raw)}`);
+  return { computePercent: Number(m[1]), memoryMb: m[2]! };
+}
+
+function priorityClass(raw: unknown): JobSpec["priorityClass"] {
+  if (raw === undefined) return "PRIORITY_CLASS_UNSPECIFIED";
+  const classes: Record<string, JobSpec["priorityClass"]> = {
+    low: "PRIORITY_CLASS_LOW",
+    normal: "PRIORITY_CLASS_NORMAL",
+    high: "PRIORITY_CLASS_HIGH",
+  };
+  const c = typeof raw === "string" ? classes[raw.toLowerCase()] : undefined;
+  if (!c) throw new Error(`--priority: one of low, normal, high; got ${JSON.stringify(raw)}`);
+  return c;
 }
 
 /** The options that describe a job, for submit and quote. */
@@ -127,7 +153,14 @@ function jobOptions(cmd: Command): Command {
     .option("--stack <stacks>", "software stacks the image supports, comma-separated (cuda,cann,...)")
     .option("--origin <city>", "where the job's users are, e.g. shanghai")
     .option("--max-latency-ms <ms>", "round-trip bound from origin, ms")
-    .option("--clusters <ids>", "clusters the job may run in, comma-separated");
+    .option("--clusters <ids>", "clusters the job may run in, comma-separated")
+    .option("--replicas <n>", "replicas placed together in one cluster (gang)", "1")
+    .option("--slice <share>", "a share of one device per replica, COMPUTE%:MEMORY_MB, e.g. 25%:8192")
+    .option("--memory-mb <mb>", "memory the model needs on each device, MB")
+    .option("--min-green <share>", "least renewable share of the power, 0..1")
+    .option("--max-price <yuan>", "most yuan per million ST at the hour of running")
+    .option("--priority <class>", "low, normal or high (default by kind: inference high, training normal, batch low)")
+    .option("--deadline <time>", "latest end (ISO, or HH:MM CST); training and batch may wait for a cheaper or greener hour");
 }
 
 jobOptions(program.command("quote").description("where, when and for how much a job would run, without submitting it"))
@@ -221,6 +254,21 @@ program
       const last = await follow(c, g, id);
       if (last && !g.json) process.stdout.write(`${jobDetail(last)}\n`);
       if (last && isFinal(STATE_SHORT(last.state)) && STATE_SHORT(last.state) !== "SUCCEEDED") process.exitCode = 1;
+    });
+  });
+
+program
+  .command("explain <id>")
+  .description("why a job runs where it runs, or why it is still pending")
+  .action(async (id: string) => {
+    await withClients(async (c, g) => {
+      const res = await rpc<GetJobResponse__Output>(
+        (cb) => c.jobs.GetJob({ jobId: id }, c.metadata, deadline(), cb),
+        "broker",
+        c.brokerAddress,
+      );
+      const job = res.job!;
+      out(g, { jobId: job.jobId, state: job.state, receipt: job.receipt }, explainText(job));
     });
   });
 

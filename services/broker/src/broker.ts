@@ -29,6 +29,7 @@ import {
   type Placement,
   type QuoteExclusion,
   type QuoteOption,
+  type SchedulingProfile,
 } from "@tokengrid/matcher";
 import { jobEventCodec, toTimestamp, type JobStatus__Output } from "@tokengrid/contracts";
 import { publishEvent, type JetStreamClient, type Names } from "@tokengrid/events";
@@ -50,6 +51,7 @@ export interface BrokerDeps {
   log: Logger;
   nodeLostAfterMs: number;
   market: MarketModel;
+  profile?: SchedulingProfile;
   /** Fair-share weight of a tenant (default 1). */
   tenantWeight?: (tenantId: string) => number;
   now?: () => number;
@@ -137,7 +139,7 @@ export class Broker {
   constructor(private readonly deps: BrokerDeps) {
     this.now = deps.now ?? Date.now;
     this.startedAtMs = this.now();
-    this.engine = new Engine(deps.market);
+    this.engine = new Engine(deps.market, deps.profile);
   }
 
   /** Loads every job the broker had accepted, so none is lost across a restart. */
@@ -611,6 +613,7 @@ export class Broker {
         sizeMst: r.sizeMst,
         deviceIndices: r.deviceIndices,
         replica,
+        attempt: job.transitions.filter((t) => t.state === "SCHEDULED").length,
         slice: r.slice ? { computePercent: r.slice.computePercent, memoryMb: r.slice.memoryMb } : null,
         traceContext: Object.keys(active).length > 0 ? active : job.traceContext,
       },

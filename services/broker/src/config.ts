@@ -1,4 +1,6 @@
-import { common, loadMarket, parseEnv, z, DEFAULT_BROKER_ADDRESS } from "@tokengrid/config";
+import { readFileSync } from "node:fs";
+import { common, ConfigError, describeIssues, loadMarket, parseEnv, parseYaml, z, DEFAULT_BROKER_ADDRESS } from "@tokengrid/config";
+import { DEFAULT_PROFILE, PLUGINS, type SchedulingProfile } from "@tokengrid/matcher";
 import type { MarketModel } from "@tokengrid/domain";
 
 const schema = z.object({
@@ -12,6 +14,8 @@ const schema = z.object({
   NATS_REPLICAS: common.positiveInt(1, 5),
   /** Overrides of the catalogue, tariffs, green shares, latencies and pricing (docs/standard-token.md). */
   MARKET_FILE: z.string().optional(),
+  /** The scheduling profile and tenants' fair-share weights (YAML or JSON); see docs/matching.md. */
+  SCHEDULER_FILE: z.string().optional(),
   LOG_LEVEL: common.logLevel,
 });
 
@@ -24,6 +28,43 @@ export interface BrokerConfig {
   natsReplicas: number;
   logLevel: string;
   market: MarketModel;
+  profile: SchedulingProfile;
+  /** Fair-share weight per tenant; others weigh 1. */
+  tenantWeights: Record<string, number>;
+}
+
+const pluginName = z.string().refine((n) => PLUGINS.has(n), { message: `a plugin: ${[...PLUGINS.keys()].join(", ")}` });
+
+const schedulerSchema = z
+  .object({
+    profile: z
+      .object({
+        name: z.string().min(1),
+        filters: z.array(pluginName),
+        scores: z.array(z.object({ name: pluginName, weight: z.number().min(0).max(100) }).strict()),
+        packing: z.enum(["binpack", "spread"]),
+        packingWeight: z.number().min(0).max(100),
+        timeShiftMinSaving: z.number().min(0).max(1),
+        timeShiftMinGreenGain: z.number().min(0).max(1),
+      })
+      .partial()
+      .strict()
+      .default({}),
+    tenantWeights: z.record(z.string(), z.number().positive().max(1000)).default({}),
+  })
+  .strict();
+
+function loadScheduler(path: string | undefined): { profile: SchedulingProfile; tenantWeights: Record<string, number> } {
+  if (!path) return { profile: DEFAULT_PROFILE, tenantWeights: {} };
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new ConfigError(path, [`cannot read it as YAML or JSON: ${(err as Error).message}`]);
+  }
+  const r = schedulerSchema.safeParse(raw ?? {});
+  if (!r.success) throw new ConfigError(path, describeIssues(r.error.issues, raw));
+  return { profile: { ...DEFAULT_PROFILE, ...r.data.profile } as SchedulingProfile, tenantWeights: r.data.tenantWeights };
 }
 
 export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerConfig {
@@ -37,5 +78,6 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     natsReplicas: c.NATS_REPLICAS,
     logLevel: c.LOG_LEVEL,
     market: loadMarket(c.MARKET_FILE),
+    ...loadScheduler(c.SCHEDULER_FILE),
   };
 }

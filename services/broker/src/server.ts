@@ -22,7 +22,16 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const n = names(config.namespace);
   await ensureStreams(jsm, n, config.natsReplicas);
   const store = await JobStore.open(nc, n.jobsBucket, config.natsReplicas);
-  const broker = new Broker({ store, js: jetstream(nc), names: n, log, nodeLostAfterMs: config.nodeLostAfterMs, market: config.market });
+  const broker = new Broker({
+    store,
+    js: jetstream(nc),
+    names: n,
+    log,
+    nodeLostAfterMs: config.nodeLostAfterMs,
+    market: config.market,
+    profile: config.profile,
+    tenantWeight: (t) => config.tenantWeights[t] ?? 1,
+  });
   const recovered = await broker.recover();
 
   const server = new grpc.Server({ "grpc.keepalive_time_ms": 10_000, "grpc.keepalive_permit_without_calls": 1 });

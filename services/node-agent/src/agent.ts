@@ -54,8 +54,8 @@ export class NodeAgent {
   private stopped = false;
   private readyLogged = false;
   private loop: Promise<void> | undefined;
-  /** Total mST metered per job, for operators and tests. */
-  readonly metered = new Map<string, bigint>();
+  /** mST metered per run ("<job_id>#<replica>.<attempt>") while it runs; logged when it ends. */
+  private readonly metered = new Map<string, bigint>();
 
   private constructor(
     private readonly config: AgentConfig,
@@ -232,8 +232,10 @@ export class NodeAgent {
       tickMs: this.config.usageIntervalMs,
     });
     const key = keyOf(a);
+    // Metered per run: a rerun of the same replica (another attempt) starts from zero.
+    const runKey = `${key}.${a.attempt}`;
     this.jobs.set(key, { run, assignment: a });
-    this.metered.set(key, this.metered.get(key) ?? 0n);
+    this.metered.set(runKey, 0n);
     const node = this.config.node;
     const device = this.accelerators[0]!;
     inSpan(
@@ -253,11 +255,13 @@ export class NodeAgent {
         let seq = 0;
         const outcome = await run.run(async (chunk) => {
           seq += 1;
-          this.metered.set(key, (this.metered.get(key) ?? 0n) + chunk.amountMst);
+          this.metered.set(runKey, (this.metered.get(runKey) ?? 0n) + chunk.amountMst);
           const published = this.publisher.publish(
             this.names.usageSubject(node.nodeId),
             {
-              eventId: `${key}:${node.nodeId}:${seq}`,
+              // The attempt keeps a rerun's events apart from the first run's.
+              eventId: `${runKey}:${node.nodeId}:${seq}`,
+              attempt: a.attempt,
               jobId: a.jobId,
               replica: a.replica,
               tenantId: a.tenantId,
@@ -281,7 +285,8 @@ export class NodeAgent {
               jobStatus: { jobId: a.jobId, replica: a.replica, state: "JOB_RUN_STATE_RUNNING", doneMst: chunk.doneMst.toString() },
             });
         });
-        const metered = this.metered.get(key) ?? 0n;
+        const metered = this.metered.get(runKey) ?? 0n;
+        this.metered.delete(runKey);
         const status: JobStatus =
           outcome.kind === "succeeded"
             ? {

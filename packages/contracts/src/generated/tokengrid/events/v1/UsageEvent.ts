@@ -9,7 +9,7 @@ import type { Long } from '@grpc/proto-loader';
  */
 export interface UsageEvent {
   /**
-   * Unique and stable across retries: "<job_id>#<replica>:<node_id>:<seq>".
+   * Unique and stable across retries: "<job_id>#<replica>.<attempt>:<node_id>:<seq>".
    */
   'eventId'?: (string);
   'jobId'?: (string);
@@ -40,6 +40,10 @@ export interface UsageEvent {
    * Which replica of the job did the work.
    */
   'replica'?: (number);
+  /**
+   * Which placement of the job (1, 2, ... when it was requeued and placed again).
+   */
+  'attempt'?: (number);
 }
 
 /**
@@ -48,7 +52,7 @@ export interface UsageEvent {
  */
 export interface UsageEvent__Output {
   /**
-   * Unique and stable across retries: "<job_id>#<replica>:<node_id>:<seq>".
+   * Unique and stable across retries: "<job_id>#<replica>.<attempt>:<node_id>:<seq>".
    */
   'eventId': (string);
   'jobId': (string);
@@ -79,4 +83,8 @@ export interface UsageEvent__Output {
    * Which replica of the job did the work.
    */
   'replica': (number);
+  /**
+   * Which placement of the job (1, 2, ... when it was requeued and placed again).
+   */
+  'attempt': (number);
 }

@@ -33,6 +33,10 @@ export interface Assignment {
    * Set when the replica gets a share of one device (device_indices has one entry).
    */
   'slice'?: (_tokengrid_job_v1_DeviceSlice | null);
+  /**
+   * 1 for the job's first placement, 2 after it was requeued and placed again, ...
+   */
+  'attempt'?: (number);
 }
 
 /**
@@ -63,4 +67,8 @@ export interface Assignment__Output {
    * Set when the replica gets a share of one device (device_indices has one entry).
    */
   'slice': (_tokengrid_job_v1_DeviceSlice__Output | null);
+  /**
+   * 1 for the job's first placement, 2 after it was requeued and placed again, ...
+   */
+  'attempt': (number);
 }
