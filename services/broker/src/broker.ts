@@ -29,6 +29,7 @@ import {
   type Placement,
   type QuoteExclusion,
   type QuoteOption,
+  type BindPlugin,
   type SchedulingProfile,
 } from "@tokengrid/matcher";
 import { jobEventCodec, toTimestamp, type JobStatus__Output } from "@tokengrid/contracts";
@@ -139,7 +140,20 @@ export class Broker {
   constructor(private readonly deps: BrokerDeps) {
     this.now = deps.now ?? Date.now;
     this.startedAtMs = this.now();
-    this.engine = new Engine(deps.market, deps.profile);
+    // Bind sends each replica down its node's stream.
+    const binder: BindPlugin = {
+      name: "AgentStream",
+      bind: (req) => {
+        const job = this.jobs.get(req.jobId);
+        if (!job) return { code: "Error", reason: `job ${req.jobId} is unknown` };
+        job.replicas.forEach((r, i) => {
+          const node = this.nodes.get(r.nodeId);
+          if (node) this.sendAssignment(node, job, i);
+        });
+        return { code: "Success" };
+      },
+    };
+    this.engine = new Engine(deps.market, deps.profile, undefined, { bind: [binder] });
   }
 
   /** Loads every job the broker had accepted, so none is lost across a restart. */
@@ -583,9 +597,10 @@ export class Broker {
     }
   }
 
-  /** Reserves the placement, records it, and sends each replica down its node's stream. */
+  /** Reserves the placement, records it, and binds it: each replica goes down its node's stream. */
   private async bind(job: JobRecord, req: JobRequest, placement: Placement, receipt: NonNullable<JobRecord["receipt"]>): Promise<void> {
-    this.engine.state.reserve(req, placement);
+    const reserved = this.engine.reserve(req, placement);
+    if (reserved.code !== "Success") throw new Error(`reserve failed: ${reserved.reason ?? reserved.code}`);
     const first = this.nodes.get(placement.replicas[0]!.nodeId)!;
     job.receipt = receipt;
     await this.transition(job, "SCHEDULED", receipt.summary, {
@@ -594,10 +609,7 @@ export class Broker {
       region: first.region,
       replicas: replicasOf(placement, BigInt(job.sizeMst)),
     });
-    job.replicas.forEach((r, i) => {
-      const node = this.nodes.get(r.nodeId);
-      if (node) this.sendAssignment(node, job, i);
-    });
+    this.engine.bind(req, placement);
   }
 
   /** Sends one replica's assignment down the node's stream, carrying the active trace context. */
@@ -621,7 +633,7 @@ export class Broker {
   }
 
   private release(job: JobRecord): void {
-    this.engine.state.unreserve(job.jobId);
+    this.engine.unreserve(job.jobId);
     this.requestSchedule();
   }
 

@@ -227,3 +227,42 @@ describe("receipts", () => {
     expect(d.receipt.runnersUp[0]!.total).toBeLessThanOrEqual(d.receipt.chosen!.total);
   });
 });
+
+describe("reserve and bind extension points", () => {
+  it("undo capacity and earlier plugins when a reserve plugin refuses, and bind through the first plugin that does not skip", () => {
+    const log: string[] = [];
+    const engine = new Engine(defaultMarket(), undefined, undefined, {
+      reserve: [
+        {
+          name: "Audit",
+          reserve: (j) => (log.push(`reserve ${j.jobId}`), { code: "Success" }),
+          unreserve: (j) => void log.push(`unreserve ${j.jobId}`),
+        },
+        {
+          name: "Quota",
+          reserve: (j) => (j.tenantId === "broke" ? { code: "Unschedulable", reason: "over quota" } : { code: "Success" }),
+          unreserve: () => {},
+        },
+      ],
+      bind: [
+        { name: "Elsewhere", bind: () => ({ code: "Skip" }) },
+        { name: "Here", bind: (j) => (log.push(`bind ${j.jobId}`), { code: "Success" }) },
+      ],
+    });
+    engine.state.upsertNode(node("n", "guian", "ascend-910b", 8));
+    const ok = job({ jobId: "ok", devicesPerReplica: 2 });
+    const d = engine.schedule(ok, NIGHT);
+    if (d.outcome !== "placed") throw new Error("setup");
+    expect(engine.reserve(ok, d.placement).code).toBe("Success");
+    expect(engine.bind(ok, d.placement).code).toBe("Success");
+    const broke = job({ jobId: "broke", tenantId: "broke", devicesPerReplica: 2 });
+    const d2 = engine.schedule(broke, NIGHT);
+    if (d2.outcome !== "placed") throw new Error("setup");
+    expect(engine.reserve(broke, d2.placement)).toEqual({ code: "Unschedulable", reason: "over quota" });
+    expect(engine.state.nodes.get("n")!.freeWhole).toBe(6);
+    engine.unreserve("ok");
+    engine.unreserve("ok");
+    expect(engine.state.nodes.get("n")!.freeWhole).toBe(8);
+    expect(log).toEqual(["reserve ok", "bind ok", "reserve broke", "unreserve broke", "unreserve ok"]);
+  });
+});

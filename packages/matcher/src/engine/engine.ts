@@ -18,10 +18,14 @@ import {
   Memo,
   normalize,
   PluginTimings,
+  SUCCESS,
+  type BindPlugin,
   type Context,
   type FilterPlugin,
   type Plugin,
+  type ReservePlugin,
   type ScorePlugin,
+  type Status,
 } from "./framework.js";
 import { DEFAULT_PROFILE, type SchedulingProfile } from "./profile.js";
 import { ClusterState, type Bucket, type Fit, type NodeCapacity } from "./state.js";
@@ -96,11 +100,17 @@ export class Engine {
   /** Decisions that reused an equivalent job's filtering. */
   equivalenceHits = 0;
 
+  private readonly reservePlugins: ReservePlugin[];
+  private readonly bindPlugins: BindPlugin[];
+
   constructor(
     readonly market: MarketModel,
     readonly profile: SchedulingProfile = DEFAULT_PROFILE,
     plugins: ReadonlyMap<string, Plugin> = PLUGINS,
+    extensions: { reserve?: ReservePlugin[]; bind?: BindPlugin[] } = {},
   ) {
+    this.reservePlugins = extensions.reserve ?? [];
+    this.bindPlugins = extensions.bind ?? [];
     const get = (name: string) => {
       const p = plugins.get(name);
       if (!p) throw new Error(`profile ${profile.name}: unknown plugin ${name}; known: ${[...plugins.keys()].join(", ")}`);
@@ -116,6 +126,42 @@ export class Engine {
       return { plugin: p, weight };
     });
     this.preFilters = [...new Set([...this.filters, ...this.scorers.map((s) => s.plugin)])].filter(isPreFilter);
+  }
+
+  /**
+   * Reserve: takes the placement's capacity, then runs the reserve plugins;
+   * if one fails, everything done so far is undone and its status returned.
+   */
+  reserve(job: JobRequest, placement: Placement): Status {
+    this.state.reserve(job, placement);
+    const done: ReservePlugin[] = [];
+    for (const p of this.reservePlugins) {
+      const st = p.reserve(job, placement);
+      if (st.code !== "Success" && st.code !== "Skip") {
+        for (const q of done.reverse()) q.unreserve(job, placement);
+        this.state.unreserve(placement.jobId);
+        return st;
+      }
+      done.push(p);
+    }
+    return SUCCESS;
+  }
+
+  /** Unreserve: idempotent, and safe when reserve never ran. */
+  unreserve(jobId: string): void {
+    const r = this.state.reservation(jobId);
+    if (!r) return;
+    for (const p of [...this.reservePlugins].reverse()) p.unreserve(r.job, r.placement);
+    this.state.unreserve(jobId);
+  }
+
+  /** Bind: hands the reserved placement to the bind plugins; the first that does not skip binds it. */
+  bind(job: JobRequest, placement: Placement): Status {
+    for (const p of this.bindPlugins) {
+      const st = p.bind(job, placement);
+      if (st.code !== "Skip") return st;
+    }
+    return SUCCESS;
   }
 
   context(job: JobRequest, nowMs: number): Context {

@@ -6,7 +6,7 @@
  * from the profile.
  */
 import type { MarketModel } from "@tokengrid/domain";
-import type { JobRequest, NodeProfile } from "./types.js";
+import type { JobRequest, NodeProfile, Placement } from "./types.js";
 
 export type Code = "Success" | "Unschedulable" | "UnschedulableAndUnresolvable" | "Error" | "Skip" | "Wait";
 
@@ -82,6 +82,21 @@ export interface ScorePlugin extends Plugin {
   score(ctx: Context, job: JobRequest, node: NodeProfile): number;
   /** "higher" keeps higher raw scores better; "lower" flips them (latency, price). */
   readonly better: "higher" | "lower";
+}
+
+/**
+ * Runs when a placement is reserved (after the capacity itself is taken) and
+ * undoes its work on unreserve. Unreserve must be idempotent and safe when
+ * reserve never ran.
+ */
+export interface ReservePlugin extends Plugin {
+  reserve(job: JobRequest, placement: Placement): Status;
+  unreserve(job: JobRequest, placement: Placement): void;
+}
+
+/** Hands a reserved placement to whoever runs it (the broker sends it down the agents' streams). */
+export interface BindPlugin extends Plugin {
+  bind(job: JobRequest, placement: Placement): Status;
 }
 
 export function isPreFilter(p: Plugin): p is PreFilterPlugin {
