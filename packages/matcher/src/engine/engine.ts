@@ -67,7 +67,10 @@ interface Scored {
   readonly bucket: Bucket;
   readonly fit: Fit;
   total: number;
-  readonly scores: Record<string, number>;
+  /** Profile-level scores by plugin (shared by the bucket's nodes). */
+  readonly scores: Readonly<Record<string, number>>;
+  /** The node's packing score, 0..100. */
+  readonly packing: number;
 }
 
 const CAPACITY = "Capacity";
@@ -217,7 +220,8 @@ export class Engine {
         bucket: sb.bucket,
         fit,
         total: sb.total + this.profile.packingWeight * packing,
-        scores: { ...sb.scores, Packing: packing },
+        scores: sb.scores,
+        packing,
       };
       examined.push(c);
       if (!best || c.total > best.total) best = c;
@@ -425,7 +429,7 @@ export class Engine {
    * lower-priority jobs makes room, if any.
    */
   private preempt(ctx: Context, job: JobRequest, survivors: readonly Bucket[], records: readonly FilterRecord[]): Decision | undefined {
-    if (job.replicas > 1) return undefined;
+    if (job.replicas > 1 || !this.state.hasPreemptibleBelow(job.priority)) return undefined;
     let best: { victims: string[]; worst: number; fit: Fit; bucket: Bucket } | undefined;
     const eligible = new Set(survivors);
     let scanned = 0;
@@ -459,7 +463,7 @@ export class Engine {
     }
     if (!best) return undefined;
     const placement: Placement = { jobId: job.jobId, replicas: [replicaOf(best.fit)] };
-    const chosen: Scored = { bucket: best.bucket, fit: best.fit, total: 0, scores: {} };
+    const chosen: Scored = { bucket: best.bucket, fit: best.fit, total: 0, scores: {}, packing: best.fit.packing };
     const receipt = this.receipt(
       ctx,
       job,
@@ -539,7 +543,7 @@ export class Engine {
       deviceModel: c.bucket.profile.device.id,
       nodeIds,
       total: Math.round(c.total),
-      scores: { ...c.scores },
+      scores: { ...c.scores, Packing: c.packing },
     });
     const nodeIds = [...new Set(placement.replicas.map((r) => r.nodeId))];
     const c = chosen ? asCandidate(chosen, nodeIds) : undefined;

@@ -136,6 +136,8 @@ export class ClusterState {
   private readonly reservations = new Map<string, { placement: Placement; job: JobRequest }>();
   /** node id -> ids of the jobs reserved on it */
   private readonly byNode = new Map<string, Set<string>>();
+  /** How many preemptible reservations there are at each priority. */
+  private readonly preemptible = new Map<number, number>();
   /** Bumped whenever buckets appear or go, so cached bucket lists know they are stale. */
   version = 0;
 
@@ -180,6 +182,16 @@ export class ClusterState {
     return [...(this.byNode.get(nodeId) ?? [])].map((id) => this.reservations.get(id)!);
   }
 
+  /** Whether any preemptible work runs below this priority (else preemption cannot help). */
+  hasPreemptibleBelow(priority: number): boolean {
+    for (const [p, n] of this.preemptible) if (p < priority && n > 0) return true;
+    return false;
+  }
+
+  private countPreemptible(job: JobRequest, delta: 1 | -1): void {
+    if (job.preemptible) this.preemptible.set(job.priority, (this.preemptible.get(job.priority) ?? 0) + delta);
+  }
+
   /** Nodes with at least one reservation. */
   nodesWithReservations(): IterableIterator<string> {
     return this.byNode.keys();
@@ -201,6 +213,7 @@ export class ClusterState {
       this.apply(cap, r, -1);
     }
     this.reservations.set(placement.jobId, { placement, job });
+    this.countPreemptible(job, 1);
     for (const r of placement.replicas) {
       let set = this.byNode.get(r.nodeId);
       if (!set) this.byNode.set(r.nodeId, (set = new Set()));
@@ -216,6 +229,7 @@ export class ClusterState {
   restore(job: JobRequest, placement: Placement): void {
     if (this.reservations.has(placement.jobId)) return;
     this.reservations.set(placement.jobId, { placement, job });
+    this.countPreemptible(job, 1);
     for (const r of placement.replicas) {
       let set = this.byNode.get(r.nodeId);
       if (!set) this.byNode.set(r.nodeId, (set = new Set()));
@@ -230,6 +244,7 @@ export class ClusterState {
     const r = this.reservations.get(jobId);
     if (!r) return;
     this.reservations.delete(jobId);
+    this.countPreemptible(r.job, -1);
     for (const rep of r.placement.replicas) {
       const set = this.byNode.get(rep.nodeId);
       set?.delete(jobId);
