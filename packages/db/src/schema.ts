@@ -3,6 +3,8 @@ import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 /** bigint columns come back from pg as strings; we write bigint or string. */
 export type Int8 = ColumnType<string, bigint | string, bigint | string>;
+/** A bigint column with a default. */
+export type Int8Default = ColumnType<string, bigint | string | undefined, bigint | string>;
 export type Timestamptz = ColumnType<Date, Date | string, Date | string>;
 
 export interface UsageEventTable {
@@ -51,7 +53,60 @@ export interface JobEventTable {
   recorded_at: Generated<Timestamptz>;
 }
 
+export interface LedgerAccountTable {
+  id: string;
+  ledger: "ST" | "CNY";
+  kind: string;
+  owner: string;
+  debits_posted: Int8Default;
+  credits_posted: Int8Default;
+  debits_pending: Int8Default;
+  credits_pending: Int8Default;
+  debits_must_not_exceed_credits: Generated<boolean>;
+  credits_must_not_exceed_debits: Generated<boolean>;
+  expires_at: Timestamptz | null;
+  created_at: Generated<Timestamptz>;
+}
+
+export interface LedgerTransferTable {
+  id: string;
+  ledger: "ST" | "CNY";
+  debit_account_id: string;
+  credit_account_id: string;
+  amount: Int8;
+  kind: string;
+  status: "posted" | "pending" | "voided" | "closed";
+  pending_remaining: Int8Default;
+  pending_id: string | null;
+  hold_id: string | null;
+  job_id: string | null;
+  expires_at: Timestamptz | null;
+  created_at: Generated<Timestamptz>;
+}
+
+export interface PackageTable {
+  id: string;
+  name: string;
+  size_mst: Int8;
+  price_micro_yuan: Int8;
+  validity_days: number;
+  condition: "none" | "green_only" | "off_peak";
+  active: Generated<boolean>;
+}
+
+export interface PurchaseTable {
+  request_id: string;
+  tenant_id: string;
+  package_id: string;
+  lot_account_id: string;
+  created_at: Generated<Timestamptz>;
+}
+
 export interface Database {
+  ledger_accounts: LedgerAccountTable;
+  ledger_transfers: LedgerTransferTable;
+  packages: PackageTable;
+  purchases: PurchaseTable;
   usage_events: UsageEventTable;
   jobs: JobTable;
   job_events: JobEventTable;

@@ -1,0 +1,3 @@
+export * from "./errors.js";
+export * from "./transfers.js";
+export * from "./tokens.js";

@@ -1,0 +1,408 @@
+/**
+ * Token packages, lots, balances and holds, on the ledger.
+ *
+ * - Buying a package issues its tokens into a new lot of the tenant's (an ST
+ *   account that may not be overdrawn, with an expiry) and moves its price from
+ *   the tenant's payments account to the platform's revenue (CNY).
+ * - A hold (authorisation) is a set of pending transfers from the tenant's lots,
+ *   first-expiring lot first, to the consumed account. Usage captures against
+ *   it; the rest is voided when the job ends; a hold that outlives its expiry
+ *   is voided.
+ * - An expired lot's remaining tokens lapse to the expired account.
+ *
+ * Amounts: ST ledger in mST; CNY ledger in micro-yuan (1 yuan = 1,000,000).
+ */
+import { createHash } from "node:crypto";
+import { sql, type Database, type Kysely } from "@tokengrid/db";
+import { NotFoundError, TokenGridError } from "@tokengrid/domain";
+import { ConflictingRetryError, InsufficientBalanceError } from "./errors.js";
+import { capturePending, createTransfer, ensureAccount, voidPending, type Trx } from "./transfers.js";
+
+export const MICRO_YUAN_PER_YUAN = 1_000_000n;
+
+export const ACCOUNTS = {
+  issuance: "st:issuance",
+  consumed: "st:consumed",
+  expired: "st:expired",
+  revenue: "cny:revenue",
+  tenantPayments: (tenant: string) => `cny:payments:${tenant}`,
+} as const;
+
+export interface PackageSpec {
+  id: string;
+  name: string;
+  sizeMst: bigint;
+  priceMicroYuan: bigint;
+  validityDays: number;
+  condition: "none" | "green_only" | "off_peak";
+}
+
+/**
+ * ASSUMPTION: the default catalogue, priced a little above the modelled cost
+ * per ST (docs/standard-token.md: about 0.15–0.5 yuan per million ST).
+ * seedLedger takes another catalogue.
+ */
+export const DEFAULT_PACKAGES: readonly PackageSpec[] = [
+  {
+    id: "starter-10m",
+    name: "Starter: 10 million ST, 30 days",
+    sizeMst: 10_000_000_000n,
+    priceMicroYuan: 3_000_000n,
+    validityDays: 30,
+    condition: "none",
+  },
+  {
+    id: "standard-1b",
+    name: "Standard: 1 billion ST, 90 days",
+    sizeMst: 1_000_000_000_000n,
+    priceMicroYuan: 250_000_000n,
+    validityDays: 90,
+    condition: "none",
+  },
+  {
+    id: "green-1b",
+    name: "Green: 1 billion ST on at least 50 % renewable power, 90 days",
+    sizeMst: 1_000_000_000_000n,
+    priceMicroYuan: 280_000_000n,
+    validityDays: 90,
+    condition: "green_only",
+  },
+  {
+    id: "offpeak-1b",
+    name: "Off-peak: 1 billion ST run 23:00–07:00 CST, 90 days",
+    sizeMst: 1_000_000_000_000n,
+    priceMicroYuan: 200_000_000n,
+    validityDays: 90,
+    condition: "off_peak",
+  },
+  {
+    id: "enterprise-100b",
+    name: "Enterprise: 100 billion ST, 365 days",
+    sizeMst: 100_000_000_000_000n,
+    priceMicroYuan: 22_000_000_000n,
+    validityDays: 365,
+    condition: "none",
+  },
+];
+
+/** Creates the platform's accounts and the package catalogue (idempotent). */
+export async function seedLedger(db: Kysely<Database>, packages: readonly PackageSpec[] = DEFAULT_PACKAGES): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await ensureAccount(trx, { id: ACCOUNTS.issuance, ledger: "ST", kind: "issuance", owner: "platform" });
+    await ensureAccount(trx, { id: ACCOUNTS.consumed, ledger: "ST", kind: "consumed", owner: "platform" });
+    await ensureAccount(trx, { id: ACCOUNTS.expired, ledger: "ST", kind: "expired", owner: "platform" });
+    await ensureAccount(trx, { id: ACCOUNTS.revenue, ledger: "CNY", kind: "revenue", owner: "platform" });
+    for (const p of packages) {
+      await trx
+        .insertInto("packages")
+        .values({
+          id: p.id,
+          name: p.name,
+          size_mst: p.sizeMst,
+          price_micro_yuan: p.priceMicroYuan,
+          validity_days: p.validityDays,
+          condition: p.condition,
+        })
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
+    }
+  });
+}
+
+function key(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 24);
+}
+
+export interface Lot {
+  accountId: string;
+  packageId: string;
+  sizeMst: bigint;
+  expiresAt: Date;
+}
+
+/** Buys a package: idempotent on (tenant, request id); a retry with another package is an error. */
+export async function purchase(
+  db: Kysely<Database>,
+  tenantId: string,
+  packageId: string,
+  requestId: string,
+  nowMs: number,
+): Promise<{ lot: Lot; created: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const pkg = await trx.selectFrom("packages").selectAll().where("id", "=", packageId).where("active", "=", true).executeTakeFirst();
+    if (!pkg) throw new NotFoundError("package", packageId);
+    const lotId = `lot:${tenantId}:${key(tenantId, requestId)}`;
+    const expiresAt = new Date(nowMs + pkg.validity_days * 86_400_000);
+    // The lot's id comes from the request id: a retry finds the same (existing) account.
+    await ensureAccount(trx, { id: lotId, ledger: "ST", kind: "lot", owner: tenantId, debitsMustNotExceedCredits: true, expiresAt });
+    const inserted = await trx
+      .insertInto("purchases")
+      .values({ request_id: requestId, tenant_id: tenantId, package_id: packageId, lot_account_id: lotId })
+      .onConflict((oc) => oc.columns(["tenant_id", "request_id"]).doNothing())
+      .returning("lot_account_id")
+      .executeTakeFirst();
+    if (!inserted) {
+      const earlier = await trx
+        .selectFrom("purchases")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("request_id", "=", requestId)
+        .executeTakeFirstOrThrow();
+      if (earlier.package_id !== packageId) throw new ConflictingRetryError("purchase request", requestId);
+      const lot = await trx
+        .selectFrom("ledger_accounts")
+        .select("expires_at")
+        .where("id", "=", earlier.lot_account_id)
+        .executeTakeFirstOrThrow();
+      return {
+        lot: { accountId: earlier.lot_account_id, packageId, sizeMst: BigInt(pkg.size_mst), expiresAt: lot.expires_at! },
+        created: false,
+      };
+    }
+    await ensureAccount(trx, { id: ACCOUNTS.tenantPayments(tenantId), ledger: "CNY", kind: "tenant_payments", owner: tenantId });
+    await createTransfer(trx, {
+      id: `purchase:${lotId}:tokens`,
+      ledger: "ST",
+      debit: ACCOUNTS.issuance,
+      credit: lotId,
+      amount: BigInt(pkg.size_mst),
+      kind: "purchase",
+    });
+    if (BigInt(pkg.price_micro_yuan) > 0n)
+      await createTransfer(trx, {
+        id: `purchase:${lotId}:payment`,
+        ledger: "CNY",
+        debit: ACCOUNTS.tenantPayments(tenantId),
+        credit: ACCOUNTS.revenue,
+        amount: BigInt(pkg.price_micro_yuan),
+        kind: "payment",
+      });
+    return { lot: { accountId: lotId, packageId, sizeMst: BigInt(pkg.size_mst), expiresAt }, created: true };
+  });
+}
+
+export interface Balance {
+  /** Tokens the tenant can still use: in unexpired lots, not held. */
+  availableMst: bigint;
+  /** Tokens held for running jobs. */
+  heldMst: bigint;
+  lots: { accountId: string; availableMst: bigint; heldMst: bigint; expiresAt: Date | null }[];
+}
+
+export async function balance(db: Kysely<Database> | Trx, tenantId: string, nowMs: number): Promise<Balance> {
+  const rows = await db
+    .selectFrom("ledger_accounts")
+    .select(["id", "credits_posted", "debits_posted", "debits_pending", "expires_at"])
+    .where("owner", "=", tenantId)
+    .where("kind", "=", "lot")
+    .orderBy("expires_at")
+    .orderBy("id")
+    .execute();
+  const lots = rows.map((r) => {
+    const live = !r.expires_at || r.expires_at.getTime() > nowMs;
+    return {
+      accountId: r.id,
+      availableMst: live ? BigInt(r.credits_posted) - BigInt(r.debits_posted) - BigInt(r.debits_pending) : 0n,
+      heldMst: BigInt(r.debits_pending),
+      expiresAt: r.expires_at,
+    };
+  });
+  return {
+    availableMst: lots.reduce((t, l) => t + l.availableMst, 0n),
+    heldMst: lots.reduce((t, l) => t + l.heldMst, 0n),
+    lots,
+  };
+}
+
+/**
+ * Holds `amountMst` of the tenant's tokens for a job, drawing the lots that
+ * expire first. Idempotent on holdId. Not enough balance is
+ * InsufficientBalanceError with the shortfall in the message.
+ */
+export async function authorize(
+  db: Kysely<Database>,
+  tenantId: string,
+  holdId: string,
+  jobId: string,
+  amountMst: bigint,
+  nowMs: number,
+  ttlMs: number,
+): Promise<{ created: boolean }> {
+  if (amountMst <= 0n) throw new TokenGridError("INVALID_ARGUMENT", "amount: must be > 0");
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx
+      .selectFrom("ledger_transfers")
+      .select(sql<string>`sum(amount)::text`.as("total"))
+      .where("hold_id", "=", holdId)
+      .where("kind", "=", "hold")
+      .executeTakeFirst();
+    if (existing?.total) {
+      if (BigInt(existing.total) !== amountMst) throw new ConflictingRetryError("hold", holdId);
+      return { created: false };
+    }
+    // Lock the tenant's live lots, first-expiring first.
+    const lots = await trx
+      .selectFrom("ledger_accounts")
+      .select(["id", "credits_posted", "debits_posted", "debits_pending"])
+      .where("owner", "=", tenantId)
+      .where("kind", "=", "lot")
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", new Date(nowMs))]))
+      .orderBy("expires_at")
+      .orderBy("id")
+      .forUpdate()
+      .execute();
+    let left = amountMst;
+    const draws: [string, bigint][] = [];
+    for (const l of lots) {
+      if (left === 0n) break;
+      const avail = BigInt(l.credits_posted) - BigInt(l.debits_posted) - BigInt(l.debits_pending);
+      if (avail <= 0n) continue;
+      const take = avail < left ? avail : left;
+      draws.push([l.id, take]);
+      left -= take;
+    }
+    if (left > 0n)
+      throw new InsufficientBalanceError(
+        `not enough tokens: the job needs ${amountMst} mST, ${amountMst - left} mST are available; short by ${left} mST`,
+        { shortfallMst: left.toString() },
+      );
+    let i = 0;
+    for (const [lot, take] of draws) {
+      await createTransfer(trx, {
+        id: `${holdId}:${i++}`,
+        ledger: "ST",
+        debit: lot,
+        credit: ACCOUNTS.consumed,
+        amount: take,
+        kind: "hold",
+        pending: true,
+        holdId,
+        jobId,
+        expiresAt: new Date(nowMs + ttlMs),
+      });
+    }
+    return { created: true };
+  });
+}
+
+/**
+ * Captures usage against a hold, lot by lot; usage beyond the hold draws the
+ * tenant's other lots directly. Idempotent on captureId. Not enough tokens is
+ * InsufficientBalanceError, and nothing is captured.
+ */
+export async function capture(
+  db: Kysely<Database>,
+  tenantId: string,
+  holdId: string,
+  captureId: string,
+  amountMst: bigint,
+  nowMs: number,
+): Promise<void> {
+  if (amountMst <= 0n) return;
+  await db.transaction().execute(async (trx) => {
+    const done = await trx.selectFrom("ledger_transfers").select("id").where("id", "=", `${captureId}:0`).executeTakeFirst();
+    if (done) return;
+    const pendings = await trx
+      .selectFrom("ledger_transfers")
+      .select(["id", "pending_remaining"])
+      .where("hold_id", "=", holdId)
+      .where("kind", "=", "hold")
+      .where("status", "=", "pending")
+      .orderBy("id")
+      .forUpdate()
+      .execute();
+    let left = amountMst;
+    let i = 0;
+    for (const p of pendings) {
+      if (left === 0n) break;
+      const r = BigInt(p.pending_remaining);
+      const take = r < left ? r : left;
+      if (take === 0n) continue;
+      await capturePending(trx, p.id, `${captureId}:${i++}`, take);
+      left -= take;
+    }
+    if (left === 0n) return;
+    // Beyond the hold: straight from the lots, first-expiring first.
+    const b = await balance(trx, tenantId, nowMs);
+    for (const lot of b.lots) {
+      if (left === 0n) break;
+      const take = lot.availableMst < left ? lot.availableMst : left;
+      if (take <= 0n) continue;
+      await createTransfer(trx, {
+        id: `${captureId}:${i++}`,
+        ledger: "ST",
+        debit: lot.accountId,
+        credit: ACCOUNTS.consumed,
+        amount: take,
+        kind: "usage",
+        holdId,
+      });
+      left -= take;
+    }
+    if (left > 0n)
+      throw new InsufficientBalanceError(`the tenant's tokens ran out: ${left} mST of usage could not be paid`, {
+        shortfallMst: left.toString(),
+      });
+  });
+}
+
+/** Releases what is left of a hold (the job ended, or was cancelled). Idempotent. */
+export async function release(db: Kysely<Database>, holdId: string): Promise<bigint> {
+  return db.transaction().execute(async (trx) => {
+    const pendings = await trx
+      .selectFrom("ledger_transfers")
+      .select("id")
+      .where("hold_id", "=", holdId)
+      .where("kind", "=", "hold")
+      .where("status", "=", "pending")
+      .orderBy("id")
+      .execute();
+    let released = 0n;
+    for (const p of pendings) released += await voidPending(trx, p.id);
+    return released;
+  });
+}
+
+/** Voids holds past their expiry (their jobs never reported). Returns how many transfers were voided. */
+export async function expireHolds(db: Kysely<Database>, nowMs: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom("ledger_transfers")
+      .select("id")
+      .where("status", "=", "pending")
+      .where("expires_at", "<", new Date(nowMs))
+      .orderBy("id")
+      .execute();
+    for (const p of due) await voidPending(trx, p.id, "expiry");
+    return due.length;
+  });
+}
+
+/** Lets expired lots lapse: what they still hold (and is not held for a job) moves to the expired account. */
+export async function expireLots(db: Kysely<Database>, nowMs: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const lots = await trx
+      .selectFrom("ledger_accounts")
+      .select(["id", "credits_posted", "debits_posted", "debits_pending"])
+      .where("kind", "=", "lot")
+      .where("expires_at", "<=", new Date(nowMs))
+      .orderBy("id")
+      .forUpdate()
+      .execute();
+    let n = 0;
+    for (const l of lots) {
+      const left = BigInt(l.credits_posted) - BigInt(l.debits_posted) - BigInt(l.debits_pending);
+      if (left <= 0n) continue;
+      await createTransfer(trx, {
+        id: `expiry:${l.id}:${l.debits_posted}`,
+        ledger: "ST",
+        debit: l.id,
+        credit: ACCOUNTS.expired,
+        amount: left,
+        kind: "expiry",
+      });
+      n += 1;
+    }
+    return n;
+  });
+}
