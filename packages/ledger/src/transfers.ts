@@ -5,7 +5,7 @@
  * that would break one fails with InsufficientBalanceError and changes nothing.
  * Functions take the caller's transaction: the caller owns the boundary.
  */
-import { sql, type Database, type Transaction } from "@tokengrid/db";
+import { sql, type Database, type Kysely, type Transaction } from "@tokengrid/db";
 import { TokenGridError } from "@tokengrid/domain";
 import { ConflictingRetryError, InsufficientBalanceError } from "./errors.js";
 
