@@ -221,9 +221,7 @@ export async function voidPending(trx: Trx, pendingId: string, kind = "void"): P
 }
 
 /** Per ledger: posted debits − posted credits and pending debits − pending credits (both must be 0). */
-export async function imbalances(
-  trx: Trx | import("@tokengrid/db").Kysely<Database>,
-): Promise<{ ledger: string; posted: bigint; pending: bigint }[]> {
+export async function imbalances(trx: Trx | Kysely<Database>): Promise<{ ledger: string; posted: bigint; pending: bigint }[]> {
   const rows = await sql<{ ledger: string; posted: string; pending: string }>`
     select ledger,
            (sum(debits_posted) - sum(credits_posted))::text as posted,
