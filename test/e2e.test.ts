@@ -17,11 +17,14 @@ import {
   type CancelJobResponse__Output,
   type ListNodesResponse__Output,
   type QuoteResponse__Output,
+  type ListPackagesResponse__Output,
+  type PurchasePackageResponse__Output,
+  type GetBalanceResponse__Output,
 } from "@tokengrid/contracts";
 import { connectNats, headers, jetstream, names } from "@tokengrid/events";
 import { REPO_ROOT, startStack, type Stack } from "@tokengrid/stack";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
-import { failure, jobClient, nodeClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
+import { accountClient, failure, jobClient, nodeClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
 
 const WEST = {
   nodeId: "e2e-horinger-01",
@@ -392,6 +395,41 @@ describe("the whole loop", () => {
       const metered = meteredByAgents(batch.job!.jobId);
       return metered > 0n && (await settledMst(batch.job!.jobId)) === metered ? true : undefined;
     });
+  });
+
+  it("sells token packages: a purchase adds a lot once, and the balance shows it", async () => {
+    const accounts = accountClient(stack.options.settlementAddress);
+    try {
+      const list = await unary<ListPackagesResponse__Output>((cb) => accounts.ListPackages({}, md, cb));
+      expect(list.packages.map((p) => p.packageId)).toContain("starter-10m");
+      const buy = () =>
+        unary<PurchasePackageResponse__Output>((cb) =>
+          accounts.PurchasePackage({ requestId: "e2e-buy-1", packageId: "starter-10m" }, md, cb),
+        );
+      const first = await buy();
+      const again = await buy();
+      expect([first.created, again.created]).toEqual([true, false]);
+      expect(again.lot!.lotId).toBe(first.lot!.lotId);
+      const bal = await unary<GetBalanceResponse__Output>((cb) => accounts.GetBalance({}, md, cb));
+      expect(bal.availableMst).toBe("10000000000");
+      expect(bal.lots).toHaveLength(1);
+      const missing = await failure(unary((cb) => accounts.PurchasePackage({ requestId: "e2e-buy-2", packageId: "gold-bars" }, md, cb)));
+      expect(missing.code).toBe(grpc.status.NOT_FOUND);
+      const noId = await failure(unary((cb) => accounts.PurchasePackage({ requestId: "", packageId: "starter-10m" }, md, cb)));
+      expect(noId.code).toBe(grpc.status.INVALID_ARGUMENT);
+      expect(noId.details).toMatch(/^request_id:/);
+      const other = await failure(unary((cb) => accounts.PurchasePackage({ requestId: "e2e-buy-1", packageId: "standard-1b" }, md, cb)));
+      expect(other.code).toBe(grpc.status.ALREADY_EXISTS);
+      const cli = spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, "packages/cli/dist/main.js"), "--tenant", TENANT, "--settlement", stack.options.settlementAddress, "balance"],
+        { encoding: "utf8" },
+      );
+      expect(cli.status, cli.stderr).toBe(0);
+      expect(cli.stdout).toContain("available 10.0 million ST");
+    } finally {
+      accounts.close();
+    }
   });
 
   it("keeps every accepted job across a broker restart, and agents reconnect", async () => {

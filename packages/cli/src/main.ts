@@ -12,6 +12,9 @@ import type {
   JobSpec,
   ListJobsResponse__Output,
   ListNodesResponse__Output,
+  ListPackagesResponse__Output,
+  PurchasePackageResponse__Output,
+  GetBalanceResponse__Output,
   QuoteResponse__Output,
   Node__Output,
   SubmitJobResponse__Output,
@@ -319,6 +322,83 @@ program
         c.settlementAddress,
       );
       out(g, res, `settled ${formatMst(BigInt(res.settledMst))} (${res.settledMst} mST) in ${res.eventCount} usage events`);
+    });
+  });
+
+program
+  .command("packages")
+  .description("token packages on sale")
+  .action(async () => {
+    await withClients(async (c, g) => {
+      const res = await rpc<ListPackagesResponse__Output>(
+        (cb) => c.accounts.ListPackages({}, c.metadata, deadline(), cb),
+        "settlement",
+        c.settlementAddress,
+      );
+      out(
+        g,
+        res,
+        table(
+          ["package", "tokens", "price (yuan)", "yuan per million ST", "valid", "condition"],
+          res.packages.map((p) => [
+            p.packageId,
+            formatMst(BigInt(p.sizeMst)),
+            (Number(p.priceMicroYuan) / 1e6).toFixed(2),
+            ((Number(p.priceMicroYuan) / 1e6 / (Number(p.sizeMst) / 1000)) * 1e6).toFixed(3),
+            `${p.validityDays} days`,
+            short(String(p.condition), "PACKAGE_CONDITION_").toLowerCase(),
+          ]),
+        ),
+      );
+    });
+  });
+
+program
+  .command("buy <package>")
+  .description("buy a token package")
+  .option("--request-id <id>", "idempotency key; reuse it to retry safely (default: random)")
+  .action(async (packageId: string, o: { requestId?: string }) => {
+    await withClients(async (c, g) => {
+      const requestId = o.requestId ?? randomUUID();
+      const res = await rpc<PurchasePackageResponse__Output>(
+        (cb) => c.accounts.PurchasePackage({ requestId, packageId }, c.metadata, deadline(), cb),
+        "settlement",
+        c.settlementAddress,
+      );
+      const lot = res.lot!;
+      out(
+        g,
+        { ...res, requestId },
+        `${res.created ? "bought" : "already bought (same request id)"}: ${formatMst(BigInt(lot.availableMst))} in lot ${lot.lotId}, valid until ${time(lot.expireTime)}`,
+      );
+    });
+  });
+
+program
+  .command("balance")
+  .description("your tokens: available, held for running jobs, and each lot")
+  .action(async () => {
+    await withClients(async (c, g) => {
+      const res = await rpc<GetBalanceResponse__Output>(
+        (cb) => c.accounts.GetBalance({}, c.metadata, deadline(), cb),
+        "settlement",
+        c.settlementAddress,
+      );
+      const head = `available ${formatMst(BigInt(res.availableMst))}, held ${formatMst(BigInt(res.heldMst))}`;
+      const lots =
+        res.lots.length === 0
+          ? "no lots yet; try: pnpm tokengrid packages, then pnpm tokengrid buy <package>"
+          : table(
+              ["lot", "package", "available", "held", "expires"],
+              res.lots.map((l) => [
+                l.lotId,
+                l.packageId,
+                formatMst(BigInt(l.availableMst)),
+                formatMst(BigInt(l.heldMst)),
+                time(l.expireTime),
+              ]),
+            );
+      out(g, res, `${head}\n${lots}`);
     });
   });
 

@@ -186,22 +186,24 @@ export interface Balance {
   availableMst: bigint;
   /** Tokens held for running jobs. */
   heldMst: bigint;
-  lots: { accountId: string; availableMst: bigint; heldMst: bigint; expiresAt: Date | null }[];
+  lots: { accountId: string; packageId: string; availableMst: bigint; heldMst: bigint; expiresAt: Date | null }[];
 }
 
 export async function balance(db: Kysely<Database> | Trx, tenantId: string, nowMs: number): Promise<Balance> {
   const rows = await db
-    .selectFrom("ledger_accounts")
-    .select(["id", "credits_posted", "debits_posted", "debits_pending", "expires_at"])
-    .where("owner", "=", tenantId)
-    .where("kind", "=", "lot")
-    .orderBy("expires_at")
-    .orderBy("id")
+    .selectFrom("ledger_accounts as a")
+    .leftJoin("purchases as p", "p.lot_account_id", "a.id")
+    .select(["a.id", "a.credits_posted", "a.debits_posted", "a.debits_pending", "a.expires_at", "p.package_id"])
+    .where("a.owner", "=", tenantId)
+    .where("a.kind", "=", "lot")
+    .orderBy("a.expires_at")
+    .orderBy("a.id")
     .execute();
   const lots = rows.map((r) => {
     const live = !r.expires_at || r.expires_at.getTime() > nowMs;
     return {
       accountId: r.id,
+      packageId: r.package_id ?? "",
       availableMst: live ? BigInt(r.credits_posted) - BigInt(r.debits_posted) - BigInt(r.debits_pending) : 0n,
       heldMst: BigInt(r.debits_pending),
       expiresAt: r.expires_at,
@@ -405,4 +407,16 @@ export async function expireLots(db: Kysely<Database>, nowMs: number): Promise<n
     }
     return n;
   });
+}
+
+export async function listPackages(db: Kysely<Database>): Promise<PackageSpec[]> {
+  const rows = await db.selectFrom("packages").selectAll().where("active", "=", true).orderBy("size_mst").orderBy("id").execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    sizeMst: BigInt(r.size_mst),
+    priceMicroYuan: BigInt(r.price_micro_yuan),
+    validityDays: r.validity_days,
+    condition: r.condition,
+  }));
 }

@@ -1,20 +1,73 @@
 /** tokengrid.account.v1.AccountService, served by settlement from the settled rows. */
-import { tenantFromMetadata, unary, type AccountServiceHandlers } from "@tokengrid/contracts";
+import { tenantFromMetadata, toTimestamp, unary, type AccountServiceHandlers } from "@tokengrid/contracts";
 import { usageTotal, type Database, type Kysely } from "@tokengrid/db";
+import { balance, listPackages, purchase } from "@tokengrid/ledger";
 import { InvalidArgumentError, isValidId } from "@tokengrid/domain";
 import type { Logger } from "@tokengrid/telemetry";
 
+const CONDITIONS = {
+  none: "PACKAGE_CONDITION_NONE",
+  green_only: "PACKAGE_CONDITION_GREEN_ONLY",
+  off_peak: "PACKAGE_CONDITION_OFF_PEAK",
+} as const;
+
 export function accountServiceHandlers(db: Kysely<Database>, log: Logger): AccountServiceHandlers {
+  const onError = (err: unknown) => log.error({ err }, "request failed");
   return {
-    GetUsage: unary(
-      async (call) => {
-        const tenant = tenantFromMetadata(call.metadata);
-        const jobId = call.request.jobId;
-        if (jobId !== "" && !isValidId(jobId)) throw new InvalidArgumentError("job_id", "not a job id");
-        const t = await usageTotal(db, tenant, jobId || undefined);
-        return { settledMst: t.settledMst.toString(), eventCount: t.eventCount.toString() };
-      },
-      (err) => log.error({ err }, "request failed"),
-    ),
+    GetUsage: unary(async (call) => {
+      const tenant = tenantFromMetadata(call.metadata);
+      const jobId = call.request.jobId;
+      if (jobId !== "" && !isValidId(jobId)) throw new InvalidArgumentError("job_id", "not a job id");
+      const t = await usageTotal(db, tenant, jobId || undefined);
+      return { settledMst: t.settledMst.toString(), eventCount: t.eventCount.toString() };
+    }, onError),
+    ListPackages: unary(async (call) => {
+      tenantFromMetadata(call.metadata);
+      const packages = await listPackages(db);
+      return {
+        packages: packages.map((p) => ({
+          packageId: p.id,
+          name: p.name,
+          sizeMst: p.sizeMst.toString(),
+          priceMicroYuan: p.priceMicroYuan.toString(),
+          validityDays: p.validityDays,
+          condition: CONDITIONS[p.condition],
+        })),
+      };
+    }, onError),
+    PurchasePackage: unary(async (call) => {
+      const tenant = tenantFromMetadata(call.metadata);
+      const { requestId, packageId } = call.request;
+      if (requestId === "")
+        throw new InvalidArgumentError("request_id", "is required (any unique string up to 128 characters; a retry reuses it)");
+      if (requestId.length > 128) throw new InvalidArgumentError("request_id", `at most 128 characters, got ${requestId.length}`);
+      if (!isValidId(packageId)) throw new InvalidArgumentError("package_id", "is required: one of the ids ListPackages returns");
+      const { lot, created } = await purchase(db, tenant, packageId, requestId, Date.now());
+      return {
+        created,
+        lot: {
+          lotId: lot.accountId,
+          packageId: lot.packageId,
+          availableMst: lot.sizeMst.toString(),
+          heldMst: "0",
+          expireTime: toTimestamp(lot.expiresAt.getTime()),
+        },
+      };
+    }, onError),
+    GetBalance: unary(async (call) => {
+      const tenant = tenantFromMetadata(call.metadata);
+      const b = await balance(db, tenant, Date.now());
+      return {
+        availableMst: b.availableMst.toString(),
+        heldMst: b.heldMst.toString(),
+        lots: b.lots.map((l) => ({
+          lotId: l.accountId,
+          packageId: l.packageId,
+          availableMst: l.availableMst.toString(),
+          heldMst: l.heldMst.toString(),
+          expireTime: l.expiresAt ? toTimestamp(l.expiresAt.getTime()) : null,
+        })),
+      };
+    }, onError),
   };
 }

@@ -2,6 +2,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { bindServer, protos } from "@tokengrid/contracts";
 import { openDatabase } from "@tokengrid/db";
+import { seedLedger } from "@tokengrid/ledger";
 import { connectNats, ensureStreams, jetstream, jetStreamManager, names, startBatchConsumer } from "@tokengrid/events";
 import { createLogger } from "@tokengrid/telemetry";
 import { accountServiceHandlers } from "./account-service.js";
@@ -16,6 +17,7 @@ export interface RunningSettlement {
 export async function startSettlement(config: SettlementConfig): Promise<RunningSettlement> {
   const log = createLogger("settlement", config.logLevel);
   const db = await openDatabase(config.databaseUrl);
+  await seedLedger(db);
   const nc = await connectNats(config.natsUrl, "tokengrid-settlement");
   const jsm = await jetStreamManager(nc, config.natsUrl);
   const n = names(config.namespace);

@@ -1,15 +1,29 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { MessageTypeDefinition } from '@grpc/proto-loader';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
 import type { AccountServiceClient as _tokengrid_account_v1_AccountServiceClient, AccountServiceDefinition as _tokengrid_account_v1_AccountServiceDefinition } from './tokengrid/account/v1/AccountService.js';
+import type { GetBalanceRequest as _tokengrid_account_v1_GetBalanceRequest, GetBalanceRequest__Output as _tokengrid_account_v1_GetBalanceRequest__Output } from './tokengrid/account/v1/GetBalanceRequest.js';
+import type { GetBalanceResponse as _tokengrid_account_v1_GetBalanceResponse, GetBalanceResponse__Output as _tokengrid_account_v1_GetBalanceResponse__Output } from './tokengrid/account/v1/GetBalanceResponse.js';
 import type { GetUsageRequest as _tokengrid_account_v1_GetUsageRequest, GetUsageRequest__Output as _tokengrid_account_v1_GetUsageRequest__Output } from './tokengrid/account/v1/GetUsageRequest.js';
 import type { GetUsageResponse as _tokengrid_account_v1_GetUsageResponse, GetUsageResponse__Output as _tokengrid_account_v1_GetUsageResponse__Output } from './tokengrid/account/v1/GetUsageResponse.js';
+import type { ListPackagesRequest as _tokengrid_account_v1_ListPackagesRequest, ListPackagesRequest__Output as _tokengrid_account_v1_ListPackagesRequest__Output } from './tokengrid/account/v1/ListPackagesRequest.js';
+import type { ListPackagesResponse as _tokengrid_account_v1_ListPackagesResponse, ListPackagesResponse__Output as _tokengrid_account_v1_ListPackagesResponse__Output } from './tokengrid/account/v1/ListPackagesResponse.js';
+import type { Lot as _tokengrid_account_v1_Lot, Lot__Output as _tokengrid_account_v1_Lot__Output } from './tokengrid/account/v1/Lot.js';
+import type { PurchasePackageRequest as _tokengrid_account_v1_PurchasePackageRequest, PurchasePackageRequest__Output as _tokengrid_account_v1_PurchasePackageRequest__Output } from './tokengrid/account/v1/PurchasePackageRequest.js';
+import type { PurchasePackageResponse as _tokengrid_account_v1_PurchasePackageResponse, PurchasePackageResponse__Output as _tokengrid_account_v1_PurchasePackageResponse__Output } from './tokengrid/account/v1/PurchasePackageResponse.js';
+import type { TokenPackage as _tokengrid_account_v1_TokenPackage, TokenPackage__Output as _tokengrid_account_v1_TokenPackage__Output } from './tokengrid/account/v1/TokenPackage.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
 };
 
 export interface ProtoGrpcType {
+  google: {
+    protobuf: {
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
+    }
+  }
   tokengrid: {
     account: {
       v1: {
@@ -19,8 +33,17 @@ export interface ProtoGrpcType {
          * The calling tenant is named by the `x-tenant-id` call metadata.
          */
         AccountService: SubtypeConstructor<typeof grpc.Client, _tokengrid_account_v1_AccountServiceClient> & { service: _tokengrid_account_v1_AccountServiceDefinition }
+        GetBalanceRequest: MessageTypeDefinition<_tokengrid_account_v1_GetBalanceRequest, _tokengrid_account_v1_GetBalanceRequest__Output>
+        GetBalanceResponse: MessageTypeDefinition<_tokengrid_account_v1_GetBalanceResponse, _tokengrid_account_v1_GetBalanceResponse__Output>
         GetUsageRequest: MessageTypeDefinition<_tokengrid_account_v1_GetUsageRequest, _tokengrid_account_v1_GetUsageRequest__Output>
         GetUsageResponse: MessageTypeDefinition<_tokengrid_account_v1_GetUsageResponse, _tokengrid_account_v1_GetUsageResponse__Output>
+        ListPackagesRequest: MessageTypeDefinition<_tokengrid_account_v1_ListPackagesRequest, _tokengrid_account_v1_ListPackagesRequest__Output>
+        ListPackagesResponse: MessageTypeDefinition<_tokengrid_account_v1_ListPackagesResponse, _tokengrid_account_v1_ListPackagesResponse__Output>
+        Lot: MessageTypeDefinition<_tokengrid_account_v1_Lot, _tokengrid_account_v1_Lot__Output>
+        PackageCondition: EnumTypeDefinition
+        PurchasePackageRequest: MessageTypeDefinition<_tokengrid_account_v1_PurchasePackageRequest, _tokengrid_account_v1_PurchasePackageRequest__Output>
+        PurchasePackageResponse: MessageTypeDefinition<_tokengrid_account_v1_PurchasePackageResponse, _tokengrid_account_v1_PurchasePackageResponse__Output>
+        TokenPackage: MessageTypeDefinition<_tokengrid_account_v1_TokenPackage, _tokengrid_account_v1_TokenPackage__Output>
       }
     }
   }
