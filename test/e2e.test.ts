@@ -91,10 +91,16 @@ beforeAll(async () => {
     timeScale: 1,
     usageIntervalMs: 200,
     logLevel: "info",
+    // Short holds and frequent sweeps, so a hold's expiry can be seen in a test.
+    env: { HOLD_TTL_MS: "3000", LEDGER_SWEEP_INTERVAL_MS: "500" },
   });
   jobs = jobClient(stack.options.brokerAddress);
   db = new pg.Client({ connectionString: env.databaseUrl });
   await db.connect();
+  // Jobs draw on the tenant's tokens.
+  const accounts = accountClient(stack.options.settlementAddress);
+  await unary((cb) => accounts.PurchasePackage({ requestId: "e2e-enterprise", packageId: "enterprise-100b" }, md, cb));
+  accounts.close();
 });
 
 afterAll(async () => {
@@ -399,6 +405,7 @@ describe("the whole loop", () => {
 
   it("sells token packages: a purchase adds a lot once, and the balance shows it", async () => {
     const accounts = accountClient(stack.options.settlementAddress);
+    const md = tenantMetadata("e2e-shopper");
     try {
       const list = await unary<ListPackagesResponse__Output>((cb) => accounts.ListPackages({}, md, cb));
       expect(list.packages.map((p) => p.packageId)).toContain("starter-10m");
@@ -422,11 +429,87 @@ describe("the whole loop", () => {
       expect(other.code).toBe(grpc.status.ALREADY_EXISTS);
       const cli = spawnSync(
         process.execPath,
-        [join(REPO_ROOT, "packages/cli/dist/main.js"), "--tenant", TENANT, "--settlement", stack.options.settlementAddress, "balance"],
+        [
+          join(REPO_ROOT, "packages/cli/dist/main.js"),
+          "--tenant",
+          "e2e-shopper",
+          "--settlement",
+          stack.options.settlementAddress,
+          "balance",
+        ],
         { encoding: "utf8" },
       );
       expect(cli.status, cli.stderr).toBe(0);
       expect(cli.stdout).toContain("available 10.0 million ST");
+    } finally {
+      accounts.close();
+    }
+  });
+
+  it("refuses a job its tenant cannot pay for, with the shortfall, and accepts nothing", async () => {
+    const poor = tenantMetadata("e2e-poor");
+    const err = await failure(
+      unary((cb) => jobs.SubmitJob({ requestId: "poor-1", spec: { kind: "JOB_KIND_BATCH", sizeSt: "1000" } }, poor, cb)),
+    );
+    expect(err.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(err.details).toContain("short by 1000000 mST");
+    const list = await unary<ListJobsResponse__Output>((cb) => jobs.ListJobs({}, poor, cb));
+    expect(list.jobs).toEqual([]);
+  });
+
+  it("holds a job's tokens while it runs and gives back the rest when it ends", async () => {
+    const accounts = accountClient(stack.options.settlementAddress);
+    const md2 = tenantMetadata("e2e-holder");
+    try {
+      await unary((cb) => accounts.PurchasePackage({ requestId: "holder-1", packageId: "starter-10m" }, md2, cb));
+      const sub = await unary<SubmitJobResponse__Output>((cb) =>
+        jobs.SubmitJob({ requestId: "holder-job", spec: { kind: "JOB_KIND_TRAINING", sizeSt: "40000", devices: 1 } }, md2, cb),
+      );
+      const held = await unary<GetBalanceResponse__Output>((cb) => accounts.GetBalance({}, md2, cb));
+      expect(BigInt(held.heldMst)).toBe(40_000_000n);
+      expect(BigInt(held.availableMst)).toBe(10_000_000_000n - 40_000_000n);
+      const done = await watchToEnd(jobs, md2, sub.job!.jobId);
+      expect(done.job.state).toBe("JOB_STATE_SUCCEEDED");
+      // Everything used is captured; nothing stays held.
+      await eventually("the hold settled", async () => {
+        const b = await unary<GetBalanceResponse__Output>((cb) => accounts.GetBalance({}, md2, cb));
+        return b.heldMst === "0" && BigInt(b.availableMst) === 10_000_000_000n - 40_000_000n ? true : undefined;
+      });
+      const ledger = await db.query<{ ledger: string; posted: string; pending: string }>(
+        "select ledger, (sum(debits_posted) - sum(credits_posted))::text as posted, (sum(debits_pending) - sum(credits_pending))::text as pending from ledger_accounts group by ledger",
+      );
+      for (const row of ledger.rows) expect(row, row.ledger).toMatchObject({ posted: "0", pending: "0" });
+    } finally {
+      accounts.close();
+    }
+  });
+
+  it("stops a running job whose tokens run out, and says why", async () => {
+    const accounts = accountClient(stack.options.settlementAddress);
+    const md3 = tenantMetadata("e2e-spender");
+    try {
+      await unary((cb) => accounts.PurchasePackage({ requestId: "spender-1", packageId: "starter-10m" }, md3, cb));
+      // A long job holds 8 million ST; its hold expires after HOLD_TTL_MS (3 s here) ...
+      const a = await unary<SubmitJobResponse__Output>((cb) =>
+        jobs.SubmitJob({ requestId: "spender-a", spec: { kind: "JOB_KIND_TRAINING", sizeSt: "8000000", devices: 1 } }, md3, cb),
+      );
+      await eventually("the first job's hold expired", async () => {
+        const b = await unary<GetBalanceResponse__Output>((cb) => accounts.GetBalance({}, md3, cb));
+        return b.heldMst === "0" ? b : undefined;
+      });
+      // ... and a second job holds all the tokens left, so the first one's usage cannot be paid.
+      const left = await unary<GetBalanceResponse__Output>((cb) => accounts.GetBalance({}, md3, cb));
+      const b = await unary<SubmitJobResponse__Output>((cb) =>
+        jobs.SubmitJob(
+          { requestId: "spender-b", spec: { kind: "JOB_KIND_BATCH", sizeSt: String(BigInt(left.availableMst) / 1000n - 1n), devices: 1 } },
+          md3,
+          cb,
+        ),
+      );
+      const stopped = await watchToEnd(jobs, md3, a.job!.jobId);
+      expect(stopped.job.state).toBe("JOB_STATE_FAILED");
+      expect(stopped.job.message).toMatch(/tokens ran out/);
+      await unary((cb) => jobs.CancelJob({ jobId: b.job!.jobId }, md3, cb));
     } finally {
       accounts.close();
     }
@@ -441,7 +524,7 @@ describe("the whole loop", () => {
       for (const id of before) {
         const res = await unary<GetJobResponse__Output>((cb) => fresh.GetJob({ jobId: id }, md, cb));
         expect(res.job!.jobId).toBe(id);
-        expect(["JOB_STATE_SUCCEEDED", "JOB_STATE_CANCELLED"]).toContain(res.job!.state);
+        expect(["JOB_STATE_SUCCEEDED", "JOB_STATE_CANCELLED", "JOB_STATE_FAILED"]).toContain(res.job!.state);
       }
       // The agents find the new broker by themselves and take new work.
       const nodes = nodeClient(stack.options.brokerAddress);

@@ -14,7 +14,7 @@ import { startTelemetry, type Telemetry } from "@tokengrid/telemetry";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
 import type { SubmitJobResponse__Output } from "@tokengrid/contracts";
 import { defaultMarket } from "@tokengrid/domain";
-import { jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
+import { accountClient, jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
 
 const exporter = new InMemorySpanExporter();
 let telemetry: Telemetry;
@@ -39,6 +39,7 @@ beforeAll(async () => {
   broker = await startBroker(
     loadBrokerConfig({
       BROKER_ADDRESS: `127.0.0.1:${await freePort()}`,
+      SETTLEMENT_ADDRESS: settlement.address,
       NATS_URL: env.natsUrl,
       TOKENGRID_NAMESPACE: env.namespace,
       HEARTBEAT_INTERVAL_MS: "500",
@@ -57,6 +58,9 @@ beforeAll(async () => {
     market: defaultMarket(),
   });
   await eventually("the node online", () => (broker.broker.listNodes().some((n) => n.stream) ? true : undefined));
+  const accounts = accountClient(settlement.address);
+  await unary((cb) => accounts.PurchasePackage({ requestId: "trace-buy", packageId: "starter-10m" }, tenantMetadata("trace-tenant"), cb));
+  accounts.close();
 });
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import protobuf from "protobufjs";
 import { LOADER_OPTIONS, PROTO_DIR } from "./loader.js";
 import type { UsageEvent, UsageEvent__Output } from "./generated/tokengrid/events/v1/UsageEvent.js";
 import type { JobEvent, JobEvent__Output } from "./generated/tokengrid/events/v1/JobEvent.js";
+import type { BalanceExhausted, BalanceExhausted__Output } from "./generated/tokengrid/events/v1/BalanceExhausted.js";
 
 export interface Codec<In, Out> {
   encode(message: In): Uint8Array;
@@ -42,6 +43,12 @@ function codec<In, Out>(name: string): Codec<In, Out> {
       return type.toObject(type.decode(bytes), toObject) as Out;
     },
   };
+}
+
+let exhausted: Codec<BalanceExhausted, BalanceExhausted__Output> | undefined;
+export function balanceExhaustedCodec(): Codec<BalanceExhausted, BalanceExhausted__Output> {
+  exhausted ??= codec("tokengrid.events.v1.BalanceExhausted");
+  return exhausted;
 }
 
 let usage: Codec<UsageEvent, UsageEvent__Output> | undefined;

@@ -3,15 +3,16 @@ import type { Database, NewJobEvent, NewUsageEvent } from "./schema.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Inserts usage events, skipping any whose event_id is already settled. Returns how many were new. */
-export async function insertUsageEvents(db: Db, rows: readonly NewUsageEvent[]): Promise<number> {
-  if (rows.length === 0) return 0;
+/** Inserts usage events, skipping any whose event_id is already settled. Returns the ids that were new. */
+export async function insertUsageEvents(db: Db, rows: readonly NewUsageEvent[]): Promise<string[]> {
+  if (rows.length === 0) return [];
   const result = await db
     .insertInto("usage_events")
     .values(rows as NewUsageEvent[])
     .onConflict((oc) => oc.column("event_id").doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+    .returning("event_id")
+    .execute();
+  return result.map((r) => r.event_id);
 }
 
 export interface JobEventInput extends NewJobEvent {

@@ -44,6 +44,7 @@ export async function ensureStreams(jsm: JetStreamManager, n: Names, replicas = 
   const streams: { name: string; subjects: string[] }[] = [
     { name: n.usageStream, subjects: [n.usageSubjects] },
     { name: n.jobsStream, subjects: [n.jobSubjects] },
+    { name: n.controlStream, subjects: [n.controlSubjects] },
   ];
   for (const s of streams) {
     const config: Partial<StreamConfig> & { name: string } = {
@@ -65,7 +66,7 @@ export async function ensureStreams(jsm: JetStreamManager, n: Names, replicas = 
 
 /** Deletes a namespace's streams and buckets (tests clean up with it). */
 export async function deleteNamespace(jsm: JetStreamManager, n: Names): Promise<void> {
-  for (const name of [n.usageStream, n.jobsStream, `KV_${n.jobsBucket}`]) {
+  for (const name of [n.usageStream, n.jobsStream, n.controlStream, `KV_${n.jobsBucket}`]) {
     try {
       await jsm.streams.delete(name);
     } catch {

@@ -7,6 +7,11 @@ export interface Names {
   readonly namespace: string;
   readonly usageStream: string;
   readonly jobsStream: string;
+  /** Messages from settlement to the broker (a job's tokens ran out). */
+  readonly controlStream: string;
+  exhaustedSubject(tenantId: string): string;
+  readonly controlSubjects: string;
+  readonly brokerControlConsumer: string;
   /** Subject a node's agent publishes its usage on. */
   usageSubject(nodeId: string): string;
   readonly usageSubjects: string;
@@ -25,6 +30,10 @@ export function names(namespace: string): Names {
     namespace,
     usageStream: `${NS}_USAGE`,
     jobsStream: `${NS}_JOBS`,
+    controlStream: `${NS}_CONTROL`,
+    exhaustedSubject: (tenantId) => `${namespace}.control.exhausted.${tenantId}`,
+    controlSubjects: `${namespace}.control.>`,
+    brokerControlConsumer: "broker-control",
     usageSubject: (nodeId) => `${namespace}.usage.${nodeId}`,
     usageSubjects: `${namespace}.usage.>`,
     jobSubject: (tenantId) => `${namespace}.jobs.${tenantId}`,

@@ -26,6 +26,8 @@ export const ACCOUNTS = {
   expired: "st:expired",
   revenue: "cny:revenue",
   tenantPayments: (tenant: string) => `cny:payments:${tenant}`,
+  /** Usage a tenant's tokens could not cover: may go below zero. */
+  overdraft: (tenant: string) => `st:overdraft:${tenant}`,
 } as const;
 
 export interface PackageSpec {
@@ -289,9 +291,89 @@ export async function authorize(
 
 /**
  * Captures usage against a hold, lot by lot; usage beyond the hold draws the
- * tenant's other lots directly. Idempotent on captureId. Not enough tokens is
- * InsufficientBalanceError, and nothing is captured.
+ * tenant's other lots directly. Idempotent on captureId. What the tokens
+ * cannot cover is refused (InsufficientBalanceError, nothing captured), or,
+ * with `overdraft`, posted from the tenant's overdraft account (the one
+ * account of a tenant's that may go below zero) and returned as the shortfall.
  */
+export async function captureIn(
+  trx: Trx,
+  tenantId: string,
+  holdId: string,
+  captureId: string,
+  amountMst: bigint,
+  nowMs: number,
+  options: { overdraft?: boolean } = {},
+): Promise<bigint> {
+  if (amountMst <= 0n) return 0n;
+  const done = await trx.selectFrom("ledger_transfers").select("id").where("id", "=", `${captureId}:0`).executeTakeFirst();
+  if (done) return 0n;
+  const pendings = await trx
+    .selectFrom("ledger_transfers")
+    .select(["id", "pending_remaining"])
+    .where("hold_id", "=", holdId)
+    .where("kind", "=", "hold")
+    .where("status", "=", "pending")
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+  let left = amountMst;
+  let i = 0;
+  for (const p of pendings) {
+    if (left === 0n) break;
+    const r = BigInt(p.pending_remaining);
+    const take = r < left ? r : left;
+    if (take === 0n) continue;
+    await capturePending(trx, p.id, `${captureId}:${i++}`, take);
+    left -= take;
+  }
+  if (left === 0n) return 0n;
+  // Beyond the hold: straight from the lots, first-expiring first.
+  const lots = await trx
+    .selectFrom("ledger_accounts")
+    .select(["id", "credits_posted", "debits_posted", "debits_pending"])
+    .where("owner", "=", tenantId)
+    .where("kind", "=", "lot")
+    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", new Date(nowMs))]))
+    .orderBy("expires_at")
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+  for (const lot of lots) {
+    if (left === 0n) break;
+    const avail = BigInt(lot.credits_posted) - BigInt(lot.debits_posted) - BigInt(lot.debits_pending);
+    const take = avail < left ? avail : left;
+    if (take <= 0n) continue;
+    await createTransfer(trx, {
+      id: `${captureId}:${i++}`,
+      ledger: "ST",
+      debit: lot.id,
+      credit: ACCOUNTS.consumed,
+      amount: take,
+      kind: "usage",
+      holdId,
+    });
+    left -= take;
+  }
+  if (left === 0n) return 0n;
+  if (!options.overdraft)
+    throw new InsufficientBalanceError(`the tenant's tokens ran out: ${left} mST of usage could not be paid`, {
+      shortfallMst: left.toString(),
+    });
+  const overdraft = ACCOUNTS.overdraft(tenantId);
+  await ensureAccount(trx, { id: overdraft, ledger: "ST", kind: "overdraft", owner: tenantId });
+  await createTransfer(trx, {
+    id: `${captureId}:${i}`,
+    ledger: "ST",
+    debit: overdraft,
+    credit: ACCOUNTS.consumed,
+    amount: left,
+    kind: "overdraft",
+    holdId,
+  });
+  return left;
+}
+
 export async function capture(
   db: Kysely<Database>,
   tenantId: string,
@@ -300,69 +382,26 @@ export async function capture(
   amountMst: bigint,
   nowMs: number,
 ): Promise<void> {
-  if (amountMst <= 0n) return;
-  await db.transaction().execute(async (trx) => {
-    const done = await trx.selectFrom("ledger_transfers").select("id").where("id", "=", `${captureId}:0`).executeTakeFirst();
-    if (done) return;
-    const pendings = await trx
-      .selectFrom("ledger_transfers")
-      .select(["id", "pending_remaining"])
-      .where("hold_id", "=", holdId)
-      .where("kind", "=", "hold")
-      .where("status", "=", "pending")
-      .orderBy("id")
-      .forUpdate()
-      .execute();
-    let left = amountMst;
-    let i = 0;
-    for (const p of pendings) {
-      if (left === 0n) break;
-      const r = BigInt(p.pending_remaining);
-      const take = r < left ? r : left;
-      if (take === 0n) continue;
-      await capturePending(trx, p.id, `${captureId}:${i++}`, take);
-      left -= take;
-    }
-    if (left === 0n) return;
-    // Beyond the hold: straight from the lots, first-expiring first.
-    const b = await balance(trx, tenantId, nowMs);
-    for (const lot of b.lots) {
-      if (left === 0n) break;
-      const take = lot.availableMst < left ? lot.availableMst : left;
-      if (take <= 0n) continue;
-      await createTransfer(trx, {
-        id: `${captureId}:${i++}`,
-        ledger: "ST",
-        debit: lot.accountId,
-        credit: ACCOUNTS.consumed,
-        amount: take,
-        kind: "usage",
-        holdId,
-      });
-      left -= take;
-    }
-    if (left > 0n)
-      throw new InsufficientBalanceError(`the tenant's tokens ran out: ${left} mST of usage could not be paid`, {
-        shortfallMst: left.toString(),
-      });
-  });
+  await db.transaction().execute((trx) => captureIn(trx, tenantId, holdId, captureId, amountMst, nowMs));
 }
 
 /** Releases what is left of a hold (the job ended, or was cancelled). Idempotent. */
+export async function releaseIn(trx: Trx, holdId: string): Promise<bigint> {
+  const pendings = await trx
+    .selectFrom("ledger_transfers")
+    .select("id")
+    .where("hold_id", "=", holdId)
+    .where("kind", "=", "hold")
+    .where("status", "=", "pending")
+    .orderBy("id")
+    .execute();
+  let released = 0n;
+  for (const p of pendings) released += await voidPending(trx, p.id);
+  return released;
+}
+
 export async function release(db: Kysely<Database>, holdId: string): Promise<bigint> {
-  return db.transaction().execute(async (trx) => {
-    const pendings = await trx
-      .selectFrom("ledger_transfers")
-      .select("id")
-      .where("hold_id", "=", holdId)
-      .where("kind", "=", "hold")
-      .where("status", "=", "pending")
-      .orderBy("id")
-      .execute();
-    let released = 0n;
-    for (const p of pendings) released += await voidPending(trx, p.id);
-    return released;
-  });
+  return db.transaction().execute((trx) => releaseIn(trx, holdId));
 }
 
 /** Voids holds past their expiry (their jobs never reported). Returns how many transfers were voided. */

@@ -83,7 +83,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     {
       name: "broker",
       script: serviceScript("broker"),
-      env: { ...common, BROKER_ADDRESS: o.brokerAddress, NODE_LOST_AFTER_MS: String(o.nodeLostAfterMs) },
+      env: {
+        ...common,
+        BROKER_ADDRESS: o.brokerAddress,
+        SETTLEMENT_ADDRESS: o.settlementAddress,
+        NODE_LOST_AFTER_MS: String(o.nodeLostAfterMs),
+      },
     },
     opts.onLine,
   );

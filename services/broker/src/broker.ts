@@ -37,6 +37,7 @@ import { publishEvent, type JetStreamClient, type Names } from "@tokengrid/event
 import { extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger, type Span } from "@tokengrid/telemetry";
 import { kindEnum, stateEnum, type JobRecord, type ReplicaRecord, type Transition } from "./job-record.js";
 import { jobIdFor, type JobStore } from "./job-store.js";
+import type { Authorize } from "./accounts.js";
 import { newEntry, profileOf, toView, type AgentStream, type NodeEntry } from "./registry.js";
 import { PRIORITY_CLASSES, type ValidJobSpec, type ValidRegistration } from "./validation.js";
 
@@ -53,6 +54,8 @@ export interface BrokerDeps {
   nodeLostAfterMs: number;
   market: MarketModel;
   profile?: SchedulingProfile;
+  /** Holds the job's tokens with settlement; rejects when the tenant cannot pay. */
+  authorize: Authorize;
   /** Fair-share weight of a tenant (default 1). */
   tenantWeight?: (tenantId: string) => number;
   now?: () => number;
@@ -200,7 +203,14 @@ export class Broker {
       transitions: [{ state: "PENDING", timeMs: nowMs, message: "accepted" }],
       traceContext: injectToRecord(),
     };
-    // The job is accepted once this create succeeds; before that, nothing has changed.
+    if (known && known.specHash !== specHash)
+      throw new TokenGridError(
+        "ALREADY_EXISTS",
+        `request_id: ${JSON.stringify(requestId)} was already used for job ${known.jobId} with a different spec`,
+      );
+    // Hold the job's tokens first (idempotent on the job id): a tenant who cannot pay gets no job.
+    if (!known) await this.deps.authorize(tenantId, jobId, sizeMst);
+    // The job is accepted once this create succeeds; before that, nothing has changed but the hold, which expires.
     const { job, created } = known ? { job: known, created: false } : await this.deps.store.create(candidate);
     if (!created) {
       if (job.specHash !== specHash)
@@ -334,6 +344,16 @@ export class Broker {
       if (j) out.push(j);
     }
     return out;
+  }
+
+  /** Settlement could not pay a job's usage: the job stops and says why. */
+  async exhausted(jobId: string, tenantId: string, shortfallMst: bigint): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (!job || job.tenantId !== tenantId || isFinal(job.state)) return;
+    const why = `stopped: the tenant's tokens ran out (${shortfallMst} mST of usage could not be paid); buy a package and submit again`;
+    this.stopReplicas(job, why);
+    this.release(job);
+    await this.transition(job, "FAILED", why);
   }
 
   // ---- nodes -------------------------------------------------------------

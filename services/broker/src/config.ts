@@ -1,10 +1,22 @@
 import { readFileSync } from "node:fs";
-import { common, ConfigError, describeIssues, loadMarket, parseEnv, parseYaml, z, DEFAULT_BROKER_ADDRESS } from "@tokengrid/config";
+import {
+  common,
+  ConfigError,
+  describeIssues,
+  loadMarket,
+  parseEnv,
+  parseYaml,
+  z,
+  DEFAULT_BROKER_ADDRESS,
+  DEFAULT_SETTLEMENT_ADDRESS,
+} from "@tokengrid/config";
 import { DEFAULT_PROFILE, PLUGINS, type SchedulingProfile } from "@tokengrid/matcher";
 import type { MarketModel } from "@tokengrid/domain";
 
 const schema = z.object({
   BROKER_ADDRESS: common.address(DEFAULT_BROKER_ADDRESS),
+  /** Where settlement's AccountService is: holds are taken there before a job is accepted. */
+  SETTLEMENT_ADDRESS: common.address(DEFAULT_SETTLEMENT_ADDRESS),
   NATS_URL: common.natsUrl,
   TOKENGRID_NAMESPACE: common.namespace,
   /** How often agents send heartbeats, ms. */
@@ -21,6 +33,7 @@ const schema = z.object({
 
 export interface BrokerConfig {
   address: string;
+  settlementAddress: string;
   natsUrl: string;
   namespace: string;
   heartbeatIntervalMs: number;
@@ -71,6 +84,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
   const c = parseEnv(schema, env);
   return {
     address: c.BROKER_ADDRESS,
+    settlementAddress: c.SETTLEMENT_ADDRESS,
     natsUrl: c.NATS_URL,
     namespace: c.TOKENGRID_NAMESPACE,
     heartbeatIntervalMs: c.HEARTBEAT_INTERVAL_MS,

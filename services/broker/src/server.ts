@@ -1,7 +1,8 @@
 /** Starts a broker: NATS and its streams, the job store, recovery, the gRPC server. */
 import * as grpc from "@grpc/grpc-js";
-import { bindServer, protos } from "@tokengrid/contracts";
-import { connectNats, ensureStreams, jetstream, jetStreamManager, names } from "@tokengrid/events";
+import { balanceExhaustedCodec, bindServer, protos } from "@tokengrid/contracts";
+import { accountsClient } from "./accounts.js";
+import { connectNats, ensureStreams, jetstream, jetStreamManager, names, startBatchConsumer } from "@tokengrid/events";
 import { createLogger } from "@tokengrid/telemetry";
 import { Broker } from "./broker.js";
 import type { BrokerConfig } from "./config.js";
@@ -22,7 +23,9 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const n = names(config.namespace);
   await ensureStreams(jsm, n, config.natsReplicas);
   const store = await JobStore.open(nc, n.jobsBucket, config.natsReplicas);
+  const accounts = accountsClient(config.settlementAddress);
   const broker = new Broker({
+    authorize: accounts.authorize,
     store,
     js: jetstream(nc),
     names: n,
@@ -33,6 +36,21 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     tenantWeight: (t) => config.tenantWeights[t] ?? 1,
   });
   const recovered = await broker.recover();
+  // Settlement tells the broker when a job's usage outran its tenant's tokens.
+  const control = await startBatchConsumer(jsm, jetstream(nc), {
+    stream: n.controlStream,
+    durable: n.brokerControlConsumer,
+    maxBatch: 100,
+    expiresMs: 1000,
+    handle: async (msgs) => {
+      for (const m of msgs) {
+        const e = balanceExhaustedCodec().decode(m.data);
+        await broker.exhausted(e.jobId, e.tenantId, BigInt(e.shortfallMst));
+      }
+    },
+    onError: (err, attempt) =>
+      log.error({ err: err instanceof Error ? err.message : String(err), attempt }, "control message not handled; it will be redelivered"),
+  });
 
   const server = new grpc.Server({ "grpc.keepalive_time_ms": 10_000, "grpc.keepalive_permit_without_calls": 1 });
   const p = protos();
@@ -57,6 +75,8 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     broker,
     async stop() {
       clearInterval(liveness);
+      await control.stop();
+      accounts.close();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       server.forceShutdown();
       await broker.flush();

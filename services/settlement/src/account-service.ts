@@ -1,7 +1,7 @@
 /** tokengrid.account.v1.AccountService, served by settlement from the settled rows. */
 import { tenantFromMetadata, toTimestamp, unary, type AccountServiceHandlers } from "@tokengrid/contracts";
 import { usageTotal, type Database, type Kysely } from "@tokengrid/db";
-import { balance, listPackages, purchase } from "@tokengrid/ledger";
+import { authorize, balance, listPackages, purchase } from "@tokengrid/ledger";
 import { InvalidArgumentError, isValidId } from "@tokengrid/domain";
 import type { Logger } from "@tokengrid/telemetry";
 
@@ -11,7 +11,7 @@ const CONDITIONS = {
   off_peak: "PACKAGE_CONDITION_OFF_PEAK",
 } as const;
 
-export function accountServiceHandlers(db: Kysely<Database>, log: Logger): AccountServiceHandlers {
+export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTtlMs: number): AccountServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
   return {
     GetUsage: unary(async (call) => {
@@ -53,6 +53,16 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger): Accou
           expireTime: toTimestamp(lot.expiresAt.getTime()),
         },
       };
+    }, onError),
+    Authorize: unary(async (call) => {
+      const tenant = tenantFromMetadata(call.metadata);
+      const { jobId, amountMst } = call.request;
+      if (!isValidId(jobId)) throw new InvalidArgumentError("job_id", "is required: the job the hold is for");
+      if (!/^\d+$/.test(amountMst) || BigInt(amountMst) <= 0n)
+        throw new InvalidArgumentError("amount_mst", `must be > 0, got ${amountMst}`);
+      const nowMs = Date.now();
+      const { created } = await authorize(db, tenant, jobId, jobId, BigInt(amountMst), nowMs, holdTtlMs);
+      return { created, expireTime: toTimestamp(nowMs + holdTtlMs) };
     }, onError),
     GetBalance: unary(async (call) => {
       const tenant = tenantFromMetadata(call.metadata);

@@ -8,6 +8,10 @@ const schema = z.object({
   /** Most events written in one transaction. */
   SETTLEMENT_BATCH_SIZE: common.positiveInt(500, 10_000),
   NATS_REPLICAS: common.positiveInt(1, 5),
+  /** How long a job's hold lasts if the job never reports, ms (default 24 h). */
+  HOLD_TTL_MS: common.positiveInt(86_400_000),
+  /** How often expired holds are voided and expired lots lapse, ms. */
+  LEDGER_SWEEP_INTERVAL_MS: common.positiveInt(30_000),
   LOG_LEVEL: common.logLevel,
 });
 
@@ -18,6 +22,8 @@ export interface SettlementConfig {
   namespace: string;
   batchSize: number;
   natsReplicas: number;
+  holdTtlMs: number;
+  ledgerSweepIntervalMs: number;
   logLevel: string;
 }
 
@@ -30,6 +36,8 @@ export function loadSettlementConfig(env: NodeJS.ProcessEnv = process.env): Sett
     namespace: c.TOKENGRID_NAMESPACE,
     batchSize: c.SETTLEMENT_BATCH_SIZE,
     natsReplicas: c.NATS_REPLICAS,
+    holdTtlMs: c.HOLD_TTL_MS,
+    ledgerSweepIntervalMs: c.LEDGER_SWEEP_INTERVAL_MS,
     logLevel: c.LOG_LEVEL,
   };
 }

@@ -4,6 +4,7 @@
  * nothing; messages are acked by the consumer only after commit.
  */
 import { applyJobEvents, insertUsageEvents, type Database, type JobEventInput, type Kysely, type NewUsageEvent } from "@tokengrid/db";
+import { captureIn, releaseIn } from "@tokengrid/ledger";
 import { jobEventCodec, fromTimestamp, usageEventCodec } from "@tokengrid/contracts";
 import type { JsMsg } from "@tokengrid/events";
 import { extractFromHeaders, SpanKind, tracer, type Logger } from "@tokengrid/telemetry";
@@ -38,7 +39,25 @@ function decodeAll<T>(msgs: JsMsg[], decode: (b: Uint8Array) => T, log: Logger):
   return { ok, bad };
 }
 
-export async function ingestUsage(db: Kysely<Database>, msgs: JsMsg[], log: Logger): Promise<void> {
+/** Usage a tenant's tokens could not pay: the broker is told to stop the job. */
+export interface Shortfall {
+  eventId: string;
+  jobId: string;
+  tenantId: string;
+  shortfallMst: bigint;
+}
+
+/**
+ * Writes a batch of usage in one transaction: new events are inserted and
+ * captured against their job's hold (the job id); redelivered ones change
+ * nothing. `onShortfall` runs inside the transaction, before it commits.
+ */
+export async function ingestUsage(
+  db: Kysely<Database>,
+  msgs: JsMsg[],
+  log: Logger,
+  onShortfall: (s: Shortfall[]) => Promise<void> = async () => {},
+): Promise<void> {
   const spans = messageSpans(msgs, "settlement.write_usage");
   try {
     const { ok, bad } = decodeAll(msgs, (b) => usageEventCodec().decode(b), log);
@@ -66,7 +85,18 @@ export async function ingestUsage(db: Kysely<Database>, msgs: JsMsg[], log: Logg
         final: e.final,
       });
     }
-    const inserted = await db.transaction().execute((trx) => insertUsageEvents(trx, rows));
+    const nowMs = Date.now();
+    const inserted = await db.transaction().execute(async (trx) => {
+      const fresh = new Set(await insertUsageEvents(trx, rows));
+      const short: Shortfall[] = [];
+      for (const r of rows) {
+        if (!fresh.has(r.event_id)) continue;
+        const left = await captureIn(trx, r.tenant_id, r.job_id, r.event_id, BigInt(r.amount_mst), nowMs, { overdraft: true });
+        if (left > 0n) short.push({ eventId: r.event_id, jobId: r.job_id, tenantId: r.tenant_id, shortfallMst: left });
+      }
+      if (short.length > 0) await onShortfall(short);
+      return fresh.size;
+    });
     log.debug({ batch: msgs.length, inserted, duplicates: rows.length - inserted }, "usage batch committed");
   } finally {
     for (const s of spans) s.end();
@@ -91,7 +121,11 @@ export async function ingestJobEvents(db: Kysely<Database>, msgs: JsMsg[], log: 
       message: e.message,
       version: Number(e.eventId.slice(e.eventId.lastIndexOf(":") + 1)) || 0,
     }));
-    await db.transaction().execute((trx) => applyJobEvents(trx, rows));
+    await db.transaction().execute(async (trx) => {
+      await applyJobEvents(trx, rows);
+      // A job that ended gives back what its hold has left.
+      for (const r of rows) if (r.state === "SUCCEEDED" || r.state === "FAILED" || r.state === "CANCELLED") await releaseIn(trx, r.job_id);
+    });
   } finally {
     for (const s of spans) s.end();
   }

@@ -1,9 +1,9 @@
 /** Starts settlement: the database and its migrations, the JetStream consumers, AccountService. */
 import * as grpc from "@grpc/grpc-js";
-import { bindServer, protos } from "@tokengrid/contracts";
+import { balanceExhaustedCodec, bindServer, protos, toTimestamp } from "@tokengrid/contracts";
 import { openDatabase } from "@tokengrid/db";
-import { seedLedger } from "@tokengrid/ledger";
-import { connectNats, ensureStreams, jetstream, jetStreamManager, names, startBatchConsumer } from "@tokengrid/events";
+import { expireHolds, expireLots, seedLedger } from "@tokengrid/ledger";
+import { connectNats, ensureStreams, jetstream, jetStreamManager, names, publishEvent, startBatchConsumer } from "@tokengrid/events";
 import { createLogger } from "@tokengrid/telemetry";
 import { accountServiceHandlers } from "./account-service.js";
 import type { SettlementConfig } from "./config.js";
@@ -30,7 +30,24 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
     durable: n.settlementUsageConsumer,
     maxBatch: config.batchSize,
     expiresMs: 1000,
-    handle: (msgs) => ingestUsage(db, msgs, log),
+    handle: (msgs) =>
+      ingestUsage(db, msgs, log, async (short) => {
+        for (const x of short) {
+          log.warn(
+            { jobId: x.jobId, tenantId: x.tenantId, shortfallMst: x.shortfallMst.toString() },
+            "usage beyond the tenant's tokens; asking the broker to stop the job",
+          );
+          const id = `${x.jobId}:exhausted:${x.eventId}`;
+          const bytes = balanceExhaustedCodec().encode({
+            eventId: id,
+            jobId: x.jobId,
+            tenantId: x.tenantId,
+            shortfallMst: x.shortfallMst.toString(),
+            time: toTimestamp(Date.now()),
+          });
+          await publishEvent(js, n.exhaustedSubject(x.tenantId), id, bytes);
+        }
+      }),
     onError: onError("usage"),
   });
   const jobs = await startBatchConsumer(jsm, js, {
@@ -43,13 +60,23 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
   });
 
   const server = new grpc.Server();
-  server.addService(protos().account.tokengrid.account.v1.AccountService.service, accountServiceHandlers(db, log));
+  server.addService(protos().account.tokengrid.account.v1.AccountService.service, accountServiceHandlers(db, log, config.holdTtlMs));
+  const sweep = setInterval(() => {
+    const nowMs = Date.now();
+    Promise.all([expireHolds(db, nowMs), expireLots(db, nowMs)]).then(
+      ([holds, lots]) => {
+        if (holds + lots > 0) log.info({ holds, lots }, "expired holds voided and expired lots lapsed");
+      },
+      (err: unknown) => log.error({ err }, "ledger sweep failed; it runs again"),
+    );
+  }, config.ledgerSweepIntervalMs);
   const address = await bindServer(server, config.address, "settlement", "SETTLEMENT_ADDRESS");
   log.info({ address, namespace: config.namespace }, "ready");
 
   return {
     address,
     async stop() {
+      clearInterval(sweep);
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       await Promise.all([usage.stop(), jobs.stop()]);
       await nc.drain();

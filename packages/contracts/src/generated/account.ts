@@ -3,6 +3,8 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
 import type { AccountServiceClient as _tokengrid_account_v1_AccountServiceClient, AccountServiceDefinition as _tokengrid_account_v1_AccountServiceDefinition } from './tokengrid/account/v1/AccountService.js';
+import type { AuthorizeRequest as _tokengrid_account_v1_AuthorizeRequest, AuthorizeRequest__Output as _tokengrid_account_v1_AuthorizeRequest__Output } from './tokengrid/account/v1/AuthorizeRequest.js';
+import type { AuthorizeResponse as _tokengrid_account_v1_AuthorizeResponse, AuthorizeResponse__Output as _tokengrid_account_v1_AuthorizeResponse__Output } from './tokengrid/account/v1/AuthorizeResponse.js';
 import type { GetBalanceRequest as _tokengrid_account_v1_GetBalanceRequest, GetBalanceRequest__Output as _tokengrid_account_v1_GetBalanceRequest__Output } from './tokengrid/account/v1/GetBalanceRequest.js';
 import type { GetBalanceResponse as _tokengrid_account_v1_GetBalanceResponse, GetBalanceResponse__Output as _tokengrid_account_v1_GetBalanceResponse__Output } from './tokengrid/account/v1/GetBalanceResponse.js';
 import type { GetUsageRequest as _tokengrid_account_v1_GetUsageRequest, GetUsageRequest__Output as _tokengrid_account_v1_GetUsageRequest__Output } from './tokengrid/account/v1/GetUsageRequest.js';
@@ -33,6 +35,8 @@ export interface ProtoGrpcType {
          * The calling tenant is named by the `x-tenant-id` call metadata.
          */
         AccountService: SubtypeConstructor<typeof grpc.Client, _tokengrid_account_v1_AccountServiceClient> & { service: _tokengrid_account_v1_AccountServiceDefinition }
+        AuthorizeRequest: MessageTypeDefinition<_tokengrid_account_v1_AuthorizeRequest, _tokengrid_account_v1_AuthorizeRequest__Output>
+        AuthorizeResponse: MessageTypeDefinition<_tokengrid_account_v1_AuthorizeResponse, _tokengrid_account_v1_AuthorizeResponse__Output>
         GetBalanceRequest: MessageTypeDefinition<_tokengrid_account_v1_GetBalanceRequest, _tokengrid_account_v1_GetBalanceRequest__Output>
         GetBalanceResponse: MessageTypeDefinition<_tokengrid_account_v1_GetBalanceResponse, _tokengrid_account_v1_GetBalanceResponse__Output>
         GetUsageRequest: MessageTypeDefinition<_tokengrid_account_v1_GetUsageRequest, _tokengrid_account_v1_GetUsageRequest__Output>

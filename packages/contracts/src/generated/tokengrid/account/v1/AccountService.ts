@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AuthorizeRequest as _tokengrid_account_v1_AuthorizeRequest, AuthorizeRequest__Output as _tokengrid_account_v1_AuthorizeRequest__Output } from '../../../tokengrid/account/v1/AuthorizeRequest.js';
+import type { AuthorizeResponse as _tokengrid_account_v1_AuthorizeResponse, AuthorizeResponse__Output as _tokengrid_account_v1_AuthorizeResponse__Output } from '../../../tokengrid/account/v1/AuthorizeResponse.js';
 import type { GetBalanceRequest as _tokengrid_account_v1_GetBalanceRequest, GetBalanceRequest__Output as _tokengrid_account_v1_GetBalanceRequest__Output } from '../../../tokengrid/account/v1/GetBalanceRequest.js';
 import type { GetBalanceResponse as _tokengrid_account_v1_GetBalanceResponse, GetBalanceResponse__Output as _tokengrid_account_v1_GetBalanceResponse__Output } from '../../../tokengrid/account/v1/GetBalanceResponse.js';
 import type { GetUsageRequest as _tokengrid_account_v1_GetUsageRequest, GetUsageRequest__Output as _tokengrid_account_v1_GetUsageRequest__Output } from '../../../tokengrid/account/v1/GetUsageRequest.js';
@@ -17,6 +19,27 @@ import type { PurchasePackageResponse as _tokengrid_account_v1_PurchasePackageRe
  * The calling tenant is named by the `x-tenant-id` call metadata.
  */
 export interface AccountServiceClient extends grpc.Client {
+  /**
+   * Authorize holds a job's estimated tokens before the broker accepts it.
+   * Idempotent on job_id. Not enough balance is RESOURCE_EXHAUSTED with the
+   * shortfall in the message. Usage captures against the hold; the rest is
+   * released when the job ends; a hold expires if its job never reports.
+   */
+  Authorize(argument: _tokengrid_account_v1_AuthorizeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_account_v1_AuthorizeResponse__Output>): grpc.ClientUnaryCall;
+  Authorize(argument: _tokengrid_account_v1_AuthorizeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_account_v1_AuthorizeResponse__Output>): grpc.ClientUnaryCall;
+  Authorize(argument: _tokengrid_account_v1_AuthorizeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_account_v1_AuthorizeResponse__Output>): grpc.ClientUnaryCall;
+  Authorize(argument: _tokengrid_account_v1_AuthorizeRequest, callback: grpc.requestCallback<_tokengrid_account_v1_AuthorizeResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Authorize holds a job's estimated tokens before the broker accepts it.
+   * Idempotent on job_id. Not enough balance is RESOURCE_EXHAUSTED with the
+   * shortfall in the message. Usage captures against the hold; the rest is
+   * released when the job ends; a hold expires if its job never reports.
+   */
+  authorize(argument: _tokengrid_account_v1_AuthorizeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_account_v1_AuthorizeResponse__Output>): grpc.ClientUnaryCall;
+  authorize(argument: _tokengrid_account_v1_AuthorizeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_account_v1_AuthorizeResponse__Output>): grpc.ClientUnaryCall;
+  authorize(argument: _tokengrid_account_v1_AuthorizeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_account_v1_AuthorizeResponse__Output>): grpc.ClientUnaryCall;
+  authorize(argument: _tokengrid_account_v1_AuthorizeRequest, callback: grpc.requestCallback<_tokengrid_account_v1_AuthorizeResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * GetBalance is what the tenant can use, what is held for running jobs, and
    * each lot, first to expire first.
@@ -90,6 +113,14 @@ export interface AccountServiceClient extends grpc.Client {
  */
 export interface AccountServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Authorize holds a job's estimated tokens before the broker accepts it.
+   * Idempotent on job_id. Not enough balance is RESOURCE_EXHAUSTED with the
+   * shortfall in the message. Usage captures against the hold; the rest is
+   * released when the job ends; a hold expires if its job never reports.
+   */
+  Authorize: grpc.handleUnaryCall<_tokengrid_account_v1_AuthorizeRequest__Output, _tokengrid_account_v1_AuthorizeResponse>;
+  
+  /**
    * GetBalance is what the tenant can use, what is held for running jobs, and
    * each lot, first to expire first.
    */
@@ -114,6 +145,7 @@ export interface AccountServiceHandlers extends grpc.UntypedServiceImplementatio
 }
 
 export interface AccountServiceDefinition extends grpc.ServiceDefinition {
+  Authorize: MethodDefinition<_tokengrid_account_v1_AuthorizeRequest, _tokengrid_account_v1_AuthorizeResponse, _tokengrid_account_v1_AuthorizeRequest__Output, _tokengrid_account_v1_AuthorizeResponse__Output>
   GetBalance: MethodDefinition<_tokengrid_account_v1_GetBalanceRequest, _tokengrid_account_v1_GetBalanceResponse, _tokengrid_account_v1_GetBalanceRequest__Output, _tokengrid_account_v1_GetBalanceResponse__Output>
   GetUsage: MethodDefinition<_tokengrid_account_v1_GetUsageRequest, _tokengrid_account_v1_GetUsageResponse, _tokengrid_account_v1_GetUsageRequest__Output, _tokengrid_account_v1_GetUsageResponse__Output>
   ListPackages: MethodDefinition<_tokengrid_account_v1_ListPackagesRequest, _tokengrid_account_v1_ListPackagesResponse, _tokengrid_account_v1_ListPackagesRequest__Output, _tokengrid_account_v1_ListPackagesResponse__Output>
