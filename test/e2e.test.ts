@@ -515,6 +515,33 @@ describe("the whole loop", () => {
     }
   });
 
+  it("reports usage, green share and revenue from the analysts' views", async () => {
+    const cli = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, "packages/cli/dist/main.js"), "--json", "report", ...args, "--database", env.databaseUrl],
+        { encoding: "utf8" },
+      );
+    const usage = cli("usage", "--by", "region", "--since", "1d");
+    expect(usage.status, usage.stderr + usage.stdout).toBe(0);
+    const u = JSON.parse(usage.stdout) as { rows: [string, string, number][] };
+    expect(u.rows.map((r) => r[0]).sort()).toEqual(["east", "west"]);
+    const byTenant = JSON.parse(cli("usage", "--by", "tenant", "--since", "1d").stdout) as { rows: [string, string, number][] };
+    const settled = await db.query<{ st: string }>(
+      "select (sum(amount_mst) / 1000.0)::numeric(20,3)::text as st from usage_events where tenant_id = $1",
+      [TENANT],
+    );
+    expect(byTenant.rows.find((r) => r[0] === TENANT)![1]).toBe(settled.rows[0]!.st);
+    const green = JSON.parse(cli("green", "--by", "region", "--since", "1d").stdout) as { head: string[]; rows: string[][] };
+    expect(green.head).toEqual(["region", "ST", "kWh", "green share", "CO2 kg"]);
+    expect(green.rows.every((r) => /^\d+%$/.test(r[3]!))).toBe(true);
+    const revenue = JSON.parse(cli("revenue", "--by", "tenant", "--since", "1d").stdout) as { rows: string[][] };
+    expect(revenue.rows.find((r) => r[0] === TENANT)).toEqual([TENANT, "1", "100000000000", "22000.00"]);
+    const bad = cli("usage", "--since", "forever");
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout).toContain("--since");
+  });
+
   it("keeps every accepted job across a broker restart, and agents reconnect", async () => {
     const before = await listAll();
     expect(before.length).toBeGreaterThanOrEqual(2);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /** tokengrid: the command line for tenants, operators and whoever runs the system. */
 import { Command, Option } from "commander";
-import { DEFAULT_BROKER_ADDRESS, DEFAULT_SETTLEMENT_ADDRESS } from "@tokengrid/config";
+import { DEFAULT_BROKER_ADDRESS, DEFAULT_DATABASE_URL, DEFAULT_SETTLEMENT_ADDRESS, HOW_TO_START } from "@tokengrid/config";
+import { report, type ReportBy, type ReportKind } from "./report.js";
 import { formatMst, isFinal, type JobState } from "@tokengrid/domain";
 import { toTimestamp } from "@tokengrid/contracts";
 import type {
@@ -400,6 +401,30 @@ program
             );
       out(g, res, `${head}\n${lots}`);
     });
+  });
+
+program
+  .command("report <kind>")
+  .description("usage, revenue or green tables from the analysts' views (usage|revenue|green)")
+  .option("--by <key>", "region, tenant or node", "region")
+  .option("--since <span>", "how far back: 7d, 24h, 30m", "7d")
+  .addOption(new Option("--database <url>", "the settlement database").env("DATABASE_URL").default(DEFAULT_DATABASE_URL))
+  .action(async (kind: string, o: { by: string; since: string; database: string }) => {
+    const g = globals();
+    if (!["usage", "revenue", "green"].includes(kind))
+      throw new CliError("INVALID_ARGUMENT", `report: usage, revenue or green; got ${JSON.stringify(kind)}`);
+    if (!["region", "tenant", "node"].includes(o.by))
+      throw new CliError("INVALID_ARGUMENT", `--by: region, tenant or node; got ${JSON.stringify(o.by)}`);
+    let r;
+    try {
+      r = await report(o.database, kind as ReportKind, o.by as ReportBy, o.since);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "ECONNREFUSED")
+        throw new CliError("UNAVAILABLE", `PostgreSQL is not reachable at ${o.database}.\n  To start it: ${HOW_TO_START.postgres}`);
+      throw new CliError(code === "3D000" ? "NOT_FOUND" : "INVALID_ARGUMENT", (err as Error).message);
+    }
+    out(g, r, r.rows.length === 0 ? `no ${kind} in the last ${o.since}` : `${kind} by ${o.by}, last ${o.since}\n${table(r.head, r.rows)}`);
   });
 
 program

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATABASE_URL } from "@tokengrid/config";
 import { dropDatabase, migrateToLatest, openDatabase } from "./connect.js";
+import { sql } from "kysely";
 import { applyJobEvents, insertUsageEvents, usageTotal } from "./usage.js";
 import type { Database, NewUsageEvent } from "./schema.js";
 import type { Kysely } from "kysely";
@@ -83,5 +84,28 @@ describe("settlement tables", () => {
     await expect(openDatabase("postgres://postgres@127.0.0.1:1/tokengrid")).rejects.toThrow(
       /PostgreSQL is not reachable at postgres:\/\/postgres@127\.0\.0\.1:1\/tokengrid/,
     );
+  });
+});
+
+describe("the analysts' door", () => {
+  it("lets tokengrid_analyst read the views, and nothing else", async () => {
+    await sql`insert into usage_events (event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, period_start, period_end, final)
+              values ('a1', 'job-a', 't9', 'n1', 'op', 'guian', 'ascend-910b', 1, 5000, 1, now(), now(), true)`.execute(db);
+    const asAnalyst = <T>(q: ReturnType<typeof sql<T>>) =>
+      db.connection().execute(async (c) => {
+        await sql`set role tokengrid_analyst`.execute(c);
+        try {
+          return await q.execute(c);
+        } finally {
+          await sql`reset role`.execute(c);
+        }
+      });
+    const rows = await asAnalyst(sql<{ st: string }>`select st::text from analytics.usage_hourly where tenant_id = 't9'`);
+    expect(rows.rows).toEqual([{ st: "5.0000000000000000" }]);
+    await expect(asAnalyst(sql`select * from public.usage_events`)).rejects.toThrow(/permission denied/);
+    await expect(asAnalyst(sql`select * from public.ledger_accounts`)).rejects.toThrow(/permission denied/);
+    await expect(asAnalyst(sql`delete from analytics.usage_hourly`)).rejects.toThrow(/permission denied|cannot delete/);
+    await expect(asAnalyst(sql`insert into usage_events (event_id) values ('x')`)).rejects.toThrow(/permission denied/);
+    await expect(asAnalyst(sql`create table analytics.mine (x int)`)).rejects.toThrow(/permission denied/);
   });
 });

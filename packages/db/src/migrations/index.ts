@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as m0001 from "./2026_11_29_0001_usage_and_jobs.js";
 import * as m0002 from "./2026_11_29_0002_usage_replica.js";
 import * as m0003 from "./2026_11_29_0003_ledger.js";
+import * as m0004 from "./2026_11_29_0004_analytics.js";
 
 /** Every migration, by sortable name. Add new ones at the end. */
 export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_29_0001_usage_and_jobs": m0001,
   "2026_11_29_0002_usage_replica": m0002,
   "2026_11_29_0003_ledger": m0003,
+  "2026_11_29_0004_analytics": m0004,
 };

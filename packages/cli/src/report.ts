@@ -1,0 +1,107 @@
+/**
+ * `tokengrid report usage|revenue|green --by region|tenant|node --since 7d`:
+ * tables from the analysts' views (docs/analytics.md). Green share and carbon
+ * are computed from each hour's usage with the market model's hourly curves.
+ */
+import pg from "pg";
+import { defaultMarket, findCluster, findDevice, hourOfDayCst, stPerSecond, workloadOf, type JobKind } from "@tokengrid/domain";
+
+export type ReportKind = "usage" | "revenue" | "green";
+export type ReportBy = "region" | "tenant" | "node";
+
+export interface Report {
+  kind: ReportKind;
+  by: ReportBy;
+  since: string;
+  head: string[];
+  rows: (string | number)[][];
+}
+
+/** "7d", "24h", "30m" → ms. */
+export function parseSince(raw: string): number {
+  const m = /^(\d+)([dhm])$/.exec(raw.trim());
+  if (!m) throw new Error(`--since: expected a span such as 7d, 24h or 30m, got ${JSON.stringify(raw)}`);
+  return Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as "d" | "h" | "m"];
+}
+
+function keyOf(by: ReportBy, row: { tenant_id: string; cluster: string; node_id: string }): string {
+  if (by === "tenant") return row.tenant_id;
+  if (by === "node") return row.node_id;
+  return findCluster(row.cluster)?.region ?? "unknown";
+}
+
+export async function report(databaseUrl: string, kind: ReportKind, by: ReportBy, since: string): Promise<Report> {
+  const sinceMs = parseSince(since);
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const from = new Date(Date.now() - sinceMs);
+    if (kind === "revenue") {
+      if (by !== "tenant")
+        throw new Error(
+          "revenue: only --by tenant so far (token sales); operators' earnings by region and node come with operator payouts",
+        );
+      const r = await client.query<{ tenant_id: string; st: string; yuan: string; purchases: string }>(
+        "select tenant_id, sum(size_st)::text as st, sum(price_yuan)::text as yuan, count(*)::text as purchases from analytics.token_sales where purchased_at >= $1 group by 1 order by 3 desc",
+        [from],
+      );
+      return {
+        kind,
+        by,
+        since,
+        head: ["tenant", "packages", "ST bought", "yuan"],
+        rows: r.rows.map((x) => [x.tenant_id, x.purchases, Number(x.st).toFixed(0), Number(x.yuan).toFixed(2)]),
+      };
+    }
+    const r = await client.query<{
+      hour: Date;
+      tenant_id: string;
+      cluster: string;
+      node_id: string;
+      device_model: string;
+      st: string;
+      events: string;
+      kind: string | null;
+    }>(
+      "select hour, tenant_id, cluster, node_id, device_model, st::text, events::text, kind from analytics.usage_hourly where hour >= $1",
+      [from],
+    );
+    const acc = new Map<string, { st: number; events: number; kwh: number; greenKwh: number }>();
+    const market = defaultMarket();
+    for (const row of r.rows) {
+      const k = keyOf(by, row);
+      const a = acc.get(k) ?? { st: 0, events: 0, kwh: 0, greenKwh: 0 };
+      const st = Number(row.st);
+      a.st += st;
+      a.events += Number(row.events);
+      const device = findDevice(row.device_model);
+      const ce = market.clusters.get(row.cluster);
+      const kind = (row.kind === "INFERENCE" || row.kind === "BATCH" ? row.kind : "TRAINING") as JobKind;
+      const speed = device ? stPerSecond(device, "BF16", workloadOf(kind)) : undefined;
+      if (device && ce && speed) {
+        const kwh = (st / speed) * ((device.powerWatts * ce.cluster.pue) / 3.6e6);
+        a.kwh += kwh;
+        a.greenKwh += kwh * ce.green[hourOfDayCst(row.hour.getTime())]!;
+      }
+      acc.set(k, a);
+    }
+    const sorted = [...acc.entries()].sort((x, y) => y[1].st - x[1].st);
+    if (kind === "usage")
+      return { kind, by, since, head: [by, "ST", "usage events"], rows: sorted.map(([k, a]) => [k, a.st.toFixed(3), a.events]) };
+    return {
+      kind,
+      by,
+      since,
+      head: [by, "ST", "kWh", "green share", "CO2 kg"],
+      rows: sorted.map(([k, a]) => [
+        k,
+        a.st.toFixed(3),
+        a.kwh.toFixed(3),
+        a.kwh > 0 ? `${((a.greenKwh / a.kwh) * 100).toFixed(0)}%` : "",
+        (((a.kwh - a.greenKwh) * market.fossilGramsPerKwh) / 1000).toFixed(3),
+      ]),
+    };
+  } finally {
+    await client.end();
+  }
+}
