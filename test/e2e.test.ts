@@ -515,6 +515,26 @@ describe("the whole loop", () => {
     }
   });
 
+  it("pays operators for the tokens their nodes delivered, and keeps the platform's margin in its own account", async () => {
+    const rows = await db.query<{ id: string; balance: string }>(
+      "select id, (credits_posted - debits_posted)::text as balance from ledger_accounts where kind in ('operator_earnings', 'margin') order by id",
+    );
+    const byId = Object.fromEntries(rows.rows.map((r) => [r.id, BigInt(r.balance)]));
+    expect(byId["cny:operator:op-west"]).toBeGreaterThan(0n);
+    expect(byId["cny:operator:op-east"]).toBeGreaterThan(0n);
+    const earned = rows.rows.filter((r) => r.id.startsWith("cny:operator:")).reduce((t, r) => t + BigInt(r.balance), 0n);
+    // 15 % margin, rounded per usage event.
+    const margin = Number(byId["cny:margin"]);
+    expect(Math.abs(margin - Number(earned) * 0.15)).toBeLessThan(Number(earned) * 0.001 + 100);
+    // Every payment is one usage event's: none paid twice.
+    const twice = await db.query("select id from ledger_transfers where kind = 'operator_earnings' group by id having count(*) > 1");
+    expect(twice.rowCount).toBe(0);
+    const ledgers = await db.query<{ ledger: string; posted: string }>(
+      "select ledger, (sum(debits_posted) - sum(credits_posted))::text as posted from ledger_accounts group by ledger",
+    );
+    for (const l of ledgers.rows) expect(l.posted, l.ledger).toBe("0");
+  });
+
   it("reports usage, green share and revenue from the analysts' views", async () => {
     const cli = (...args: string[]) =>
       spawnSync(

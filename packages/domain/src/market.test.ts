@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { findDevice, stPerSecond, DEVICES } from "./devices.js";
-import { buildMarket, defaultMarket, estimateRun, rttMs } from "./market.js";
+import { buildMarket, defaultMarket, estimateRun, rttMs, valueUsage } from "./market.js";
 import { sizeMstFromModel } from "./units.js";
 
 const h100 = findDevice("nvidia-h100-sxm")!;
@@ -144,5 +144,33 @@ describe("properties", () => {
         },
       ),
     );
+  });
+});
+
+describe("valuing usage for operators", () => {
+  it("pays energy at the hour's tariff plus capital, and the margin on it", () => {
+    const model = buildMarket({ clusters: { horinger: { tariffByHour: Array(24).fill(0.5) } }, marginRate: 0.1 });
+    const v = valueUsage(model, {
+      cluster: "horinger",
+      deviceModel: "nvidia-h100-sxm",
+      kind: "TRAINING",
+      precision: "BF16",
+      amountMst: 1_000_000_000n,
+      atMs: START,
+    })!;
+    const speed = (989.4e12 * 0.4) / 2e10;
+    const yuanPerSt = ((700 * 1.2) / speed / 3.6e6) * 0.5 + 250_000 / (5 * 365 * 86_400 * 0.6) / speed;
+    expect(Number(v.operatorMicroYuan)).toBeCloseTo(1_000_000 * yuanPerSt * 1e6, -1);
+    expect(v.marginMicroYuan).toBe(BigInt(Math.round(Number(v.operatorMicroYuan) * 0.1)));
+    expect(
+      valueUsage(model, {
+        cluster: "horinger",
+        deviceModel: "nvidia-a100-sxm",
+        kind: "TRAINING",
+        precision: "FP8",
+        amountMst: 1n,
+        atMs: START,
+      }),
+    ).toBeUndefined();
   });
 });

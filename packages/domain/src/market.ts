@@ -9,7 +9,8 @@
  *   margin              = margin rate × (energy + capital)
  */
 import { CLUSTERS, ORIGINS, type Cluster } from "./clusters.js";
-import { DEFAULT_EFFICIENCY, DEVICES, type DeviceSpec, type Workload } from "./devices.js";
+import { DEFAULT_EFFICIENCY, DEVICES, stPerSecond, workloadOf, type DeviceSpec, type Precision, type Workload } from "./devices.js";
+import type { JobKind } from "./job.js";
 import {
   DEFAULT_PERIOD_RATIOS,
   FOSSIL_GRAMS_PER_KWH,
@@ -234,4 +235,35 @@ export function estimateRun(model: MarketModel, site: RunSite, sizeSt: number, s
     pricePerMillionStYuan: sizeSt > 0 ? (totalYuan / sizeSt) * 1e6 : 0,
     revenueToElectricityRatio: energyYuan > 0 ? totalYuan / energyYuan : 0,
   };
+}
+
+export interface UsageValue {
+  /** What the operator earns: energy at the hour's tariff + capital, micro-yuan. */
+  readonly operatorMicroYuan: bigint;
+  /** The platform's margin on it, micro-yuan. */
+  readonly marginMicroYuan: bigint;
+}
+
+/**
+ * What a chunk of usage is worth at the hour it was done, on a device of the
+ * catalogue in a cluster (cluster energy figures; node-level overrides and
+ * calibrations are not known to settlement). Undefined when the device is
+ * unknown or cannot run the precision.
+ */
+export function valueUsage(
+  model: MarketModel,
+  u: { cluster: string; deviceModel: string; kind: JobKind; precision: Precision; amountMst: bigint; atMs: number },
+): UsageValue | undefined {
+  const device = model.devices.get(u.deviceModel);
+  const ce = model.clusters.get(u.cluster);
+  if (!device || !ce) return undefined;
+  const speed = stPerSecond(device, u.precision, workloadOf(u.kind), model.efficiency);
+  if (!speed) return undefined;
+  const kwhPerSt = (device.powerWatts * ce.cluster.pue) / speed / 3.6e6;
+  const capitalPerSt =
+    (model.capexYuan[device.id] ?? model.defaultCapexYuan) / (model.lifetimeYears * 365 * 86_400 * model.utilisation) / speed;
+  const yuanPerSt = kwhPerSt * ce.tariff[hourOfDayCst(u.atMs)]! + capitalPerSt;
+  const st = Number(u.amountMst) / 1000;
+  const operator = Math.round(st * yuanPerSt * 1e6);
+  return { operatorMicroYuan: BigInt(operator), marginMicroYuan: BigInt(Math.round(operator * model.marginRate)) };
 }

@@ -1,3 +1,4 @@
 export * from "./errors.js";
 export * from "./transfers.js";
 export * from "./tokens.js";
+export * from "./earnings.js";

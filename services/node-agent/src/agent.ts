@@ -264,6 +264,8 @@ export class NodeAgent {
               attempt: a.attempt,
               jobId: a.jobId,
               replica: a.replica,
+              kind: a.kind,
+              precision: a.precision,
               tenantId: a.tenantId,
               nodeId: node.nodeId,
               operatorId: node.operatorId,

@@ -1,4 +1,5 @@
-import { common, parseEnv, z, DEFAULT_SETTLEMENT_ADDRESS } from "@tokengrid/config";
+import { common, loadMarket, parseEnv, z, DEFAULT_SETTLEMENT_ADDRESS } from "@tokengrid/config";
+import type { MarketModel } from "@tokengrid/domain";
 
 const schema = z.object({
   SETTLEMENT_ADDRESS: common.address(DEFAULT_SETTLEMENT_ADDRESS),
@@ -12,6 +13,8 @@ const schema = z.object({
   HOLD_TTL_MS: common.positiveInt(86_400_000),
   /** How often expired holds are voided and expired lots lapse, ms. */
   LEDGER_SWEEP_INTERVAL_MS: common.positiveInt(30_000),
+  /** The same market file the broker reads: operators are paid at its prices. */
+  MARKET_FILE: z.string().optional(),
   LOG_LEVEL: common.logLevel,
 });
 
@@ -25,6 +28,7 @@ export interface SettlementConfig {
   holdTtlMs: number;
   ledgerSweepIntervalMs: number;
   logLevel: string;
+  market: MarketModel;
 }
 
 export function loadSettlementConfig(env: NodeJS.ProcessEnv = process.env): SettlementConfig {
@@ -39,5 +43,6 @@ export function loadSettlementConfig(env: NodeJS.ProcessEnv = process.env): Sett
     holdTtlMs: c.HOLD_TTL_MS,
     ledgerSweepIntervalMs: c.LEDGER_SWEEP_INTERVAL_MS,
     logLevel: c.LOG_LEVEL,
+    market: loadMarket(c.MARKET_FILE),
   };
 }

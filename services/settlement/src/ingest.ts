@@ -4,7 +4,8 @@
  * nothing; messages are acked by the consumer only after commit.
  */
 import { applyJobEvents, insertUsageEvents, type Database, type JobEventInput, type Kysely, type NewUsageEvent } from "@tokengrid/db";
-import { captureIn, releaseIn } from "@tokengrid/ledger";
+import { captureIn, payOperator, releaseIn } from "@tokengrid/ledger";
+import { valueUsage, type JobKind, type MarketModel, type Precision, type UsageValue } from "@tokengrid/domain";
 import { jobEventCodec, fromTimestamp, usageEventCodec } from "@tokengrid/contracts";
 import type { JsMsg } from "@tokengrid/events";
 import { extractFromHeaders, SpanKind, tracer, type Logger } from "@tokengrid/telemetry";
@@ -52,8 +53,18 @@ export interface Shortfall {
  * captured against their job's hold (the job id); redelivered ones change
  * nothing. `onShortfall` runs inside the transaction, before it commits.
  */
+const KINDS: Record<string, JobKind> = { JOB_KIND_TRAINING: "TRAINING", JOB_KIND_INFERENCE: "INFERENCE", JOB_KIND_BATCH: "BATCH" };
+const PRECISIONS: Record<string, Precision> = {
+  PRECISION_FP32: "FP32",
+  PRECISION_BF16: "BF16",
+  PRECISION_FP16: "FP16",
+  PRECISION_FP8: "FP8",
+  PRECISION_INT8: "INT8",
+};
+
 export async function ingestUsage(
   db: Kysely<Database>,
+  market: MarketModel,
   msgs: JsMsg[],
   log: Logger,
   onShortfall: (s: Shortfall[]) => Promise<void> = async () => {},
@@ -63,6 +74,7 @@ export async function ingestUsage(
     const { ok, bad } = decodeAll(msgs, (b) => usageEventCodec().decode(b), log);
     for (const m of bad) m.term("undecodable");
     const rows: NewUsageEvent[] = [];
+    const values = new Map<string, UsageValue>();
     for (const e of ok) {
       if (e.eventId === "" || e.jobId === "" || BigInt(e.amountMst) < 0n) {
         log.error({ eventId: e.eventId }, "invalid usage event refused");
@@ -84,6 +96,15 @@ export async function ingestUsage(
         period_end: new Date(fromTimestamp(e.periodEndTime)),
         final: e.final,
       });
+      const v = valueUsage(market, {
+        cluster: e.cluster,
+        deviceModel: e.deviceModel,
+        kind: KINDS[String(e.kind)] ?? "TRAINING",
+        precision: PRECISIONS[String(e.precision)] ?? "BF16",
+        amountMst: BigInt(e.amountMst),
+        atMs: fromTimestamp(e.periodEndTime),
+      });
+      if (v) values.set(e.eventId, v);
     }
     const nowMs = Date.now();
     const inserted = await db.transaction().execute(async (trx) => {
@@ -93,6 +114,8 @@ export async function ingestUsage(
         if (!fresh.has(r.event_id)) continue;
         const left = await captureIn(trx, r.tenant_id, r.job_id, r.event_id, BigInt(r.amount_mst), nowMs, { overdraft: true });
         if (left > 0n) short.push({ eventId: r.event_id, jobId: r.job_id, tenantId: r.tenant_id, shortfallMst: left });
+        const v = values.get(r.event_id);
+        if (v) await payOperator(trx, r.event_id, r.operator_id, v.operatorMicroYuan, v.marginMicroYuan);
       }
       if (short.length > 0) await onShortfall(short);
       return fresh.size;

@@ -31,7 +31,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
     maxBatch: config.batchSize,
     expiresMs: 1000,
     handle: (msgs) =>
-      ingestUsage(db, msgs, log, async (short) => {
+      ingestUsage(db, config.market, msgs, log, async (short) => {
         for (const x of short) {
           log.warn(
             { jobId: x.jobId, tenantId: x.tenantId, shortfallMst: x.shortfallMst.toString() },

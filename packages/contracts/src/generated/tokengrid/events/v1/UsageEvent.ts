@@ -1,6 +1,8 @@
 // Original file: tokengrid/events/v1/events.proto
 
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../../google/protobuf/Timestamp.js';
+import type { JobKind as _tokengrid_job_v1_JobKind, JobKind__Output as _tokengrid_job_v1_JobKind__Output } from '../../../tokengrid/job/v1/JobKind.js';
+import type { Precision as _tokengrid_job_v1_Precision, Precision__Output as _tokengrid_job_v1_Precision__Output } from '../../../tokengrid/job/v1/Precision.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -44,6 +46,12 @@ export interface UsageEvent {
    * Which placement of the job (1, 2, ... when it was requeued and placed again).
    */
   'attempt'?: (number);
+  /**
+   * What kind of work and in which number format: they set the device's
+   * speed, hence what an ST costs the operator.
+   */
+  'kind'?: (_tokengrid_job_v1_JobKind);
+  'precision'?: (_tokengrid_job_v1_Precision);
 }
 
 /**
@@ -87,4 +95,10 @@ export interface UsageEvent__Output {
    * Which placement of the job (1, 2, ... when it was requeued and placed again).
    */
   'attempt': (number);
+  /**
+   * What kind of work and in which number format: they set the device's
+   * speed, hence what an ST costs the operator.
+   */
+  'kind': (_tokengrid_job_v1_JobKind__Output);
+  'precision': (_tokengrid_job_v1_Precision__Output);
 }
