@@ -5,7 +5,7 @@ export interface BatchConsumerOptions {
   durable: string;
   /** Most messages handled in one batch (one database transaction). */
   maxBatch: number;
-  /** How long a fetch waits for messages before returning what it has, ms. */
+  /** How long a fetch waits for messages before returning what it has, ms (JetStream's floor is 1000). */
   expiresMs: number;
   /** Seconds before an unacked message is redelivered. */
   ackWaitSeconds?: number;
@@ -53,7 +53,7 @@ export async function startBatchConsumer(
     while (running) {
       let batch: JsMsg[] = [];
       try {
-        const iter = await consumer.fetch({ max_messages: options.maxBatch, expires: options.expiresMs });
+        const iter = await consumer.fetch({ max_messages: options.maxBatch, expires: Math.max(1000, options.expiresMs) });
         for await (const m of iter) batch.push(m);
       } catch (err) {
         options.onError(err, ++failures);

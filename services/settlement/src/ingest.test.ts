@@ -1,0 +1,159 @@
+/**
+ * Redelivery against real NATS JetStream and PostgreSQL: the same batch twice,
+ * and a crash between commit and ack, change nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultMarket } from "@tokengrid/domain";
+import { toTimestamp, usageEventCodec } from "@tokengrid/contracts";
+import { openDatabase, sql, type Database, type Kysely } from "@tokengrid/db";
+import {
+  connectNats,
+  ensureStreams,
+  jetstream,
+  jetStreamManager,
+  names,
+  startBatchConsumer,
+  type JsMsg,
+  type NatsConnection,
+} from "@tokengrid/events";
+import { purchase, seedLedger } from "@tokengrid/ledger";
+import { createLogger } from "@tokengrid/telemetry";
+import { eventually, testEnv, type TestEnv } from "@tokengrid/stack/testing";
+import { ingestUsage } from "./ingest.js";
+
+let env: TestEnv;
+let db: Kysely<Database>;
+let nc: NatsConnection;
+const log = createLogger("test", "silent");
+const market = defaultMarket();
+
+beforeAll(async () => {
+  env = await testEnv("redelivery");
+  db = await openDatabase(env.databaseUrl);
+  await seedLedger(db);
+  await purchase(db, "t1", "starter-10m", "buy", Date.now());
+  nc = await connectNats(env.natsUrl, "redelivery-test");
+  await ensureStreams(await jetStreamManager(nc, env.natsUrl), names(env.namespace));
+});
+
+afterAll(async () => {
+  await nc?.close();
+  await db?.destroy();
+  await env?.cleanup();
+});
+
+/** Everything settlement writes, as plain data. */
+async function snapshot() {
+  const usage = await sql<{
+    n: string;
+    total: string;
+  }>`select count(*)::text as n, coalesce(sum(amount_mst), 0)::text as total from usage_events`.execute(db);
+  const accounts = await sql<{ id: string; dp: string; cp: string; dq: string; cq: string }>`
+    select id, debits_posted::text as dp, credits_posted::text as cp, debits_pending::text as dq, credits_pending::text as cq from ledger_accounts order by id`.execute(
+    db,
+  );
+  const transfers = await sql<{ n: string }>`select count(*)::text as n from ledger_transfers`.execute(db);
+  return { usage: usage.rows[0], accounts: accounts.rows, transfers: transfers.rows[0] };
+}
+
+async function publish(prefix: string, count: number): Promise<void> {
+  const js = jetstream(nc);
+  const n = names(env.namespace);
+  for (let i = 0; i < count; i++) {
+    const eventId = `${prefix}:n1:${i + 1}`;
+    await js.publish(
+      n.usageSubject("n1"),
+      usageEventCodec().encode({
+        eventId,
+        jobId: `${prefix}-job`,
+        tenantId: "t1",
+        nodeId: "n1",
+        operatorId: "op1",
+        cluster: "guian",
+        deviceModel: "ascend-910b",
+        deviceCount: 1,
+        // About a second of an Ascend 910B's work each: worth paying the operator for.
+        amountMst: String(10_000_000 + i),
+        seq: i + 1,
+        periodStartTime: toTimestamp(Date.now() - 1000),
+        periodEndTime: toTimestamp(Date.now()),
+        final: i === count - 1,
+        kind: "JOB_KIND_TRAINING",
+        precision: "PRECISION_BF16",
+      }),
+      { msgID: eventId },
+    );
+  }
+}
+
+describe("redelivery", () => {
+  it("the same batch delivered twice changes nothing the second time", async () => {
+    await publish("twice", 20);
+    const js = jetstream(nc);
+    const jsm = await jetStreamManager(nc, env.natsUrl);
+    const n = names(env.namespace);
+    const batches: JsMsg[][] = [];
+    const consumer = await startBatchConsumer(jsm, js, {
+      stream: n.usageStream,
+      durable: "twice",
+      maxBatch: 100,
+      expiresMs: 1000,
+      handle: async (msgs) => {
+        batches.push(msgs);
+        await ingestUsage(db, market, msgs, log);
+      },
+      onError: () => {},
+    });
+    await eventually("the batch", () => (batches.flat().length >= 20 ? true : undefined));
+    await consumer.stop();
+    const once = await snapshot();
+    expect(once.usage).toEqual({ n: "20", total: String(20 * 10_000_000 + 190) });
+    for (const b of batches) await ingestUsage(db, market, b, log);
+    expect(await snapshot()).toEqual(once);
+  });
+
+  it("a crash between commit and ack changes nothing when the batch comes again", async () => {
+    const before = await snapshot();
+    await publish("crash", 10);
+    const js = jetstream(nc);
+    const jsm = await jetStreamManager(nc, env.natsUrl);
+    const n = names(env.namespace);
+    let deliveries = 0;
+    let crashed = false;
+    const consumer = await startBatchConsumer(jsm, js, {
+      stream: n.usageStream,
+      durable: "crash",
+      maxBatch: 100,
+      expiresMs: 1000,
+      ackWaitSeconds: 1,
+      handle: async (msgs) => {
+        const fresh = msgs.filter((m) => m.subject && usageEventCodec().decode(m.data).eventId.startsWith("crash:"));
+        if (fresh.length === 0) return;
+        deliveries += 1;
+        await ingestUsage(db, market, msgs, log);
+        if (!crashed) {
+          crashed = true;
+          // Committed, not acked: as if the process died here.
+          throw new Error("crash after commit");
+        }
+      },
+      onError: () => {},
+    });
+    await eventually("the batch redelivered and acked", () => (deliveries >= 2 ? true : undefined), 20_000);
+    await consumer.stop();
+    const after = await snapshot();
+    expect(BigInt(after.usage!.total) - BigInt(before.usage!.total)).toBe(BigInt(10 * 10_000_000 + 45));
+    expect(Number(after.usage!.n) - Number(before.usage!.n)).toBe(10);
+    // The ledger too: one capture and one payment per event, however often it came.
+    const captures = await sql<{
+      n: string;
+    }>`select count(*)::text as n from ledger_transfers where id like ${"crash:%"} and kind in ('capture', 'usage', 'overdraft')`.execute(
+      db,
+    );
+    expect(captures.rows[0]!.n).toBe("10");
+    const payments = await sql<{
+      n: string;
+    }>`select count(*)::text as n from ledger_transfers where id like ${"crash:%"} and kind = 'operator_earnings'`.execute(db);
+    expect(payments.rows[0]!.n).toBe("10");
+  });
+});
