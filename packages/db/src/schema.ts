@@ -102,7 +102,14 @@ export interface PurchaseTable {
   created_at: Generated<Timestamptz>;
 }
 
+export interface EarningsAccrualTable {
+  account_id: string;
+  accrued_nano_yuan: ColumnType<string, string | undefined, string>;
+  paid_micro_yuan: Int8Default;
+}
+
 export interface Database {
+  earnings_accruals: EarningsAccrualTable;
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   packages: PackageTable;

@@ -160,8 +160,8 @@ describe("valuing usage for operators", () => {
     })!;
     const speed = (989.4e12 * 0.4) / 2e10;
     const yuanPerSt = ((700 * 1.2) / speed / 3.6e6) * 0.5 + 250_000 / (5 * 365 * 86_400 * 0.6) / speed;
-    expect(Number(v.operatorMicroYuan)).toBeCloseTo(1_000_000 * yuanPerSt * 1e6, -1);
-    expect(v.marginMicroYuan).toBe(BigInt(Math.round(Number(v.operatorMicroYuan) * 0.1)));
+    expect(Number(v.operatorNanoYuan)).toBeCloseTo(1_000_000 * yuanPerSt * 1e9, -3);
+    expect(v.marginNanoYuan).toBe(BigInt(Math.round(Number(v.operatorNanoYuan) * 0.1)));
     expect(
       valueUsage(model, {
         cluster: "horinger",

@@ -238,10 +238,14 @@ export function estimateRun(model: MarketModel, site: RunSite, sizeSt: number, s
 }
 
 export interface UsageValue {
-  /** What the operator earns: energy at the hour's tariff + capital, micro-yuan. */
-  readonly operatorMicroYuan: bigint;
-  /** The platform's margin on it, micro-yuan. */
-  readonly marginMicroYuan: bigint;
+  /**
+   * What the operator earns: energy at the hour's tariff + capital, in
+   * nano-yuan (1e-9 yuan): fine enough that a small chunk of usage is not
+   * rounded away. The ledger pays whole micro-yuan from the running total.
+   */
+  readonly operatorNanoYuan: bigint;
+  /** The platform's margin on it, nano-yuan. */
+  readonly marginNanoYuan: bigint;
 }
 
 /**
@@ -264,6 +268,6 @@ export function valueUsage(
     (model.capexYuan[device.id] ?? model.defaultCapexYuan) / (model.lifetimeYears * 365 * 86_400 * model.utilisation) / speed;
   const yuanPerSt = kwhPerSt * ce.tariff[hourOfDayCst(u.atMs)]! + capitalPerSt;
   const st = Number(u.amountMst) / 1000;
-  const operator = Math.round(st * yuanPerSt * 1e6);
-  return { operatorMicroYuan: BigInt(operator), marginMicroYuan: BigInt(Math.round(operator * model.marginRate)) };
+  const operator = Math.round(st * yuanPerSt * 1e9);
+  return { operatorNanoYuan: BigInt(operator), marginNanoYuan: BigInt(Math.round(operator * model.marginRate)) };
 }

@@ -3,7 +3,7 @@
  * and a crash between commit and ack, change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultMarket } from "@tokengrid/domain";
+import { defaultMarket, valueUsage } from "@tokengrid/domain";
 import { toTimestamp, usageEventCodec } from "@tokengrid/contracts";
 import { openDatabase, sql, type Database, type Kysely } from "@tokengrid/db";
 import {
@@ -144,16 +144,33 @@ describe("redelivery", () => {
     const after = await snapshot();
     expect(BigInt(after.usage!.total) - BigInt(before.usage!.total)).toBe(BigInt(10 * 10_000_000 + 45));
     expect(Number(after.usage!.n) - Number(before.usage!.n)).toBe(10);
-    // The ledger too: one capture and one payment per event, however often it came.
+    // The ledger too: one capture per event, and the operator paid once, however often it came.
     const captures = await sql<{
       n: string;
     }>`select count(*)::text as n from ledger_transfers where id like ${"crash:%"} and kind in ('capture', 'usage', 'overdraft')`.execute(
       db,
     );
     expect(captures.rows[0]!.n).toBe("10");
-    const payments = await sql<{
+    // The operator is paid the whole micro-yuan of what it accrued, exactly, and no more.
+    const acc = await sql<{ nano: string; paid: string }>`
+      select accrued_nano_yuan::text as nano, paid_micro_yuan::text as paid from earnings_accruals where account_id = 'cny:operator:op1'`.execute(
+      db,
+    );
+    const { nano, paid } = acc.rows[0]!;
+    expect(BigInt(paid)).toBe(BigInt(nano.split(".")[0]!) / 1000n);
+    const earned = await sql<{
       n: string;
-    }>`select count(*)::text as n from ledger_transfers where id like ${"crash:%"} and kind = 'operator_earnings'`.execute(db);
-    expect(payments.rows[0]!.n).toBe("10");
+    }>`select (credits_posted - debits_posted)::text as n from ledger_accounts where id = 'cny:operator:op1'`.execute(db);
+    expect(earned.rows[0]!.n).toBe(paid);
+    // 30 events of about 10,000 ST on an Ascend 910B in Gui'an: worth some yuan, not nothing.
+    const one = valueUsage(market, {
+      cluster: "guian",
+      deviceModel: "ascend-910b",
+      kind: "TRAINING",
+      precision: "BF16",
+      amountMst: 10_000_000n,
+      atMs: Date.now(),
+    })!;
+    expect(Number(nano)).toBeGreaterThan(Number(one.operatorNanoYuan) * 30 * 0.3);
   });
 });

@@ -4,7 +4,8 @@
  * nothing; messages are acked by the consumer only after commit.
  */
 import { applyJobEvents, insertUsageEvents, type Database, type JobEventInput, type Kysely, type NewUsageEvent } from "@tokengrid/db";
-import { captureIn, payOperator, releaseIn } from "@tokengrid/ledger";
+import { captureIn, payOperators, releaseIn } from "@tokengrid/ledger";
+import { createHash } from "node:crypto";
 import { valueUsage, type JobKind, type MarketModel, type Precision, type UsageValue } from "@tokengrid/domain";
 import { jobEventCodec, fromTimestamp, usageEventCodec } from "@tokengrid/contracts";
 import type { JsMsg } from "@tokengrid/events";
@@ -110,12 +111,25 @@ export async function ingestUsage(
     const inserted = await db.transaction().execute(async (trx) => {
       const fresh = new Set(await insertUsageEvents(trx, rows));
       const short: Shortfall[] = [];
+      const earned = new Map<string, bigint>();
+      let margin = 0n;
       for (const r of rows) {
         if (!fresh.has(r.event_id)) continue;
         const left = await captureIn(trx, r.tenant_id, r.job_id, r.event_id, BigInt(r.amount_mst), nowMs, { overdraft: true });
         if (left > 0n) short.push({ eventId: r.event_id, jobId: r.job_id, tenantId: r.tenant_id, shortfallMst: left });
         const v = values.get(r.event_id);
-        if (v) await payOperator(trx, r.event_id, r.operator_id, v.operatorMicroYuan, v.marginMicroYuan);
+        if (v) {
+          earned.set(r.operator_id, (earned.get(r.operator_id) ?? 0n) + v.operatorNanoYuan);
+          margin += v.marginNanoYuan;
+        }
+      }
+      if (fresh.size > 0) {
+        // The same fresh events always make the same batch id: a redelivery pays nothing twice.
+        const batchId = createHash("sha256")
+          .update([...fresh].sort().join("\n"))
+          .digest("hex")
+          .slice(0, 24);
+        await payOperators(trx, batchId, earned, margin);
       }
       if (short.length > 0) await onShortfall(short);
       return fresh.size;
