@@ -20,6 +20,7 @@ import {
   type ListPackagesResponse__Output,
   type PurchasePackageResponse__Output,
   type GetBalanceResponse__Output,
+  type GetStatementResponse__Output,
 } from "@tokengrid/contracts";
 import { connectNats, headers, jetstream, names } from "@tokengrid/events";
 import { REPO_ROOT, startStack, type Stack } from "@tokengrid/stack";
@@ -535,6 +536,28 @@ describe("the whole loop", () => {
       "select ledger, (sum(debits_posted) - sum(credits_posted))::text as posted from ledger_accounts group by ledger",
     );
     for (const l of ledgers.rows) expect(l.posted, l.ledger).toBe("0");
+  });
+
+  it("gives tenants and operators their statements per day and month", async () => {
+    const accounts = accountClient(stack.options.settlementAddress);
+    try {
+      const tenant = await unary<GetStatementResponse__Output>((cb) => accounts.GetStatement({ period: "STATEMENT_PERIOD_DAY" }, md, cb));
+      // Summed over the lines, so that a run across midnight (CST) reads the same.
+      const sum = (f: (l: (typeof tenant.lines)[number]) => string) => tenant.lines.reduce((t, l) => t + BigInt(f(l)), 0n);
+      expect(sum((l) => l.boughtMst)).toBe(100_000_000_000_000n);
+      expect(sum((l) => l.usedMst)).toBeGreaterThan(0n);
+      expect(sum((l) => l.paidMicroYuan)).toBe(22_000_000_000n);
+      const opMd = tenantMetadata(TENANT);
+      opMd.set("x-operator-id", "op-west");
+      const op = await unary<GetStatementResponse__Output>((cb) => accounts.GetStatement({ period: "STATEMENT_PERIOD_MONTH" }, opMd, cb));
+      expect(BigInt(op.lines.at(-1)!.earnedMicroYuan)).toBeGreaterThan(0n);
+      const earned = await db.query<{ n: string }>(
+        "select (credits_posted - debits_posted)::text as n from ledger_accounts where id = 'cny:operator:op-west'",
+      );
+      expect(op.lines.reduce((t, l) => t + BigInt(l.earnedMicroYuan), 0n)).toBe(BigInt(earned.rows[0]!.n));
+    } finally {
+      accounts.close();
+    }
   });
 
   it("reports usage, green share and revenue from the analysts' views", async () => {

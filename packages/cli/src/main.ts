@@ -16,6 +16,7 @@ import type {
   ListPackagesResponse__Output,
   PurchasePackageResponse__Output,
   GetBalanceResponse__Output,
+  GetStatementResponse__Output,
   QuoteResponse__Output,
   Node__Output,
   SubmitJobResponse__Output,
@@ -400,6 +401,37 @@ program
               ]),
             );
       out(g, res, `${head}\n${lots}`);
+    });
+  });
+
+program
+  .command("statement")
+  .description("your ledger per day or month: tokens bought, used, lapsed, money paid (or, with --operator, earned)")
+  .option("--by <period>", "day or month", "day")
+  .option("--operator <id>", "the operator's statement instead of the tenant's")
+  .action(async (o: { by: string; operator?: string }) => {
+    if (o.by !== "day" && o.by !== "month") throw new CliError("INVALID_ARGUMENT", `--by: day or month; got ${JSON.stringify(o.by)}`);
+    await withClients(async (c, g) => {
+      const md = c.metadata.clone();
+      if (o.operator) md.set("x-operator-id", o.operator);
+      const period = o.by === "month" ? "STATEMENT_PERIOD_MONTH" : "STATEMENT_PERIOD_DAY";
+      const res = await rpc<GetStatementResponse__Output>(
+        (cb) => c.accounts.GetStatement({ period }, md, deadline(), cb),
+        "settlement",
+        c.settlementAddress,
+      );
+      const yuan = (micro: string) => (Number(micro) / 1e6).toFixed(2);
+      const rows = o.operator
+        ? res.lines.map((l) => [l.period, yuan(l.earnedMicroYuan)])
+        : res.lines.map((l) => [
+            l.period,
+            formatMst(BigInt(l.boughtMst)),
+            formatMst(BigInt(l.usedMst)),
+            formatMst(BigInt(l.lapsedMst)),
+            yuan(l.paidMicroYuan),
+          ]);
+      const head = o.operator ? [o.by, "earned (yuan)"] : [o.by, "bought", "used", "lapsed", "paid (yuan)"];
+      out(g, res, rows.length === 0 ? "nothing in this period" : table(head, rows));
     });
   });
 

@@ -459,3 +459,40 @@ export async function listPackages(db: Kysely<Database>): Promise<PackageSpec[]>
     condition: r.condition,
   }));
 }
+
+export interface StatementLine {
+  period: string;
+  boughtMst: bigint;
+  usedMst: bigint;
+  lapsedMst: bigint;
+  paidMicroYuan: bigint;
+  earnedMicroYuan: bigint;
+}
+
+/**
+ * Movements of an owner's accounts (a tenant's lots, overdraft and payments,
+ * or an operator's earnings) per day or month, China Standard Time.
+ */
+export async function statement(db: Kysely<Database>, owner: string, period: "day" | "month", fromMs: number): Promise<StatementLine[]> {
+  const fmt = period === "day" ? "YYYY-MM-DD" : "YYYY-MM";
+  const rows = await sql<{ period: string; bought: string; used: string; lapsed: string; paid: string; earned: string }>`
+    select to_char(date_trunc(${period}, t.created_at at time zone 'Asia/Shanghai'), ${fmt}) as period,
+      coalesce(sum(t.amount) filter (where t.kind = 'purchase' and c.owner = ${owner}), 0)::text as bought,
+      coalesce(sum(t.amount) filter (where t.kind in ('capture', 'usage', 'overdraft') and d.owner = ${owner}), 0)::text as used,
+      coalesce(sum(t.amount) filter (where t.kind = 'expiry' and d.owner = ${owner}), 0)::text as lapsed,
+      coalesce(sum(t.amount) filter (where t.kind = 'payment' and d.owner = ${owner}), 0)::text as paid,
+      coalesce(sum(t.amount) filter (where t.kind = 'operator_earnings' and c.owner = ${owner}), 0)::text as earned
+    from ledger_transfers t
+    join ledger_accounts d on d.id = t.debit_account_id
+    join ledger_accounts c on c.id = t.credit_account_id
+    where (d.owner = ${owner} or c.owner = ${owner}) and t.status = 'posted' and t.created_at >= ${new Date(fromMs)}
+    group by 1 order by 1`.execute(db);
+  return rows.rows.map((r) => ({
+    period: r.period,
+    boughtMst: BigInt(r.bought),
+    usedMst: BigInt(r.used),
+    lapsedMst: BigInt(r.lapsed),
+    paidMicroYuan: BigInt(r.paid),
+    earnedMicroYuan: BigInt(r.earned),
+  }));
+}

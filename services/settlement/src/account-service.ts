@@ -1,7 +1,7 @@
 /** tokengrid.account.v1.AccountService, served by settlement from the settled rows. */
-import { tenantFromMetadata, toTimestamp, unary, type AccountServiceHandlers } from "@tokengrid/contracts";
+import { fromTimestamp, tenantFromMetadata, toTimestamp, unary, type AccountServiceHandlers } from "@tokengrid/contracts";
 import { usageTotal, type Database, type Kysely } from "@tokengrid/db";
-import { authorize, balance, listPackages, purchase } from "@tokengrid/ledger";
+import { authorize, balance, listPackages, purchase, statement } from "@tokengrid/ledger";
 import { InvalidArgumentError, isValidId } from "@tokengrid/domain";
 import type { Logger } from "@tokengrid/telemetry";
 
@@ -63,6 +63,33 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
       const nowMs = Date.now();
       const { created } = await authorize(db, tenant, jobId, jobId, BigInt(amountMst), nowMs, holdTtlMs);
       return { created, expireTime: toTimestamp(nowMs + holdTtlMs) };
+    }, onError),
+    GetStatement: unary(async (call) => {
+      const raw = call.metadata.get("x-operator-id")[0];
+      const operator = typeof raw === "string" ? raw : "";
+      if (operator !== "" && !isValidId(operator))
+        throw new InvalidArgumentError("x-operator-id", "1..64 letters, digits, '.', '_' or '-'");
+      const owner = operator !== "" ? operator : tenantFromMetadata(call.metadata);
+      const period = String(call.request.period) === "STATEMENT_PERIOD_MONTH" ? "month" : "day";
+      if (!["STATEMENT_PERIOD_UNSPECIFIED", "STATEMENT_PERIOD_DAY", "STATEMENT_PERIOD_MONTH"].includes(String(call.request.period)))
+        throw new InvalidArgumentError(
+          "period",
+          `unknown value ${String(call.request.period)}; use STATEMENT_PERIOD_DAY or STATEMENT_PERIOD_MONTH`,
+        );
+      const fromMs = call.request.startTime
+        ? fromTimestamp(call.request.startTime)
+        : Date.now() - (period === "day" ? 31 : 366) * 86_400_000;
+      const lines = await statement(db, owner, period, fromMs);
+      return {
+        lines: lines.map((l) => ({
+          period: l.period,
+          boughtMst: l.boughtMst.toString(),
+          usedMst: l.usedMst.toString(),
+          lapsedMst: l.lapsedMst.toString(),
+          paidMicroYuan: l.paidMicroYuan.toString(),
+          earnedMicroYuan: l.earnedMicroYuan.toString(),
+        })),
+      };
     }, onError),
     GetBalance: unary(async (call) => {
       const tenant = tenantFromMetadata(call.metadata);

@@ -7,6 +7,8 @@ import type { AuthorizeRequest as _tokengrid_account_v1_AuthorizeRequest, Author
 import type { AuthorizeResponse as _tokengrid_account_v1_AuthorizeResponse, AuthorizeResponse__Output as _tokengrid_account_v1_AuthorizeResponse__Output } from './tokengrid/account/v1/AuthorizeResponse.js';
 import type { GetBalanceRequest as _tokengrid_account_v1_GetBalanceRequest, GetBalanceRequest__Output as _tokengrid_account_v1_GetBalanceRequest__Output } from './tokengrid/account/v1/GetBalanceRequest.js';
 import type { GetBalanceResponse as _tokengrid_account_v1_GetBalanceResponse, GetBalanceResponse__Output as _tokengrid_account_v1_GetBalanceResponse__Output } from './tokengrid/account/v1/GetBalanceResponse.js';
+import type { GetStatementRequest as _tokengrid_account_v1_GetStatementRequest, GetStatementRequest__Output as _tokengrid_account_v1_GetStatementRequest__Output } from './tokengrid/account/v1/GetStatementRequest.js';
+import type { GetStatementResponse as _tokengrid_account_v1_GetStatementResponse, GetStatementResponse__Output as _tokengrid_account_v1_GetStatementResponse__Output } from './tokengrid/account/v1/GetStatementResponse.js';
 import type { GetUsageRequest as _tokengrid_account_v1_GetUsageRequest, GetUsageRequest__Output as _tokengrid_account_v1_GetUsageRequest__Output } from './tokengrid/account/v1/GetUsageRequest.js';
 import type { GetUsageResponse as _tokengrid_account_v1_GetUsageResponse, GetUsageResponse__Output as _tokengrid_account_v1_GetUsageResponse__Output } from './tokengrid/account/v1/GetUsageResponse.js';
 import type { ListPackagesRequest as _tokengrid_account_v1_ListPackagesRequest, ListPackagesRequest__Output as _tokengrid_account_v1_ListPackagesRequest__Output } from './tokengrid/account/v1/ListPackagesRequest.js';
@@ -14,6 +16,7 @@ import type { ListPackagesResponse as _tokengrid_account_v1_ListPackagesResponse
 import type { Lot as _tokengrid_account_v1_Lot, Lot__Output as _tokengrid_account_v1_Lot__Output } from './tokengrid/account/v1/Lot.js';
 import type { PurchasePackageRequest as _tokengrid_account_v1_PurchasePackageRequest, PurchasePackageRequest__Output as _tokengrid_account_v1_PurchasePackageRequest__Output } from './tokengrid/account/v1/PurchasePackageRequest.js';
 import type { PurchasePackageResponse as _tokengrid_account_v1_PurchasePackageResponse, PurchasePackageResponse__Output as _tokengrid_account_v1_PurchasePackageResponse__Output } from './tokengrid/account/v1/PurchasePackageResponse.js';
+import type { StatementLine as _tokengrid_account_v1_StatementLine, StatementLine__Output as _tokengrid_account_v1_StatementLine__Output } from './tokengrid/account/v1/StatementLine.js';
 import type { TokenPackage as _tokengrid_account_v1_TokenPackage, TokenPackage__Output as _tokengrid_account_v1_TokenPackage__Output } from './tokengrid/account/v1/TokenPackage.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -39,6 +42,8 @@ export interface ProtoGrpcType {
         AuthorizeResponse: MessageTypeDefinition<_tokengrid_account_v1_AuthorizeResponse, _tokengrid_account_v1_AuthorizeResponse__Output>
         GetBalanceRequest: MessageTypeDefinition<_tokengrid_account_v1_GetBalanceRequest, _tokengrid_account_v1_GetBalanceRequest__Output>
         GetBalanceResponse: MessageTypeDefinition<_tokengrid_account_v1_GetBalanceResponse, _tokengrid_account_v1_GetBalanceResponse__Output>
+        GetStatementRequest: MessageTypeDefinition<_tokengrid_account_v1_GetStatementRequest, _tokengrid_account_v1_GetStatementRequest__Output>
+        GetStatementResponse: MessageTypeDefinition<_tokengrid_account_v1_GetStatementResponse, _tokengrid_account_v1_GetStatementResponse__Output>
         GetUsageRequest: MessageTypeDefinition<_tokengrid_account_v1_GetUsageRequest, _tokengrid_account_v1_GetUsageRequest__Output>
         GetUsageResponse: MessageTypeDefinition<_tokengrid_account_v1_GetUsageResponse, _tokengrid_account_v1_GetUsageResponse__Output>
         ListPackagesRequest: MessageTypeDefinition<_tokengrid_account_v1_ListPackagesRequest, _tokengrid_account_v1_ListPackagesRequest__Output>
@@ -47,6 +52,8 @@ export interface ProtoGrpcType {
         PackageCondition: EnumTypeDefinition
         PurchasePackageRequest: MessageTypeDefinition<_tokengrid_account_v1_PurchasePackageRequest, _tokengrid_account_v1_PurchasePackageRequest__Output>
         PurchasePackageResponse: MessageTypeDefinition<_tokengrid_account_v1_PurchasePackageResponse, _tokengrid_account_v1_PurchasePackageResponse__Output>
+        StatementLine: MessageTypeDefinition<_tokengrid_account_v1_StatementLine, _tokengrid_account_v1_StatementLine__Output>
+        StatementPeriod: EnumTypeDefinition
         TokenPackage: MessageTypeDefinition<_tokengrid_account_v1_TokenPackage, _tokengrid_account_v1_TokenPackage__Output>
       }
     }

@@ -5,6 +5,8 @@ export type { AuthorizeRequest, AuthorizeRequest__Output } from "./tokengrid/acc
 export type { AuthorizeResponse, AuthorizeResponse__Output } from "./tokengrid/account/v1/AuthorizeResponse.js";
 export type { GetBalanceRequest, GetBalanceRequest__Output } from "./tokengrid/account/v1/GetBalanceRequest.js";
 export type { GetBalanceResponse, GetBalanceResponse__Output } from "./tokengrid/account/v1/GetBalanceResponse.js";
+export type { GetStatementRequest, GetStatementRequest__Output } from "./tokengrid/account/v1/GetStatementRequest.js";
+export type { GetStatementResponse, GetStatementResponse__Output } from "./tokengrid/account/v1/GetStatementResponse.js";
 export type { GetUsageRequest, GetUsageRequest__Output } from "./tokengrid/account/v1/GetUsageRequest.js";
 export type { GetUsageResponse, GetUsageResponse__Output } from "./tokengrid/account/v1/GetUsageResponse.js";
 export type { ListPackagesRequest, ListPackagesRequest__Output } from "./tokengrid/account/v1/ListPackagesRequest.js";
@@ -13,6 +15,8 @@ export type { Lot, Lot__Output } from "./tokengrid/account/v1/Lot.js";
 export type { PackageCondition, PackageCondition__Output } from "./tokengrid/account/v1/PackageCondition.js";
 export type { PurchasePackageRequest, PurchasePackageRequest__Output } from "./tokengrid/account/v1/PurchasePackageRequest.js";
 export type { PurchasePackageResponse, PurchasePackageResponse__Output } from "./tokengrid/account/v1/PurchasePackageResponse.js";
+export type { StatementLine, StatementLine__Output } from "./tokengrid/account/v1/StatementLine.js";
+export type { StatementPeriod, StatementPeriod__Output } from "./tokengrid/account/v1/StatementPeriod.js";
 export type { TokenPackage, TokenPackage__Output } from "./tokengrid/account/v1/TokenPackage.js";
 export type { BalanceExhausted, BalanceExhausted__Output } from "./tokengrid/events/v1/BalanceExhausted.js";
 export type { JobEvent, JobEvent__Output } from "./tokengrid/events/v1/JobEvent.js";

@@ -6,6 +6,8 @@ import type { AuthorizeRequest as _tokengrid_account_v1_AuthorizeRequest, Author
 import type { AuthorizeResponse as _tokengrid_account_v1_AuthorizeResponse, AuthorizeResponse__Output as _tokengrid_account_v1_AuthorizeResponse__Output } from '../../../tokengrid/account/v1/AuthorizeResponse.js';
 import type { GetBalanceRequest as _tokengrid_account_v1_GetBalanceRequest, GetBalanceRequest__Output as _tokengrid_account_v1_GetBalanceRequest__Output } from '../../../tokengrid/account/v1/GetBalanceRequest.js';
 import type { GetBalanceResponse as _tokengrid_account_v1_GetBalanceResponse, GetBalanceResponse__Output as _tokengrid_account_v1_GetBalanceResponse__Output } from '../../../tokengrid/account/v1/GetBalanceResponse.js';
+import type { GetStatementRequest as _tokengrid_account_v1_GetStatementRequest, GetStatementRequest__Output as _tokengrid_account_v1_GetStatementRequest__Output } from '../../../tokengrid/account/v1/GetStatementRequest.js';
+import type { GetStatementResponse as _tokengrid_account_v1_GetStatementResponse, GetStatementResponse__Output as _tokengrid_account_v1_GetStatementResponse__Output } from '../../../tokengrid/account/v1/GetStatementResponse.js';
 import type { GetUsageRequest as _tokengrid_account_v1_GetUsageRequest, GetUsageRequest__Output as _tokengrid_account_v1_GetUsageRequest__Output } from '../../../tokengrid/account/v1/GetUsageRequest.js';
 import type { GetUsageResponse as _tokengrid_account_v1_GetUsageResponse, GetUsageResponse__Output as _tokengrid_account_v1_GetUsageResponse__Output } from '../../../tokengrid/account/v1/GetUsageResponse.js';
 import type { ListPackagesRequest as _tokengrid_account_v1_ListPackagesRequest, ListPackagesRequest__Output as _tokengrid_account_v1_ListPackagesRequest__Output } from '../../../tokengrid/account/v1/ListPackagesRequest.js';
@@ -56,6 +58,25 @@ export interface AccountServiceClient extends grpc.Client {
   getBalance(argument: _tokengrid_account_v1_GetBalanceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_account_v1_GetBalanceResponse__Output>): grpc.ClientUnaryCall;
   getBalance(argument: _tokengrid_account_v1_GetBalanceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_account_v1_GetBalanceResponse__Output>): grpc.ClientUnaryCall;
   getBalance(argument: _tokengrid_account_v1_GetBalanceRequest, callback: grpc.requestCallback<_tokengrid_account_v1_GetBalanceResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * GetStatement sums the caller's ledger movements per day or month (China
+   * Standard Time): a tenant's tokens bought, used and lapsed and money paid,
+   * or, with `x-operator-id` call metadata instead, an operator's earnings.
+   */
+  GetStatement(argument: _tokengrid_account_v1_GetStatementRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_account_v1_GetStatementResponse__Output>): grpc.ClientUnaryCall;
+  GetStatement(argument: _tokengrid_account_v1_GetStatementRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_account_v1_GetStatementResponse__Output>): grpc.ClientUnaryCall;
+  GetStatement(argument: _tokengrid_account_v1_GetStatementRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_account_v1_GetStatementResponse__Output>): grpc.ClientUnaryCall;
+  GetStatement(argument: _tokengrid_account_v1_GetStatementRequest, callback: grpc.requestCallback<_tokengrid_account_v1_GetStatementResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * GetStatement sums the caller's ledger movements per day or month (China
+   * Standard Time): a tenant's tokens bought, used and lapsed and money paid,
+   * or, with `x-operator-id` call metadata instead, an operator's earnings.
+   */
+  getStatement(argument: _tokengrid_account_v1_GetStatementRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_account_v1_GetStatementResponse__Output>): grpc.ClientUnaryCall;
+  getStatement(argument: _tokengrid_account_v1_GetStatementRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_account_v1_GetStatementResponse__Output>): grpc.ClientUnaryCall;
+  getStatement(argument: _tokengrid_account_v1_GetStatementRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_account_v1_GetStatementResponse__Output>): grpc.ClientUnaryCall;
+  getStatement(argument: _tokengrid_account_v1_GetStatementRequest, callback: grpc.requestCallback<_tokengrid_account_v1_GetStatementResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * GetUsage sums the tenant's settled usage, optionally for one job.
@@ -127,6 +148,13 @@ export interface AccountServiceHandlers extends grpc.UntypedServiceImplementatio
   GetBalance: grpc.handleUnaryCall<_tokengrid_account_v1_GetBalanceRequest__Output, _tokengrid_account_v1_GetBalanceResponse>;
   
   /**
+   * GetStatement sums the caller's ledger movements per day or month (China
+   * Standard Time): a tenant's tokens bought, used and lapsed and money paid,
+   * or, with `x-operator-id` call metadata instead, an operator's earnings.
+   */
+  GetStatement: grpc.handleUnaryCall<_tokengrid_account_v1_GetStatementRequest__Output, _tokengrid_account_v1_GetStatementResponse>;
+  
+  /**
    * GetUsage sums the tenant's settled usage, optionally for one job.
    */
   GetUsage: grpc.handleUnaryCall<_tokengrid_account_v1_GetUsageRequest__Output, _tokengrid_account_v1_GetUsageResponse>;
@@ -147,6 +175,7 @@ export interface AccountServiceHandlers extends grpc.UntypedServiceImplementatio
 export interface AccountServiceDefinition extends grpc.ServiceDefinition {
   Authorize: MethodDefinition<_tokengrid_account_v1_AuthorizeRequest, _tokengrid_account_v1_AuthorizeResponse, _tokengrid_account_v1_AuthorizeRequest__Output, _tokengrid_account_v1_AuthorizeResponse__Output>
   GetBalance: MethodDefinition<_tokengrid_account_v1_GetBalanceRequest, _tokengrid_account_v1_GetBalanceResponse, _tokengrid_account_v1_GetBalanceRequest__Output, _tokengrid_account_v1_GetBalanceResponse__Output>
+  GetStatement: MethodDefinition<_tokengrid_account_v1_GetStatementRequest, _tokengrid_account_v1_GetStatementResponse, _tokengrid_account_v1_GetStatementRequest__Output, _tokengrid_account_v1_GetStatementResponse__Output>
   GetUsage: MethodDefinition<_tokengrid_account_v1_GetUsageRequest, _tokengrid_account_v1_GetUsageResponse, _tokengrid_account_v1_GetUsageRequest__Output, _tokengrid_account_v1_GetUsageResponse__Output>
   ListPackages: MethodDefinition<_tokengrid_account_v1_ListPackagesRequest, _tokengrid_account_v1_ListPackagesResponse, _tokengrid_account_v1_ListPackagesRequest__Output, _tokengrid_account_v1_ListPackagesResponse__Output>
   PurchasePackage: MethodDefinition<_tokengrid_account_v1_PurchasePackageRequest, _tokengrid_account_v1_PurchasePackageResponse, _tokengrid_account_v1_PurchasePackageRequest__Output, _tokengrid_account_v1_PurchasePackageResponse__Output>
