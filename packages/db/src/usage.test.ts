@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATABASE_URL } from "@tokengrid/config";
 import { dropDatabase, migrateToLatest, openDatabase } from "./connect.js";
 import { sql } from "kysely";
-import { applyJobEvents, insertUsageEvents, usageTotal } from "./usage.js";
-import type { Database, NewUsageEvent } from "./schema.js";
+import { applyJobEvents, insertUsageEvents, usageTotal, type UsageRow } from "./usage.js";
+import type { Database } from "./schema.js";
 import type { Kysely } from "kysely";
 
 const url = new URL(process.env["DATABASE_URL"] ?? DEFAULT_DATABASE_URL);
@@ -20,7 +20,7 @@ afterAll(async () => {
   await dropDatabase(url.toString());
 });
 
-const usage = (eventId: string, amount: bigint, jobId = "job-1"): NewUsageEvent => ({
+const usage = (eventId: string, amount: bigint, jobId = "job-1"): UsageRow => ({
   event_id: eventId,
   job_id: jobId,
   tenant_id: "t1",
@@ -29,8 +29,9 @@ const usage = (eventId: string, amount: bigint, jobId = "job-1"): NewUsageEvent 
   cluster: "guian",
   device_model: "ascend-910b",
   device_count: 1,
-  amount_mst: amount,
+  amount_mst: amount.toString(),
   seq: 1,
+  replica: 0,
   period_start: new Date(0),
   period_end: new Date(1000),
   final: false,

@@ -3,16 +3,40 @@ import type { Database, NewJobEvent, NewUsageEvent } from "./schema.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Inserts usage events, skipping any whose event_id is already settled. Returns the ids that were new. */
-export async function insertUsageEvents(db: Db, rows: readonly NewUsageEvent[]): Promise<string[]> {
+export interface UsageRow {
+  event_id: string;
+  job_id: string;
+  tenant_id: string;
+  node_id: string;
+  operator_id: string;
+  cluster: string;
+  device_model: string;
+  device_count: number;
+  amount_mst: string;
+  seq: number;
+  replica: number;
+  period_start: Date;
+  period_end: Date;
+  final: boolean;
+}
+
+/**
+ * Inserts a batch of usage events in one statement (one array per column,
+ * unnested: one round trip however large the batch), skipping any whose
+ * event_id is already settled. Returns the ids that were new.
+ */
+export async function insertUsageEvents(db: Db, rows: readonly UsageRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
-  const result = await db
-    .insertInto("usage_events")
-    .values(rows as NewUsageEvent[])
-    .onConflict((oc) => oc.column("event_id").doNothing())
-    .returning("event_id")
-    .execute();
-  return result.map((r) => r.event_id);
+  const col = <K extends keyof UsageRow>(k: K) => rows.map((r) => r[k]);
+  const result = await sql<{ event_id: string }>`
+    insert into usage_events (event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final)
+    select * from unnest(
+      ${col("event_id")}::text[], ${col("job_id")}::text[], ${col("tenant_id")}::text[], ${col("node_id")}::text[], ${col("operator_id")}::text[],
+      ${col("cluster")}::text[], ${col("device_model")}::text[], ${col("device_count")}::int[], ${col("amount_mst")}::bigint[], ${col("seq")}::int[],
+      ${col("replica")}::int[], ${col("period_start")}::timestamptz[], ${col("period_end")}::timestamptz[], ${col("final")}::boolean[])
+    on conflict (event_id) do nothing
+    returning event_id`.execute(db);
+  return result.rows.map((r) => r.event_id);
 }
 
 export interface JobEventInput extends NewJobEvent {

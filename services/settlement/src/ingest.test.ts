@@ -145,12 +145,11 @@ describe("redelivery", () => {
     expect(BigInt(after.usage!.total) - BigInt(before.usage!.total)).toBe(BigInt(10 * 10_000_000 + 45));
     expect(Number(after.usage!.n) - Number(before.usage!.n)).toBe(10);
     // The ledger too: one capture per event, and the operator paid once, however often it came.
-    const captures = await sql<{
-      n: string;
-    }>`select count(*)::text as n from ledger_transfers where id like ${"crash:%"} and kind in ('capture', 'usage', 'overdraft')`.execute(
+    const captured = await sql<{ n: string }>`
+      select coalesce(sum(amount), 0)::text as n from ledger_transfers where job_id is null and hold_id = 'crash-job' and kind in ('capture', 'usage', 'overdraft')`.execute(
       db,
     );
-    expect(captures.rows[0]!.n).toBe("10");
+    expect(captured.rows[0]!.n).toBe(String(10 * 10_000_000 + 45));
     // The operator is paid the whole micro-yuan of what it accrued, exactly, and no more.
     const acc = await sql<{ nano: string; paid: string }>`
       select accrued_nano_yuan::text as nano, paid_micro_yuan::text as paid from earnings_accruals where account_id = 'cny:operator:op1'`.execute(

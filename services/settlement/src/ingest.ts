@@ -3,7 +3,7 @@
  * Rows are de-duplicated on the event id, so a redelivered batch changes
  * nothing; messages are acked by the consumer only after commit.
  */
-import { applyJobEvents, insertUsageEvents, type Database, type JobEventInput, type Kysely, type NewUsageEvent } from "@tokengrid/db";
+import { applyJobEvents, insertUsageEvents, type Database, type JobEventInput, type Kysely, type UsageRow } from "@tokengrid/db";
 import { captureIn, payOperators, releaseIn } from "@tokengrid/ledger";
 import { createHash } from "node:crypto";
 import { valueUsage, type JobKind, type MarketModel, type Precision, type UsageValue } from "@tokengrid/domain";
@@ -54,6 +54,14 @@ export interface Shortfall {
  * captured against their job's hold (the job id); redelivered ones change
  * nothing. `onShortfall` runs inside the transaction, before it commits.
  */
+/** The same set of event ids always gives the same id. */
+function digest(ids: readonly string[]): string {
+  return createHash("sha256")
+    .update([...ids].sort().join("\n"))
+    .digest("hex")
+    .slice(0, 24);
+}
+
 const KINDS: Record<string, JobKind> = { JOB_KIND_TRAINING: "TRAINING", JOB_KIND_INFERENCE: "INFERENCE", JOB_KIND_BATCH: "BATCH" };
 const PRECISIONS: Record<string, Precision> = {
   PRECISION_FP32: "FP32",
@@ -74,7 +82,7 @@ export async function ingestUsage(
   try {
     const { ok, bad } = decodeAll(msgs, (b) => usageEventCodec().decode(b), log);
     for (const m of bad) m.term("undecodable");
-    const rows: NewUsageEvent[] = [];
+    const rows: UsageRow[] = [];
     const values = new Map<string, UsageValue>();
     for (const e of ok) {
       if (e.eventId === "" || e.jobId === "" || BigInt(e.amountMst) < 0n) {
@@ -113,15 +121,25 @@ export async function ingestUsage(
       const short: Shortfall[] = [];
       const earned = new Map<string, bigint>();
       let margin = 0n;
+      // One capture per job per batch: the job's fresh events together, under an id made from their ids.
+      const byJob = new Map<string, { tenantId: string; jobId: string; amount: bigint; ids: string[] }>();
       for (const r of rows) {
         if (!fresh.has(r.event_id)) continue;
-        const left = await captureIn(trx, r.tenant_id, r.job_id, r.event_id, BigInt(r.amount_mst), nowMs, { overdraft: true });
-        if (left > 0n) short.push({ eventId: r.event_id, jobId: r.job_id, tenantId: r.tenant_id, shortfallMst: left });
+        const key = `${r.tenant_id}\u0000${r.job_id}`;
+        const g = byJob.get(key) ?? { tenantId: r.tenant_id, jobId: r.job_id, amount: 0n, ids: [] };
+        g.amount += BigInt(r.amount_mst);
+        g.ids.push(r.event_id);
+        byJob.set(key, g);
         const v = values.get(r.event_id);
         if (v) {
           earned.set(r.operator_id, (earned.get(r.operator_id) ?? 0n) + v.operatorNanoYuan);
           margin += v.marginNanoYuan;
         }
+      }
+      for (const g of [...byJob.values()].sort((a, b) => (a.jobId < b.jobId ? -1 : 1))) {
+        const captureId = `usage:${g.jobId}:${digest(g.ids)}`;
+        const left = await captureIn(trx, g.tenantId, g.jobId, captureId, g.amount, nowMs, { overdraft: true });
+        if (left > 0n) short.push({ eventId: captureId, jobId: g.jobId, tenantId: g.tenantId, shortfallMst: left });
       }
       if (fresh.size > 0) {
         // The same fresh events always make the same batch id: a redelivery pays nothing twice.
