@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database, NewJobEvent, NewUsageEvent } from "./schema.js";
+import type { Database, NewJobEvent } from "./schema.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
