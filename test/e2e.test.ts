@@ -8,7 +8,7 @@ import * as grpc from "@grpc/grpc-js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  usageEventCodec,
+  usageBatchCodec,
   toTimestamp,
   type JobServiceClient,
   type SubmitJobResponse__Output,
@@ -228,20 +228,24 @@ describe("the whole loop", () => {
       const js = jetstream(nc);
       const n = names(env.namespace);
       const event = (eventId: string, amountMst: string) =>
-        usageEventCodec().encode({
-          eventId,
-          jobId: "e2e-dup-job",
-          tenantId: TENANT,
-          nodeId: EAST.nodeId,
-          operatorId: EAST.operatorId,
-          cluster: EAST.cluster,
-          deviceModel: "nvidia-h100-sxm",
-          deviceCount: 1,
-          amountMst,
-          seq: 1,
-          periodStartTime: toTimestamp(Date.now() - 1000),
-          periodEndTime: toTimestamp(Date.now()),
-          final: true,
+        usageBatchCodec().encode({
+          events: [
+            {
+              eventId,
+              jobId: "e2e-dup-job",
+              tenantId: TENANT,
+              nodeId: EAST.nodeId,
+              operatorId: EAST.operatorId,
+              cluster: EAST.cluster,
+              deviceModel: "nvidia-h100-sxm",
+              deviceCount: 1,
+              amountMst,
+              seq: 1,
+              periodStartTime: toTimestamp(Date.now() - 1000),
+              periodEndTime: toTimestamp(Date.now()),
+              final: true,
+            },
+          ],
         });
       const subject = n.usageSubject(EAST.nodeId);
       const first = await js.publish(subject, event("dup-1", "777"), { msgID: "dup-1" });

@@ -8,6 +8,7 @@ import { LOADER_OPTIONS, PROTO_DIR } from "./loader.js";
 import type { UsageEvent, UsageEvent__Output } from "./generated/tokengrid/events/v1/UsageEvent.js";
 import type { JobEvent, JobEvent__Output } from "./generated/tokengrid/events/v1/JobEvent.js";
 import type { BalanceExhausted, BalanceExhausted__Output } from "./generated/tokengrid/events/v1/BalanceExhausted.js";
+import type { UsageBatch, UsageBatch__Output } from "./generated/tokengrid/events/v1/UsageBatch.js";
 
 export interface Codec<In, Out> {
   encode(message: In): Uint8Array;
@@ -43,6 +44,12 @@ function codec<In, Out>(name: string): Codec<In, Out> {
       return type.toObject(type.decode(bytes), toObject) as Out;
     },
   };
+}
+
+let usageBatch: Codec<UsageBatch, UsageBatch__Output> | undefined;
+export function usageBatchCodec(): Codec<UsageBatch, UsageBatch__Output> {
+  usageBatch ??= codec("tokengrid.events.v1.UsageBatch");
+  return usageBatch;
 }
 
 let exhausted: Codec<BalanceExhausted, BalanceExhausted__Output> | undefined;

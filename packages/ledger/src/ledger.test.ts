@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { DEFAULT_DATABASE_URL } from "@tokengrid/config";
 import { dropDatabase, openDatabase, sql, type Database, type Kysely } from "@tokengrid/db";
 import { ConflictingRetryError, InsufficientBalanceError } from "./errors.js";
-import { authorize, balance, capture, expireHolds, expireLots, purchase, release, seedLedger } from "./tokens.js";
+import { authorize, balance, capture, captureBatch, expireHolds, expireLots, purchase, release, seedLedger } from "./tokens.js";
 import { imbalances } from "./transfers.js";
 
 const url = new URL(process.env["DATABASE_URL"] ?? DEFAULT_DATABASE_URL);
@@ -81,10 +81,14 @@ describe("token packages", () => {
     expect(b.lots[0]!.heldMst).toBe(10_000_000n * ST); // the 30-day lot first
     await capture(db, "p3", "h", "usage-1", 4_000_000n * ST, NOW);
     await capture(db, "p3", "h", "usage-1", 4_000_000n * ST, NOW); // redelivered: no-op
-    expect(await release(db, "h")).toBe(11_000_000n * ST);
+    // The set-based path: against the hold, and idempotent too.
+    const batch = [{ tenantId: "p3", jobId: "h", captureId: "batch-1", amountMst: 1_000_000n * ST }];
+    expect(await db.transaction().execute((trx) => captureBatch(trx, batch, NOW))).toEqual(new Map([["batch-1", 0n]]));
+    await db.transaction().execute((trx) => captureBatch(trx, batch, NOW));
+    expect(await release(db, "h")).toBe(10_000_000n * ST);
     expect(await release(db, "h")).toBe(0n);
     b = await balance(db, "p3", NOW);
-    expect(b).toMatchObject({ availableMst: 1_006_000_000n * ST, heldMst: 0n });
+    expect(b).toMatchObject({ availableMst: 1_005_000_000n * ST, heldMst: 0n });
     await checkInvariants(["p3"], NOW);
   });
 
@@ -110,7 +114,7 @@ describe("the bank workload (Jepsen style)", () => {
         fc.array(
           fc.array(
             fc.record({
-              op: fc.constantFrom("purchase", "authorize", "authorize", "capture", "capture", "release", "expireHolds", "expireLots"),
+              op: fc.constantFrom("purchase", "authorize", "authorize", "capture", "captureBatch", "release", "expireHolds", "expireLots"),
               tenant: fc.constantFrom(...tenants),
               hold: fc.integer({ min: 0, max: 5 }),
               amountSt: fc.integer({ min: 1, max: 12_000_000 }),
@@ -139,6 +143,15 @@ describe("the bank workload (Jepsen style)", () => {
                       break;
                     case "capture":
                       await capture(db, o.tenant, hold, `${hold}-c${bi}-${o.seq}`, BigInt(o.amountSt) * ST, clock);
+                      break;
+                    case "captureBatch":
+                      await db.transaction().execute((trx) =>
+                        captureBatch(
+                          trx,
+                          tenants.map((t) => ({ tenantId: t, jobId: `r${run}-${t}-h${o.hold}`, captureId: `${hold}-b${bi}-${o.seq}-${t}`, amountMst: BigInt(o.amountSt) * ST })),
+                          clock,
+                        ),
+                      );
                       break;
                     case "release":
                       await release(db, hold);

@@ -496,3 +496,111 @@ export async function statement(db: Kysely<Database>, owner: string, period: "da
     earnedMicroYuan: BigInt(r.earned),
   }));
 }
+
+export interface CaptureItem {
+  tenantId: string;
+  jobId: string;
+  captureId: string;
+  amountMst: bigint;
+}
+
+/**
+ * Captures many jobs' usage against their holds in a few set-based
+ * statements (the common case: the hold covers the usage). What a hold does
+ * not cover goes through captureIn (lots, then overdraft) one job at a time.
+ * Returns each item's shortfall (0 when paid in full). Idempotent per captureId.
+ */
+export async function captureBatch(trx: Trx, items: readonly CaptureItem[], nowMs: number): Promise<Map<string, bigint>> {
+  const out = new Map<string, bigint>();
+  const todo = items.filter((i) => i.amountMst > 0n);
+  if (todo.length === 0) return out;
+  const done = await trx
+    .selectFrom("ledger_transfers")
+    .select("id")
+    .where(
+      "id",
+      "in",
+      todo.map((i) => `${i.captureId}:0`),
+    )
+    .execute();
+  const seen = new Set(done.map((d) => d.id.slice(0, -2)));
+  const fresh = todo.filter((i) => !seen.has(i.captureId));
+  for (const i of todo) if (seen.has(i.captureId)) out.set(i.captureId, 0n);
+  if (fresh.length === 0) return out;
+
+  const pendings = await trx
+    .selectFrom("ledger_transfers")
+    .select(["id", "hold_id", "ledger", "debit_account_id", "credit_account_id", "pending_remaining", "job_id"])
+    .where("hold_id", "in", [...new Set(fresh.map((i) => i.jobId))])
+    .where("kind", "=", "hold")
+    .where("status", "=", "pending")
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+  const byHold = new Map<string, typeof pendings>();
+  for (const p of pendings) {
+    const list = byHold.get(p.hold_id!) ?? [];
+    list.push(p);
+    byHold.set(p.hold_id!, list);
+  }
+
+  const children: { id: string; pending: (typeof pendings)[number]; amount: bigint }[] = [];
+  const remaining = new Map<string, bigint>();
+  const deltas = new Map<string, { dp: bigint; dq: bigint; cp: bigint; cq: bigint }>();
+  const delta = (id: string) => {
+    let d = deltas.get(id);
+    if (!d) deltas.set(id, (d = { dp: 0n, dq: 0n, cp: 0n, cq: 0n }));
+    return d;
+  };
+  const rest: CaptureItem[] = [];
+  for (const item of [...fresh].sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0))) {
+    let left = item.amountMst;
+    let k = 0;
+    for (const p of byHold.get(item.jobId) ?? []) {
+      if (left === 0n) break;
+      const r = remaining.get(p.id) ?? BigInt(p.pending_remaining);
+      const take = r < left ? r : left;
+      if (take === 0n) continue;
+      remaining.set(p.id, r - take);
+      children.push({ id: `${item.captureId}:${k++}`, pending: p, amount: take });
+      const d = delta(p.debit_account_id);
+      d.dq -= take;
+      d.dp += take;
+      const c = delta(p.credit_account_id);
+      c.cq -= take;
+      c.cp += take;
+      left -= take;
+    }
+    if (left > 0n) rest.push({ ...item, captureId: `${item.captureId}/rest`, amountMst: left });
+    else out.set(item.captureId, 0n);
+  }
+
+  if (children.length > 0) {
+    await sql`
+      insert into ledger_transfers (id, ledger, debit_account_id, credit_account_id, amount, kind, status, pending_id, hold_id, job_id)
+      select id, ledger, d, c, amount, 'capture', 'posted', pending_id, hold_id, job_id from unnest(
+        ${children.map((x) => x.id)}::text[], ${children.map((x) => x.pending.ledger)}::text[], ${children.map((x) => x.pending.debit_account_id)}::text[],
+        ${children.map((x) => x.pending.credit_account_id)}::text[], ${children.map((x) => x.amount.toString())}::bigint[],
+        ${children.map((x) => x.pending.id)}::text[], ${children.map((x) => x.pending.hold_id)}::text[], ${children.map((x) => x.pending.job_id)}::text[])
+        as u(id, ledger, d, c, amount, pending_id, hold_id, job_id)`.execute(trx);
+    const ids = [...remaining.keys()];
+    await sql`
+      update ledger_transfers t set pending_remaining = u.r, status = case when u.r = 0 then 'closed' else 'pending' end
+      from unnest(${ids}::text[], ${ids.map((id) => remaining.get(id)!.toString())}::bigint[]) as u(id, r)
+      where t.id = u.id`.execute(trx);
+    const accounts = [...deltas.keys()].sort();
+    // Lock in id order, then move every balance in one statement.
+    await sql`select id from ledger_accounts where id = any(${accounts}::text[]) order by id for update`.execute(trx);
+    const col = (f: "dp" | "dq" | "cp" | "cq") => accounts.map((a) => deltas.get(a)![f].toString());
+    await sql`
+      update ledger_accounts a set debits_posted = a.debits_posted + u.dp, debits_pending = a.debits_pending + u.dq,
+        credits_posted = a.credits_posted + u.cp, credits_pending = a.credits_pending + u.cq
+      from unnest(${accounts}::text[], ${col("dp")}::bigint[], ${col("dq")}::bigint[], ${col("cp")}::bigint[], ${col("cq")}::bigint[]) as u(id, dp, dq, cp, cq)
+      where a.id = u.id`.execute(trx);
+  }
+  for (const r of rest) {
+    const left = await captureIn(trx, r.tenantId, r.jobId, r.captureId, r.amountMst, nowMs, { overdraft: true });
+    out.set(r.captureId.replace(/\/rest$/, ""), left);
+  }
+  return out;
+}

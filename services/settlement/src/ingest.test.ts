@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultMarket, valueUsage } from "@tokengrid/domain";
-import { toTimestamp, usageEventCodec } from "@tokengrid/contracts";
+import { toTimestamp, usageBatchCodec } from "@tokengrid/contracts";
 import { openDatabase, sql, type Database, type Kysely } from "@tokengrid/db";
 import {
   connectNats,
@@ -63,23 +63,27 @@ async function publish(prefix: string, count: number): Promise<void> {
     const eventId = `${prefix}:n1:${i + 1}`;
     await js.publish(
       n.usageSubject("n1"),
-      usageEventCodec().encode({
-        eventId,
-        jobId: `${prefix}-job`,
-        tenantId: "t1",
-        nodeId: "n1",
-        operatorId: "op1",
-        cluster: "guian",
-        deviceModel: "ascend-910b",
-        deviceCount: 1,
-        // About a second of an Ascend 910B's work each: worth paying the operator for.
-        amountMst: String(10_000_000 + i),
-        seq: i + 1,
-        periodStartTime: toTimestamp(Date.now() - 1000),
-        periodEndTime: toTimestamp(Date.now()),
-        final: i === count - 1,
-        kind: "JOB_KIND_TRAINING",
-        precision: "PRECISION_BF16",
+      usageBatchCodec().encode({
+        events: [
+          {
+            eventId,
+            jobId: `${prefix}-job`,
+            tenantId: "t1",
+            nodeId: "n1",
+            operatorId: "op1",
+            cluster: "guian",
+            deviceModel: "ascend-910b",
+            deviceCount: 1,
+            // About a second of an Ascend 910B's work each: worth paying the operator for.
+            amountMst: String(10_000_000 + i),
+            seq: i + 1,
+            periodStartTime: toTimestamp(Date.now() - 1000),
+            periodEndTime: toTimestamp(Date.now()),
+            final: i === count - 1,
+            kind: "JOB_KIND_TRAINING",
+            precision: "PRECISION_BF16",
+          },
+        ],
       }),
       { msgID: eventId },
     );
@@ -127,7 +131,7 @@ describe("redelivery", () => {
       expiresMs: 1000,
       ackWaitSeconds: 1,
       handle: async (msgs) => {
-        const fresh = msgs.filter((m) => m.subject && usageEventCodec().decode(m.data).eventId.startsWith("crash:"));
+        const fresh = msgs.filter((m) => m.subject && usageBatchCodec().decode(m.data).events[0]?.eventId.startsWith("crash:"));
         if (fresh.length === 0) return;
         deliveries += 1;
         await ingestUsage(db, market, msgs, log);

@@ -4,10 +4,10 @@
  * nothing; messages are acked by the consumer only after commit.
  */
 import { applyJobEvents, insertUsageEvents, type Database, type JobEventInput, type Kysely, type UsageRow } from "@tokengrid/db";
-import { captureIn, payOperators, releaseIn } from "@tokengrid/ledger";
+import { captureBatch, payOperators, releaseIn } from "@tokengrid/ledger";
 import { createHash } from "node:crypto";
 import { valueUsage, type JobKind, type MarketModel, type Precision, type UsageValue } from "@tokengrid/domain";
-import { jobEventCodec, fromTimestamp, usageEventCodec } from "@tokengrid/contracts";
+import { jobEventCodec, fromTimestamp, usageBatchCodec } from "@tokengrid/contracts";
 import type { JsMsg } from "@tokengrid/events";
 import { extractFromHeaders, SpanKind, tracer, type Logger } from "@tokengrid/telemetry";
 import type { Span } from "@opentelemetry/api";
@@ -80,8 +80,9 @@ export async function ingestUsage(
 ): Promise<void> {
   const spans = messageSpans(msgs, "settlement.write_usage");
   try {
-    const { ok, bad } = decodeAll(msgs, (b) => usageEventCodec().decode(b), log);
+    const { ok: batches, bad } = decodeAll(msgs, (b) => usageBatchCodec().decode(b), log);
     for (const m of bad) m.term("undecodable");
+    const ok = batches.flatMap((b) => b.events);
     const rows: UsageRow[] = [];
     const values = new Map<string, UsageValue>();
     for (const e of ok) {
@@ -136,10 +137,16 @@ export async function ingestUsage(
           margin += v.marginNanoYuan;
         }
       }
-      for (const g of [...byJob.values()].sort((a, b) => (a.jobId < b.jobId ? -1 : 1))) {
-        const captureId = `usage:${g.jobId}:${digest(g.ids)}`;
-        const left = await captureIn(trx, g.tenantId, g.jobId, captureId, g.amount, nowMs, { overdraft: true });
-        if (left > 0n) short.push({ eventId: captureId, jobId: g.jobId, tenantId: g.tenantId, shortfallMst: left });
+      const items = [...byJob.values()].map((g) => ({
+        tenantId: g.tenantId,
+        jobId: g.jobId,
+        captureId: `usage:${g.jobId}:${digest(g.ids)}`,
+        amountMst: g.amount,
+      }));
+      const shortfalls = await captureBatch(trx, items, nowMs);
+      for (const i of items) {
+        const left = shortfalls.get(i.captureId) ?? 0n;
+        if (left > 0n) short.push({ eventId: i.captureId, jobId: i.jobId, tenantId: i.tenantId, shortfallMst: left });
       }
       if (fresh.size > 0) {
         // The same fresh events always make the same batch id: a redelivery pays nothing twice.

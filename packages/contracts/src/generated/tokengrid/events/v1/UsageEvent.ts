@@ -7,7 +7,7 @@ import type { Long } from '@grpc/proto-loader';
 
 /**
  * UsageEvent is work a node metered for one job over one period, published by
- * the node's agent on JetStream with Nats-Msg-Id = event_id.
+ * the node's agent on JetStream inside a UsageBatch.
  */
 export interface UsageEvent {
   /**
@@ -56,7 +56,7 @@ export interface UsageEvent {
 
 /**
  * UsageEvent is work a node metered for one job over one period, published by
- * the node's agent on JetStream with Nats-Msg-Id = event_id.
+ * the node's agent on JetStream inside a UsageBatch.
  */
 export interface UsageEvent__Output {
   /**
