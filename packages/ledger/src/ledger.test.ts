@@ -148,7 +148,12 @@ describe("the bank workload (Jepsen style)", () => {
                       await db.transaction().execute((trx) =>
                         captureBatch(
                           trx,
-                          tenants.map((t) => ({ tenantId: t, jobId: `r${run}-${t}-h${o.hold}`, captureId: `${hold}-b${bi}-${o.seq}-${t}`, amountMst: BigInt(o.amountSt) * ST })),
+                          tenants.map((t) => ({
+                            tenantId: t,
+                            jobId: `r${run}-${t}-h${o.hold}`,
+                            captureId: `${hold}-b${bi}-${o.seq}-${t}`,
+                            amountMst: BigInt(o.amountSt) * ST,
+                          })),
                           clock,
                         ),
                       );
