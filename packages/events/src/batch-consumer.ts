@@ -49,13 +49,26 @@ export async function startBatchConsumer(
       };
     });
 
+  /** One fetch: the messages it brought, or the error. */
+  const fetchBatch = async (): Promise<{ msgs: JsMsg[]; err?: unknown }> => {
+    const msgs: JsMsg[] = [];
+    try {
+      const iter = await consumer.fetch({ max_messages: options.maxBatch, expires: Math.max(1000, options.expiresMs) });
+      for await (const m of iter) msgs.push(m);
+      return { msgs };
+    } catch (err) {
+      return { msgs, err };
+    }
+  };
+
+  // The next batch is fetched while the current one is written: fetching and
+  // writing overlap, and the database is never idle waiting for NATS.
   const loop = (async () => {
+    let next = fetchBatch();
     while (running) {
-      let batch: JsMsg[] = [];
-      try {
-        const iter = await consumer.fetch({ max_messages: options.maxBatch, expires: Math.max(1000, options.expiresMs) });
-        for await (const m of iter) batch.push(m);
-      } catch (err) {
+      const { msgs: batch, err } = await next;
+      next = running ? fetchBatch() : Promise.resolve({ msgs: [] });
+      if (err !== undefined && batch.length === 0) {
         options.onError(err, ++failures);
         await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
         continue;
@@ -72,8 +85,9 @@ export async function startBatchConsumer(
         for (const m of batch) m.nak(delay);
         await sleep(delay);
       }
-      batch = [];
     }
+    // Whatever the last fetch brought is left unacked: it is redelivered to whoever consumes next.
+    await next;
   })();
 
   return {
