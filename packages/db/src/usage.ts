@@ -1,24 +1,10 @@
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database, NewJobEvent } from "./schema.js";
+import type { Database, NewJobEvent, UsageEventRow } from "./schema.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface UsageRow {
-  event_id: string;
-  job_id: string;
-  tenant_id: string;
-  node_id: string;
-  operator_id: string;
-  cluster: string;
-  device_model: string;
-  device_count: number;
-  amount_mst: string;
-  seq: number;
-  replica: number;
-  period_start: Date;
-  period_end: Date;
-  final: boolean;
-}
+/** A usage event as written: every column but the time settlement wrote it. */
+export type UsageRow = Omit<UsageEventRow, "settled_at">;
 
 /**
  * Inserts a batch of usage events in one statement (one array per column,

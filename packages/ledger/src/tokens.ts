@@ -115,6 +115,20 @@ function key(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 24);
 }
 
+/** The tenant's unexpired lots, locked, first-expiring first: the order tokens are drawn in. */
+function lockLiveLots(trx: Trx, tenantId: string, nowMs: number) {
+  return trx
+    .selectFrom("ledger_accounts")
+    .select(["id", "credits_posted", "debits_posted", "debits_pending"])
+    .where("owner", "=", tenantId)
+    .where("kind", "=", "lot")
+    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", new Date(nowMs))]))
+    .orderBy("expires_at")
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+}
+
 export interface Lot {
   accountId: string;
   packageId: string;
@@ -245,16 +259,7 @@ export async function authorize(
       return { created: false };
     }
     // Lock the tenant's live lots, first-expiring first.
-    const lots = await trx
-      .selectFrom("ledger_accounts")
-      .select(["id", "credits_posted", "debits_posted", "debits_pending"])
-      .where("owner", "=", tenantId)
-      .where("kind", "=", "lot")
-      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", new Date(nowMs))]))
-      .orderBy("expires_at")
-      .orderBy("id")
-      .forUpdate()
-      .execute();
+    const lots = await lockLiveLots(trx, tenantId, nowMs);
     let left = amountMst;
     const draws: [string, bigint][] = [];
     for (const l of lots) {
@@ -329,16 +334,7 @@ export async function captureIn(
   }
   if (left === 0n) return 0n;
   // Beyond the hold: straight from the lots, first-expiring first.
-  const lots = await trx
-    .selectFrom("ledger_accounts")
-    .select(["id", "credits_posted", "debits_posted", "debits_pending"])
-    .where("owner", "=", tenantId)
-    .where("kind", "=", "lot")
-    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", new Date(nowMs))]))
-    .orderBy("expires_at")
-    .orderBy("id")
-    .forUpdate()
-    .execute();
+  const lots = await lockLiveLots(trx, tenantId, nowMs);
   for (const lot of lots) {
     if (left === 0n) break;
     const avail = BigInt(lot.credits_posted) - BigInt(lot.debits_posted) - BigInt(lot.debits_pending);
