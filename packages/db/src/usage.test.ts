@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATABASE_URL } from "@tokengrid/config";
 import { dropDatabase, migrateToLatest, openDatabase } from "./connect.js";
 import { sql } from "kysely";
-import { applyJobEvents, insertUsageEvents, usageTotal, type UsageRow } from "./usage.js";
+import { applyJobEvents, ensureUsagePartitions, insertUsageEvents, usageTotal, type UsageRow } from "./usage.js";
 import type { Database } from "./schema.js";
 import type { Kysely } from "kysely";
 
@@ -85,6 +85,20 @@ describe("settlement tables", () => {
     await expect(openDatabase("postgres://postgres@127.0.0.1:1/tokengrid")).rejects.toThrow(
       /PostgreSQL is not reachable at postgres:\/\/postgres@127\.0\.0\.1:1\/tokengrid/,
     );
+  });
+});
+
+describe("usage partitioned by month", () => {
+  it("puts rows in their month's partition and de-duplicates across partitions", async () => {
+    const made = await ensureUsagePartitions(db, Date.parse("2031-05-10T00:00:00Z"));
+    expect(made).toEqual(["usage_events_2031_05", "usage_events_2031_06"]);
+    expect(await ensureUsagePartitions(db, Date.parse("2031-05-10T00:00:00Z"))).toEqual([]);
+    const row = { ...usage("p1", 5n, "job-p"), period_start: new Date("2031-05-20T00:00:00Z"), period_end: new Date("2031-05-20T00:00:01Z") };
+    expect(await insertUsageEvents(db, [row])).toEqual(["p1"]);
+    // The same event again, even with another period, is not counted twice.
+    expect(await insertUsageEvents(db, [{ ...row, period_end: new Date("2031-06-02T00:00:00Z") }, row])).toEqual([]);
+    const where = await sql<{ part: string }>`select tableoid::regclass::text as part from usage_events where event_id = 'p1'`.execute(db);
+    expect(where.rows).toEqual([{ part: "usage_events_2031_05" }]);
   });
 });
 

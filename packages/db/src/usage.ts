@@ -14,14 +14,24 @@ export type UsageRow = Omit<UsageEventRow, "settled_at">;
 export async function insertUsageEvents(db: Db, rows: readonly UsageRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const col = <K extends keyof UsageRow>(k: K) => rows.map((r) => r[k]);
+  // De-duplicate on the id table, then write only the new rows into the partitioned table.
   const result = await sql<{ event_id: string }>`
-    insert into usage_events (event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final)
-    select * from unnest(
+    with input as (
+      select * from unnest(
       ${col("event_id")}::text[], ${col("job_id")}::text[], ${col("tenant_id")}::text[], ${col("node_id")}::text[], ${col("operator_id")}::text[],
       ${col("cluster")}::text[], ${col("device_model")}::text[], ${col("device_count")}::int[], ${col("amount_mst")}::bigint[], ${col("seq")}::int[],
       ${col("replica")}::int[], ${col("period_start")}::timestamptz[], ${col("period_end")}::timestamptz[], ${col("final")}::boolean[])
-    on conflict (event_id) do nothing
-    returning event_id`.execute(db);
+      as u(event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final)
+    ),
+    fresh as (
+      insert into usage_event_ids (event_id) select distinct event_id from input on conflict (event_id) do nothing returning event_id
+    ),
+    written as (
+      insert into usage_events (event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final)
+      select distinct on (i.event_id) i.* from input i join fresh f on f.event_id = i.event_id
+      returning event_id
+    )
+    select event_id from written`.execute(db);
   return result.rows.map((r) => r.event_id);
 }
 
@@ -90,4 +100,26 @@ export async function usageTotal(db: Db, tenantId: string, jobId?: string): Prom
   if (jobId) q = q.where("job_id", "=", jobId);
   const row = await q.executeTakeFirstOrThrow();
   return { settledMst: BigInt(row.total), eventCount: BigInt(row.n) };
+}
+
+/**
+ * Creates the monthly partitions of usage_events for the month of `nowMs` and
+ * the next, if missing (rows outside them land in the default partition).
+ */
+export async function ensureUsagePartitions(db: Db, nowMs: number): Promise<string[]> {
+  const made: string[] = [];
+  const d = new Date(nowMs);
+  for (let k = 0; k < 2; k++) {
+    const start = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, 1));
+    const end = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+    const name = `usage_events_${start.getUTCFullYear()}_${String(start.getUTCMonth() + 1).padStart(2, "0")}`;
+    const exists = await sql<{ n: string }>`select count(*)::text as n from pg_class where relname = ${name}`.execute(db);
+    if (exists.rows[0]!.n !== "0") continue;
+    // A partition can be made only if the default partition holds none of its rows.
+    const clash = await sql<{ n: string }>`select count(*)::text as n from usage_events_default where period_end >= ${start} and period_end < ${end}`.execute(db);
+    if (clash.rows[0]!.n !== "0") continue;
+    await sql`create table ${sql.id(name)} partition of usage_events for values from (${sql.lit(start.toISOString())}) to (${sql.lit(end.toISOString())})`.execute(db);
+    made.push(name);
+  }
+  return made;
 }

@@ -1,7 +1,7 @@
 /** Starts settlement: the database and its migrations, the JetStream consumers, AccountService. */
 import * as grpc from "@grpc/grpc-js";
 import { balanceExhaustedCodec, bindServer, protos, toTimestamp } from "@tokengrid/contracts";
-import { openDatabase } from "@tokengrid/db";
+import { ensureUsagePartitions, openDatabase } from "@tokengrid/db";
 import { expireHolds, expireLots, seedLedger } from "@tokengrid/ledger";
 import { connectNats, ensureStreams, jetstream, jetStreamManager, names, publishEvent, startBatchConsumer } from "@tokengrid/events";
 import { createLogger } from "@tokengrid/telemetry";
@@ -18,6 +18,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
   const log = createLogger("settlement", config.logLevel);
   const db = await openDatabase(config.databaseUrl);
   await seedLedger(db);
+  await ensureUsagePartitions(db, Date.now());
   const nc = await connectNats(config.natsUrl, "tokengrid-settlement");
   const jsm = await jetStreamManager(nc, config.natsUrl);
   const n = names(config.namespace);
@@ -63,7 +64,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
   server.addService(protos().account.tokengrid.account.v1.AccountService.service, accountServiceHandlers(db, log, config.holdTtlMs));
   const sweep = setInterval(() => {
     const nowMs = Date.now();
-    Promise.all([expireHolds(db, nowMs), expireLots(db, nowMs)]).then(
+    Promise.all([expireHolds(db, nowMs), expireLots(db, nowMs), ensureUsagePartitions(db, nowMs)]).then(
       ([holds, lots]) => {
         if (holds + lots > 0) log.info({ holds, lots }, "expired holds voided and expired lots lapsed");
       },
