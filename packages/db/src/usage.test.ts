@@ -93,7 +93,11 @@ describe("usage partitioned by month", () => {
     const made = await ensureUsagePartitions(db, Date.parse("2031-05-10T00:00:00Z"));
     expect(made).toEqual(["usage_events_2031_05", "usage_events_2031_06"]);
     expect(await ensureUsagePartitions(db, Date.parse("2031-05-10T00:00:00Z"))).toEqual([]);
-    const row = { ...usage("p1", 5n, "job-p"), period_start: new Date("2031-05-20T00:00:00Z"), period_end: new Date("2031-05-20T00:00:01Z") };
+    const row = {
+      ...usage("p1", 5n, "job-p"),
+      period_start: new Date("2031-05-20T00:00:00Z"),
+      period_end: new Date("2031-05-20T00:00:01Z"),
+    };
     expect(await insertUsageEvents(db, [row])).toEqual(["p1"]);
     // The same event again, even with another period, is not counted twice.
     expect(await insertUsageEvents(db, [{ ...row, period_end: new Date("2031-06-02T00:00:00Z") }, row])).toEqual([]);

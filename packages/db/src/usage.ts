@@ -116,9 +116,13 @@ export async function ensureUsagePartitions(db: Db, nowMs: number): Promise<stri
     const exists = await sql<{ n: string }>`select count(*)::text as n from pg_class where relname = ${name}`.execute(db);
     if (exists.rows[0]!.n !== "0") continue;
     // A partition can be made only if the default partition holds none of its rows.
-    const clash = await sql<{ n: string }>`select count(*)::text as n from usage_events_default where period_end >= ${start} and period_end < ${end}`.execute(db);
+    const clash = await sql<{
+      n: string;
+    }>`select count(*)::text as n from usage_events_default where period_end >= ${start} and period_end < ${end}`.execute(db);
     if (clash.rows[0]!.n !== "0") continue;
-    await sql`create table ${sql.id(name)} partition of usage_events for values from (${sql.lit(start.toISOString())}) to (${sql.lit(end.toISOString())})`.execute(db);
+    await sql`create table ${sql.id(name)} partition of usage_events for values from (${sql.lit(start.toISOString())}) to (${sql.lit(end.toISOString())})`.execute(
+      db,
+    );
     made.push(name);
   }
   return made;
