@@ -11,8 +11,10 @@ export type UsageRow = Omit<UsageEventRow, "settled_at">;
  * unnested: one round trip however large the batch), skipping any whose
  * event_id is already settled. Returns the ids that were new.
  */
-export async function insertUsageEvents(db: Db, rows: readonly UsageRow[]): Promise<string[]> {
-  if (rows.length === 0) return [];
+export async function insertUsageEvents(db: Db, batch: readonly UsageRow[]): Promise<string[]> {
+  if (batch.length === 0) return [];
+  // An id twice in one batch counts once.
+  const rows = [...new Map(batch.map((r) => [r.event_id, r])).values()];
   const col = <K extends keyof UsageRow>(k: K) => rows.map((r) => r[k]);
   // De-duplicate on the id table, then write only the new rows into the partitioned table.
   const result = await sql<{ event_id: string }>`
@@ -24,11 +26,11 @@ export async function insertUsageEvents(db: Db, rows: readonly UsageRow[]): Prom
       as u(event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final)
     ),
     fresh as (
-      insert into usage_event_ids (event_id) select distinct event_id from input on conflict (event_id) do nothing returning event_id
+      insert into usage_event_ids (event_id) select event_id from input on conflict (event_id) do nothing returning event_id
     ),
     written as (
       insert into usage_events (event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final)
-      select distinct on (i.event_id) i.* from input i join fresh f on f.event_id = i.event_id
+      select i.* from input i join fresh f on f.event_id = i.event_id
       returning event_id
     )
     select event_id from written`.execute(db);

@@ -2,8 +2,9 @@ import { sql, type Kysely } from "kysely";
 
 /**
  * Usage partitioned by time (month of period_end). A partitioned table's
- * primary key must include the partition key, so de-duplication on the event
- * id moves to its own table, usage_event_ids, written in the same statement.
+ * unique keys must include the partition key, so de-duplication on the event
+ * id moves to its own table, usage_event_ids, written in the same statement;
+ * the partitions themselves carry only the index analysts and balances use.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table usage_events rename to usage_events_unpartitioned`.execute(db);
@@ -24,8 +25,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       period_start timestamptz not null,
       period_end timestamptz not null,
       final boolean not null,
-      settled_at timestamptz not null default now(),
-      primary key (event_id, period_end)
+      settled_at timestamptz not null default now()
     ) partition by range (period_end)`.execute(db);
   await sql`create table usage_events_default partition of usage_events default`.execute(db);
   await sql`create index usage_events_tenant_job on usage_events (tenant_id, job_id)`.execute(db);
