@@ -1,6 +1,6 @@
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
 
-export interface BatchConsumerOptions {
+export interface BatchConsumerOptions<T = undefined> {
   stream: string;
   durable: string;
   /** Most messages handled in one batch (one database transaction). */
@@ -10,7 +10,12 @@ export interface BatchConsumerOptions {
   /** Seconds before an unacked message is redelivered. */
   ackWaitSeconds?: number;
   /** Writes the batch durably; messages are acked only after it resolves. */
-  handle(msgs: JsMsg[]): Promise<void>;
+  handle(msgs: JsMsg[], prepared: T): Promise<void>;
+  /**
+   * Work on a batch that needs no database (decoding), done as soon as the
+   * batch arrives, while the previous batch is still being written.
+   */
+  prepare?(msgs: JsMsg[]): T;
   /** Called when handle fails; the batch is nak'ed and redelivered after a backoff. */
   onError(err: unknown, attempt: number): void;
 }
@@ -24,10 +29,10 @@ export interface BatchConsumer {
  * the handler has committed. A failed batch is retried with backoff; nothing
  * is acked that was not written.
  */
-export async function startBatchConsumer(
+export async function startBatchConsumer<T = undefined>(
   jsm: JetStreamManager,
   js: JetStreamClient,
-  options: BatchConsumerOptions,
+  options: BatchConsumerOptions<T>,
 ): Promise<BatchConsumer> {
   await jsm.consumers.add(options.stream, {
     durable_name: options.durable,
@@ -50,12 +55,12 @@ export async function startBatchConsumer(
     });
 
   /** One fetch: the messages it brought, or the error. */
-  const fetchBatch = async (): Promise<{ msgs: JsMsg[]; err?: unknown }> => {
+  const fetchBatch = async (): Promise<{ msgs: JsMsg[]; prepared?: T; err?: unknown }> => {
     const msgs: JsMsg[] = [];
     try {
       const iter = await consumer.fetch({ max_messages: options.maxBatch, expires: Math.max(1000, options.expiresMs) });
       for await (const m of iter) msgs.push(m);
-      return { msgs };
+      return { msgs, prepared: msgs.length > 0 && options.prepare ? options.prepare(msgs) : (undefined as T) };
     } catch (err) {
       return { msgs, err };
     }
@@ -66,7 +71,7 @@ export async function startBatchConsumer(
   const loop = (async () => {
     let next = fetchBatch();
     while (running) {
-      const { msgs: batch, err } = await next;
+      const { msgs: batch, prepared, err } = await next;
       next = running ? fetchBatch() : Promise.resolve({ msgs: [] });
       if (err !== undefined && batch.length === 0) {
         options.onError(err, ++failures);
@@ -75,7 +80,7 @@ export async function startBatchConsumer(
       }
       if (batch.length === 0) continue;
       try {
-        await options.handle(batch);
+        await options.handle(batch, prepared as T);
         for (const m of batch) m.ack();
         failures = 0;
       } catch (err) {

@@ -71,15 +71,15 @@ const PRECISIONS: Record<string, Precision> = {
   PRECISION_INT8: "INT8",
 };
 
-export async function ingestUsage(
-  db: Kysely<Database>,
-  market: MarketModel,
-  msgs: JsMsg[],
-  log: Logger,
-  onShortfall: (s: Shortfall[]) => Promise<void> = async () => {},
-): Promise<void> {
-  const spans = messageSpans(msgs, "settlement.write_usage");
-  try {
+/** A batch of usage decoded and valued, ready to be written. */
+export interface PreparedUsage {
+  rows: UsageRow[];
+  values: Map<string, UsageValue>;
+}
+
+/** Decodes and values a batch (no database): done while the previous batch commits. */
+export function prepareUsage(market: MarketModel, msgs: JsMsg[], log: Logger): PreparedUsage {
+  {
     const { ok: batches, bad } = decodeAll(msgs, (b) => usageBatchCodec().decode(b), log);
     for (const m of bad) m.term("undecodable");
     const ok = batches.flatMap((b) => b.events);
@@ -116,6 +116,26 @@ export async function ingestUsage(
       });
       if (v) values.set(e.eventId, v);
     }
+    return { rows, values };
+  }
+}
+
+/**
+ * Writes a batch of usage in one transaction: new events are inserted and
+ * captured against their job's hold (the job id); redelivered ones change
+ * nothing. `onShortfall` runs inside the transaction, before it commits.
+ */
+export async function ingestUsage(
+  db: Kysely<Database>,
+  market: MarketModel,
+  msgs: JsMsg[],
+  log: Logger,
+  onShortfall: (s: Shortfall[]) => Promise<void> = async () => {},
+  prepared: PreparedUsage = prepareUsage(market, msgs, log),
+): Promise<void> {
+  const spans = messageSpans(msgs, "settlement.write_usage");
+  try {
+    const { rows, values } = prepared;
     const nowMs = Date.now();
     const inserted = await db.transaction().execute(async (trx) => {
       const fresh = new Set(await insertUsageEvents(trx, rows));

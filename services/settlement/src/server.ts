@@ -7,7 +7,7 @@ import { connectNats, ensureStreams, jetstream, jetStreamManager, names, publish
 import { createLogger } from "@tokengrid/telemetry";
 import { accountServiceHandlers } from "./account-service.js";
 import type { SettlementConfig } from "./config.js";
-import { ingestJobEvents, ingestUsage } from "./ingest.js";
+import { ingestJobEvents, ingestUsage, prepareUsage } from "./ingest.js";
 
 export interface RunningSettlement {
   readonly address: string;
@@ -31,24 +31,32 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
     durable: n.settlementUsageConsumer,
     maxBatch: config.batchSize,
     expiresMs: 1000,
-    handle: (msgs) =>
-      ingestUsage(db, config.market, msgs, log, async (short) => {
-        for (const x of short) {
-          log.warn(
-            { jobId: x.jobId, tenantId: x.tenantId, shortfallMst: x.shortfallMst.toString() },
-            "usage beyond the tenant's tokens; asking the broker to stop the job",
-          );
-          const id = `${x.jobId}:exhausted:${x.eventId}`;
-          const bytes = balanceExhaustedCodec().encode({
-            eventId: id,
-            jobId: x.jobId,
-            tenantId: x.tenantId,
-            shortfallMst: x.shortfallMst.toString(),
-            time: toTimestamp(Date.now()),
-          });
-          await publishEvent(js, n.exhaustedSubject(x.tenantId), id, bytes);
-        }
-      }),
+    prepare: (msgs) => prepareUsage(config.market, msgs, log),
+    handle: (msgs, prepared) =>
+      ingestUsage(
+        db,
+        config.market,
+        msgs,
+        log,
+        async (short) => {
+          for (const x of short) {
+            log.warn(
+              { jobId: x.jobId, tenantId: x.tenantId, shortfallMst: x.shortfallMst.toString() },
+              "usage beyond the tenant's tokens; asking the broker to stop the job",
+            );
+            const id = `${x.jobId}:exhausted:${x.eventId}`;
+            const bytes = balanceExhaustedCodec().encode({
+              eventId: id,
+              jobId: x.jobId,
+              tenantId: x.tenantId,
+              shortfallMst: x.shortfallMst.toString(),
+              time: toTimestamp(Date.now()),
+            });
+            await publishEvent(js, n.exhaustedSubject(x.tenantId), id, bytes);
+          }
+        },
+        prepared,
+      ),
     onError: onError("usage"),
   });
   const jobs = await startBatchConsumer(jsm, js, {
