@@ -31,7 +31,12 @@ export async function insertUsageEvents(db: Db, batch: readonly UsageRow[]): Pro
     written as (
       insert into usage_events (event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final)
       select i.* from input i join fresh f on f.event_id = i.event_id
-      returning event_id
+      returning event_id, job_id, tenant_id, amount_mst
+    ),
+    totals as (
+      insert into job_usage (job_id, tenant_id, mst, events)
+      select job_id, min(tenant_id), sum(amount_mst), count(*) from written group by job_id
+      on conflict (job_id) do update set mst = job_usage.mst + excluded.mst, events = job_usage.events + excluded.events
     )
     select event_id from written`.execute(db);
   return result.rows.map((r) => r.event_id);
@@ -93,14 +98,13 @@ export interface UsageTotal {
   eventCount: bigint;
 }
 
-/** Sums a tenant's settled usage, for one job or all. */
+/** Sums a tenant's settled usage, for one job or all (from the per-job totals). */
 export async function usageTotal(db: Db, tenantId: string, jobId?: string): Promise<UsageTotal> {
-  let q = db
-    .selectFrom("usage_events")
-    .select((eb) => [sql<string>`coalesce(sum(amount_mst), 0)::text`.as("total"), eb.fn.countAll<string>().as("n")])
-    .where("tenant_id", "=", tenantId);
-  if (jobId) q = q.where("job_id", "=", jobId);
-  const row = await q.executeTakeFirstOrThrow();
+  const row = await sql<{ total: string; n: string }>`
+    select coalesce(sum(mst), 0)::text as total, coalesce(sum(events), 0)::text as n
+    from job_usage where tenant_id = ${tenantId} and (${jobId ?? null}::text is null or job_id = ${jobId ?? null})`
+    .execute(db)
+    .then((r) => r.rows[0]!);
   return { settledMst: BigInt(row.total), eventCount: BigInt(row.n) };
 }
 

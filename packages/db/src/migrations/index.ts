@@ -5,6 +5,7 @@ import * as m0003 from "./2026_11_29_0003_ledger.js";
 import * as m0004 from "./2026_11_29_0004_analytics.js";
 import * as m0005 from "./2026_11_29_0005_accruals.js";
 import * as m0006 from "./2026_11_29_0006_usage_partitions.js";
+import * as m0007 from "./2026_11_29_0007_job_usage.js";
 
 /** Every migration, by sortable name. Add new ones at the end. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_29_0004_analytics": m0004,
   "2026_11_29_0005_accruals": m0005,
   "2026_11_29_0006_usage_partitions": m0006,
+  "2026_11_29_0007_job_usage": m0007,
 };
