@@ -17,13 +17,10 @@ import {
   type MarketModel,
 } from "@tokengrid/domain";
 import {
-  check,
   deviceEquivalents,
   Engine,
-  quote,
   SchedulingQueue,
   type Decision,
-  type JobNeeds,
   type JobRequest,
   type NodeProfile,
   type Placement,
@@ -38,7 +35,7 @@ import { extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger, type 
 import { kindEnum, stateEnum, type JobRecord, type ReplicaRecord, type Transition } from "./job-record.js";
 import { jobIdFor, type JobStore } from "./job-store.js";
 import type { Authorize } from "./accounts.js";
-import { newEntry, profileOf, toView, type AgentStream, type NodeEntry } from "./registry.js";
+import { newEntry, profileOf, type AgentStream, type NodeEntry } from "./registry.js";
 import { PRIORITY_CLASSES, type ValidJobSpec, type ValidRegistration } from "./validation.js";
 
 /** How much longer than NODE_LOST_AFTER_MS a restarted broker waits for a node to reconnect. */
@@ -63,11 +60,15 @@ export interface BrokerDeps {
 
 /** What the engine needs of a job. */
 export function requestOf(job: JobRecord): JobRequest {
-  const spec = job.spec;
+  return requestFor(job.spec, job.jobId, job.tenantId, BigInt(job.sizeMst), job.createTimeMs);
+}
+
+/** What the engine needs of a job spec (a quote's spec has no job yet). */
+export function requestFor(spec: ValidJobSpec, jobId: string, tenantId: string, sizeMst: bigint, submitMs: number): JobRequest {
   const cls = PRIORITY_CLASSES[spec.priorityClass ?? "NORMAL"];
   return {
-    jobId: job.jobId,
-    tenantId: job.tenantId,
+    jobId,
+    tenantId,
     kind: spec.kind,
     precision: spec.precision ?? "BF16",
     replicas: spec.replicas ?? 1,
@@ -82,9 +83,9 @@ export function requestOf(job: JobRecord): JobRequest {
     maxPricePerMillionSt: spec.maxPricePerMillionSt ?? 0,
     priority: cls.priority,
     preemptible: cls.preemptible,
-    sizeMst: BigInt(job.sizeMst),
+    sizeMst,
     deadlineMs: spec.deadlineMs ?? 0,
-    submitMs: job.createTimeMs,
+    submitMs,
   };
 }
 
@@ -105,20 +106,6 @@ function placementOf(job: JobRecord): Placement {
   return {
     jobId: job.jobId,
     replicas: job.replicas.map((r) => ({ nodeId: r.nodeId, deviceIndices: r.deviceIndices, ...(r.slice ? { slice: r.slice } : {}) })),
-  };
-}
-
-/** What the matcher needs of a job. */
-export function needsOf(spec: ValidJobSpec, sizeMst: bigint): JobNeeds {
-  return {
-    kind: spec.kind,
-    precision: spec.precision ?? "BF16",
-    devices: spec.devices,
-    softwareStacks: spec.softwareStacks,
-    origin: spec.origin,
-    maxLatencyMs: spec.maxLatencyMs,
-    allowedClusters: spec.allowedClusters,
-    sizeMst,
   };
 }
 
@@ -290,16 +277,23 @@ export class Broker {
    * as soon as it has the devices free (estimated from the work its jobs have left).
    */
   quote(
+    tenantId: string,
     spec: ValidJobSpec,
     sizeMst: bigint,
     startMs: number,
     maxOptions: number,
   ): { options: QuoteOption[]; exclusions: QuoteExclusion[] } {
-    const needs = needsOf(spec, sizeMst);
-    const views = [...this.nodes.values()]
+    const nowMs = this.now();
+    const req = requestFor(spec, "quote", tenantId, sizeMst, nowMs);
+    const nodes = [...this.nodes.values()]
       .filter((n) => n.state === "ONLINE" && n.stream)
-      .map((n) => toView(n, this.freeIndices(n), (devices, nowMs) => this.availableAt(n, devices, nowMs)));
-    const q = quote(needs, views, this.deps.market, Math.max(startMs, this.now()));
+      .map((n) => ({
+        nodeId: n.reg.nodeId,
+        profile: n.profile,
+        freeDevices: this.freeIndices(n).length,
+        availableAt: (devices: number, atMs: number) => this.availableAt(n, devices, atMs),
+      }));
+    const q = this.engine.quote(req, nodes, Math.max(startMs, nowMs));
     return { options: q.options.slice(0, maxOptions), exclusions: q.exclusions };
   }
 
@@ -318,14 +312,13 @@ export class Broker {
     let free = this.freeIndices(node).length;
     if (free >= devices) return nowMs;
     const ends: { endMs: number; devices: number }[] = [];
-    const view = toView(node, []);
     for (const job of this.jobsOn(node.reg.nodeId)) {
-      const v = check(needsOf(job.spec, BigInt(job.sizeMst)), view, this.deps.market);
-      if (!v.ok) continue;
+      const speed = this.engine.speed(requestOf(job), node.profile, nowMs);
+      if (!speed) continue;
       for (const r of job.replicas) {
         if (r.nodeId !== node.reg.nodeId || r.slice) continue;
         const leftSt = Number(BigInt(r.sizeMst) - BigInt(r.doneMst)) / 1000;
-        ends.push({ endMs: nowMs + (leftSt / (v.stPerSecondPerDevice * r.deviceIndices.length)) * 1000, devices: r.deviceIndices.length });
+        ends.push({ endMs: nowMs + (leftSt / (speed * r.deviceIndices.length)) * 1000, devices: r.deviceIndices.length });
       }
     }
     ends.sort((a, b) => a.endMs - b.endMs);

@@ -32,12 +32,12 @@ export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandl
       onError,
     ),
     Quote: unary(async (call) => {
-      tenantFromMetadata(call.metadata);
+      const tenantId = tenantFromMetadata(call.metadata);
       const { spec, sizeMst } = validateJobSpec(call.request.spec);
       const max = call.request.maxOptions === 0 ? 10 : call.request.maxOptions;
       if (max > 100) throw new TokenGridError("INVALID_ARGUMENT", `max_options: at most 100, got ${max}`);
       const startMs = call.request.startTime ? fromTimestamp(call.request.startTime) : Date.now();
-      const { options, exclusions } = broker.quote(spec, sizeMst, startMs, max);
+      const { options, exclusions } = broker.quote(tenantId, spec, sizeMst, startMs, max);
       const perMillion = (yuan: number) => (sizeMst > 0n ? (yuan / (Number(sizeMst) / 1000)) * 1e6 : 0);
       return {
         sizeMst: sizeMst.toString(),

@@ -1,6 +1,6 @@
 /** The broker's registry of nodes: who is alive and what they are. Capacity lives in the engine. */
 import { findCluster, type Region } from "@tokengrid/domain";
-import type { NodeProfile, NodeView } from "@tokengrid/matcher";
+import type { NodeProfile } from "@tokengrid/matcher";
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { ConnectRequest__Output, ConnectResponse } from "@tokengrid/contracts";
 import type { ValidRegistration } from "./validation.js";
@@ -45,24 +45,5 @@ export function newEntry(reg: ValidRegistration, profile: NodeProfile, sessionId
     stream: undefined,
     lastSeenMs: nowMs,
     state: "ONLINE",
-  };
-}
-
-/** What a quote sees of a node. */
-export function toView(n: NodeEntry, freeDeviceIndices: readonly number[], availableAt?: NodeView["availableAt"]): NodeView {
-  const p = n.profile;
-  return {
-    nodeId: n.reg.nodeId,
-    cluster: p.cluster,
-    region: n.region,
-    totalDevices: n.totalDevices,
-    freeDeviceIndices,
-    softwareStacks: p.softwareStacks,
-    device: p.device,
-    ...(p.calibratedStPerSecond === undefined ? {} : { calibratedStPerSecond: p.calibratedStPerSecond }),
-    ...(p.pue === undefined ? {} : { pue: p.pue }),
-    ...(p.flatTariffYuanPerKwh === undefined ? {} : { flatTariffYuanPerKwh: p.flatTariffYuanPerKwh }),
-    ...(p.greenShare === undefined ? {} : { greenShare: p.greenShare }),
-    ...(availableAt ? { availableAt } : {}),
   };
 }

@@ -29,6 +29,7 @@ import {
 } from "./framework.js";
 import { DEFAULT_PROFILE, type SchedulingProfile } from "./profile.js";
 import { ClusterState, type Bucket, type Fit, type NodeCapacity } from "./state.js";
+import { quoteNodes, type QuoteExclusion, type QuoteNode, type QuoteOption } from "./quote.js";
 import type { JobRequest, NodeProfile, Placement, ReplicaPlacement } from "./types.js";
 
 export interface FilterRecord {
@@ -165,6 +166,26 @@ export class Engine {
       if (st.code !== "Skip") return st;
     }
     return SUCCESS;
+  }
+
+  /**
+   * Ranked options for a job on these nodes, from `startMs`, with the same
+   * filters as placement (evaluated at the start hour).
+   */
+  quote(job: JobRequest, nodes: Iterable<QuoteNode>, startMs: number): { options: QuoteOption[]; exclusions: QuoteExclusion[] } {
+    const ctx = this.context(job, startMs);
+    const skip = new Set(this.preFilters.filter((p) => isPreFilter(p) && p.preFilter(ctx, job).code === "Skip").map((p) => p.name));
+    return quoteNodes(
+      ctx,
+      job,
+      this.filters.filter((f) => !skip.has(f.name)),
+      nodes,
+    );
+  }
+
+  /** A device's speed for the job on a profile, ST/s (catalogue or calibration), or undefined. */
+  speed(job: JobRequest, profile: NodeProfile, nowMs: number): number | undefined {
+    return speedOf(this.context(job, nowMs), job, profile);
   }
 
   context(job: JobRequest, nowMs: number): Context {
