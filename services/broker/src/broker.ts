@@ -17,7 +17,6 @@ import {
   type MarketModel,
 } from "@tokengrid/domain";
 import {
-  deviceEquivalents,
   Engine,
   SchedulingQueue,
   type Decision,
@@ -116,6 +115,8 @@ function hashSpec(spec: ValidJobSpec): string {
 export class Broker {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly byTenant = new Map<string, string[]>();
+  /** Ids of pending jobs: a scheduling pass looks at these, not at every job ever accepted. */
+  private readonly pending = new Set<string>();
   private readonly nodes = new Map<string, NodeEntry>();
   private readonly listeners = new Map<string, Set<JobListener>>();
   private readonly writes = new Map<string, Promise<void>>();
@@ -159,6 +160,7 @@ export class Broker {
 
   private index(job: JobRecord): void {
     this.jobs.set(job.jobId, job);
+    if (job.state === "PENDING") this.pending.add(job.jobId);
     const list = this.byTenant.get(job.tenantId) ?? [];
     list.push(job.jobId);
     this.byTenant.set(job.tenantId, list);
@@ -545,13 +547,12 @@ export class Broker {
   private async schedulePending(): Promise<void> {
     const nowMs = this.now();
     const queue = new SchedulingQueue(this.deps.tenantWeight);
-    for (const job of this.jobs.values()) if (job.state === "PENDING") queue.add(requestOf(job), job.receipt?.waitUntilMs ?? 0);
-    if (queue.size === 0) return;
-    const held = new Map<string, number>();
-    for (const job of this.jobs.values()) {
-      if (job.state === "SCHEDULED" || job.state === "RUNNING")
-        held.set(job.tenantId, (held.get(job.tenantId) ?? 0) + deviceEquivalents(requestOf(job)));
+    for (const id of this.pending) {
+      const job = this.jobs.get(id)!;
+      queue.add(requestOf(job), job.receipt?.waitUntilMs ?? 0);
     }
+    if (queue.size === 0) return;
+    const held = this.engine.state.heldByTenant();
     const order = queue.order(nowMs, held);
     let next = order.next();
     while (!next.done) {
@@ -658,6 +659,8 @@ export class Broker {
     const nowMs = this.now();
     Object.assign(job, patch);
     job.state = to;
+    if (to === "PENDING") this.pending.add(job.jobId);
+    else this.pending.delete(job.jobId);
     job.message = message;
     job.updateTimeMs = nowMs;
     const t: Transition = { state: to, timeMs: nowMs, message };

@@ -6,6 +6,7 @@
  * decision touches a few nodes per bucket, not every node.
  */
 import {
+  deviceEquivalents,
   profileKey,
   type JobRequest,
   type NodeProfile,
@@ -180,6 +181,13 @@ export class ClusterState {
 
   reservationsOn(nodeId: string): { placement: Placement; job: JobRequest }[] {
     return [...(this.byNode.get(nodeId) ?? [])].map((id) => this.reservations.get(id)!);
+  }
+
+  /** Device-equivalents each tenant holds now (the fair-share queue's measure). */
+  heldByTenant(): Map<string, number> {
+    const held = new Map<string, number>();
+    for (const { job } of this.reservations.values()) held.set(job.tenantId, (held.get(job.tenantId) ?? 0) + deviceEquivalents(job));
+    return held;
   }
 
   /** Whether any preemptible work runs below this priority (else preemption cannot help). */
