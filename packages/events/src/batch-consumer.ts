@@ -5,101 +5,143 @@ export interface BatchConsumerOptions<T = undefined> {
   durable: string;
   /** Most messages handled in one batch (one database transaction). */
   maxBatch: number;
-  /** How long a fetch waits for messages before returning what it has, ms (JetStream's floor is 1000). */
-  expiresMs: number;
   /** Seconds before an unacked message is redelivered. */
   ackWaitSeconds?: number;
-  /** Writes the batch durably; messages are acked only after it resolves. */
-  handle(msgs: JsMsg[], prepared: T): Promise<void>;
   /**
-   * Work on a batch that needs no database (decoding), done as soon as the
-   * batch arrives, while the previous batch is still being written.
+   * Work on one message that needs no database (decoding, valuing), done
+   * while the batch before it is being written. A message that cannot be
+   * prepared may throw (it is terminated) or terminate itself (`msg.term()`).
    */
-  prepare?(msgs: JsMsg[]): T;
+  prepare?(msg: JsMsg): T;
+  /** Writes the batch durably; messages are acked only after it resolves. */
+  handle(msgs: JsMsg[], prepared: T[]): Promise<void>;
   /** Called when handle fails; the batch is nak'ed and redelivered after a backoff. */
   onError(err: unknown, attempt: number): void;
 }
 
 export interface BatchConsumer {
+  /** Finishes the batch being written, hands back the rest unacked, and stops. */
   stop(): Promise<void>;
+}
+
+/** Backoff after the n-th consecutive failure: 200 ms doubling to 5 s. */
+export function retryDelayMs(failures: number): number {
+  return Math.min(5000, 100 * 2 ** Math.min(failures, 6));
 }
 
 /**
  * A durable pull consumer that hands batches to a handler and acks only after
  * the handler has committed. A failed batch is retried with backoff; nothing
  * is acked that was not written.
+ *
+ * Messages stream in continuously (JetStream `consume`) and wait in a buffer
+ * while a batch is written; the next batch is whatever has arrived, up to
+ * `maxBatch`. Batches therefore grow with load (fewer, larger transactions
+ * when the database is the bottleneck) and stay small when traffic is light
+ * (low latency). The buffer is bounded by the consumer's max_ack_pending.
  */
 export async function startBatchConsumer<T = undefined>(
   jsm: JetStreamManager,
   js: JetStreamClient,
   options: BatchConsumerOptions<T>,
 ): Promise<BatchConsumer> {
+  const maxAckPending = Math.max(1000, options.maxBatch * 4);
   await jsm.consumers.add(options.stream, {
     durable_name: options.durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: (options.ackWaitSeconds ?? 30) * 1e9,
-    max_ack_pending: Math.max(1000, options.maxBatch * 4),
+    max_ack_pending: maxAckPending,
   });
   const consumer = await js.consumers.get(options.stream, options.durable);
   let running = true;
   let failures = 0;
-  let wake: (() => void) | undefined;
-  const sleep = (ms: number) =>
+  const buffer: JsMsg[] = [];
+  // The loop sleeps until a message arrives (or, after a failure, until the backoff ends); stop wakes it either way.
+  let arrived: (() => void) | undefined;
+  let stopped: (() => void) | undefined;
+  const nextArrival = () => new Promise<void>((resolve) => (arrived = stopped = resolve));
+  const backoff = (ms: number) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
-      wake = () => {
+      stopped = () => {
         clearTimeout(t);
         resolve();
       };
     });
 
-  /** One fetch: the messages it brought, or the error. */
-  const fetchBatch = async (): Promise<{ msgs: JsMsg[]; prepared?: T; err?: unknown }> => {
-    const msgs: JsMsg[] = [];
-    try {
-      const iter = await consumer.fetch({ max_messages: options.maxBatch, expires: Math.max(1000, options.expiresMs) });
-      for await (const m of iter) msgs.push(m);
-      return { msgs, prepared: msgs.length > 0 && options.prepare ? options.prepare(msgs) : (undefined as T) };
-    } catch (err) {
-      return { msgs, err };
+  const messages = await consumer.consume({
+    max_messages: Math.min(options.maxBatch, maxAckPending),
+    callback: (msg) => {
+      if (!running) {
+        msg.nak();
+        return;
+      }
+      buffer.push(msg);
+      arrived?.();
+      arrived = undefined;
+    },
+  });
+
+  interface Batch {
+    msgs: JsMsg[];
+    prepared: T[];
+  }
+  /** Moves up to `room` buffered messages into `into`, prepared; one that cannot be prepared is terminated. */
+  const take = (into: Batch, room: number): Batch => {
+    for (const msg of buffer.splice(0, room)) {
+      try {
+        into.prepared.push(options.prepare ? options.prepare(msg) : (undefined as T));
+        into.msgs.push(msg);
+      } catch {
+        // Plain TERM: the form with a reason needs nats-server 2.10, and an older server ignores it.
+        msg.term();
+      }
     }
+    return into;
   };
 
-  // The next batch is fetched while the current one is written: fetching and
-  // writing overlap, and the database is never idle waiting for NATS.
+  // While the database writes one batch, the next is taken and prepared (decoded) here: the two overlap.
   const loop = (async () => {
-    let next = fetchBatch();
+    let next: Batch | undefined;
     while (running) {
-      const { msgs: batch, prepared, err } = await next;
-      next = running ? fetchBatch() : Promise.resolve({ msgs: [] });
-      if (err !== undefined && batch.length === 0) {
-        options.onError(err, ++failures);
-        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+      const batch = next ?? (buffer.length > 0 ? take({ msgs: [], prepared: [] }, options.maxBatch) : undefined);
+      next = undefined;
+      if (!batch) {
+        await nextArrival();
         continue;
       }
-      if (batch.length === 0) continue;
+      if (batch.msgs.length === 0) continue;
       try {
-        await options.handle(batch, prepared as T);
-        for (const m of batch) m.ack();
+        const writing = options.handle(batch.msgs, batch.prepared);
+        next = take({ msgs: [], prepared: [] }, options.maxBatch);
+        await writing;
+        for (const m of batch.msgs) m.ack();
         failures = 0;
+        // What arrived during the write joins the next batch.
+        take(next, options.maxBatch - next.msgs.length);
       } catch (err) {
         failures += 1;
         options.onError(err, failures);
-        const delay = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
-        for (const m of batch) m.nak(delay);
-        await sleep(delay);
+        const delay = retryDelayMs(failures);
+        // What waits behind a failed batch would fail the same way: all of it comes back after the delay.
+        for (const m of [...batch.msgs, ...(next?.msgs ?? []), ...buffer.splice(0)]) m.nak(delay);
+        next = undefined;
+        await backoff(delay);
       }
     }
-    // Whatever the last fetch brought is left unacked: it is redelivered to whoever consumes next.
-    await next;
+    for (const m of next?.msgs ?? []) m.nak();
   })();
 
   return {
     async stop() {
       running = false;
-      wake?.();
+      stopped?.();
+      // Stop pulling first, so that nothing handed back below is delivered to this consumer again.
+      await messages.close();
       await loop;
+      // Whatever arrived but was not written goes back now, for whoever consumes next.
+      for (const m of buffer.splice(0)) m.nak();
     },
   };
 }

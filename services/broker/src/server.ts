@@ -41,7 +41,6 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     stream: n.controlStream,
     durable: n.brokerControlConsumer,
     maxBatch: 100,
-    expiresMs: 1000,
     handle: async (msgs) => {
       for (const m of msgs) {
         const e = balanceExhaustedCodec().decode(m.data);
