@@ -1,5 +1,8 @@
 import pg from "pg";
-import { Kysely, Migrator, PostgresDialect } from "kysely";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { from as copyFromStdin } from "pg-copy-streams";
+import { Kysely, Migrator, PostgresDialect, type Transaction } from "kysely";
 import { DependencyUnavailableError } from "@tokengrid/domain";
 import { HOW_TO_START } from "@tokengrid/config";
 import type { Database } from "./schema.js";
@@ -68,11 +71,56 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
+/** The pool behind each Kysely instance createDb made: COPY needs a connection of its own. */
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
 export function createDb(url: string, maxConnections = 10): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 5000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** A transaction in which rows can also be streamed in with COPY (same connection, same transaction). */
+export interface CopyTransaction {
+  readonly trx: Transaction<Database>;
+  /** Runs `COPY ... FROM STDIN` with `data` (COPY text format, in chunks of whole lines) as its input. */
+  copyFrom(statement: string, data: readonly (string | Buffer)[]): Promise<void>;
+}
+
+/**
+ * Runs `fn` in one transaction on one connection taken from `db`'s pool, with
+ * both Kysely queries and COPY available; commits if `fn` resolves, rolls back
+ * if it throws. (Kysely keeps its connections to itself; COPY needs the
+ * driver's client, so the transaction runs on a client borrowed here.)
+ */
+export async function copyTransaction<T>(db: Kysely<Database>, fn: (t: CopyTransaction) => Promise<T>): Promise<T> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error("copyTransaction needs a database opened with createDb or openDatabase");
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  // Kysely over this one client: every query it runs goes to the same connection.
+  const single = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: { connect: async () => ({ query: client.query.bind(client), release: () => {} }), end: async () => {} } as never,
+    }),
+  });
+  try {
+    return await single.transaction().execute((trx) =>
+      fn({
+        trx,
+        copyFrom: (statement, data) => pipeline(Readable.from(data), client.query(copyFromStdin(statement))),
+      }),
+    );
+  } catch (err) {
+    // A connection whose state is unknown (it failed mid-COPY) is not handed back to the pool.
+    broken = err instanceof Error ? err : new Error(String(err));
+    throw err;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Brings the schema to the latest migration; fails loudly naming the migration. */

@@ -23,6 +23,10 @@ export interface UsageEventTable {
   period_start: Timestamptz;
   period_end: Timestamptz;
   final: boolean;
+  /** What settlement paid the node's operator for this event, nano-yuan. */
+  operator_nano_yuan: Generated<Int8>;
+  /** The platform's margin on it, nano-yuan. */
+  margin_nano_yuan: Generated<Int8>;
   settled_at: Generated<Timestamptz>;
 }
 

@@ -2,9 +2,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATABASE_URL } from "@tokengrid/config";
-import { dropDatabase, migrateToLatest, openDatabase } from "./connect.js";
+import { copyTransaction, dropDatabase, migrateToLatest, openDatabase } from "./connect.js";
 import { sql } from "kysely";
-import { applyJobEvents, ensureUsagePartitions, insertUsageEvents, usageTotal, type UsageRow } from "./usage.js";
+import { applyJobEvents, ensureUsagePartitions, insertUsageEvents as insertIn, usageCopyLine, usageTotal, type UsageRow } from "./usage.js";
 import type { Database } from "./schema.js";
 import type { Kysely } from "kysely";
 
@@ -19,6 +19,16 @@ afterAll(async () => {
   await db?.destroy();
   await dropDatabase(url.toString());
 });
+
+/** Each insert in a transaction of its own, as settlement writes a batch. */
+const insertUsageEvents = (d: Kysely<Database>, rows: UsageRow[]) =>
+  copyTransaction(d, (t) =>
+    insertIn(
+      t,
+      rows.map((r) => r.event_id),
+      [rows.map(usageCopyLine).join("")],
+    ),
+  );
 
 const usage = (eventId: string, amount: bigint, jobId = "job-1"): UsageRow => ({
   event_id: eventId,
@@ -56,6 +66,29 @@ describe("settlement tables", () => {
 
   it("refuses a negative amount where the data lives", async () => {
     await expect(insertUsageEvents(db, [usage("neg", -1n)])).rejects.toThrow(/check/i);
+  });
+
+  it("writes any text exactly through COPY, and an id twice in one batch once", async () => {
+    const odd = { ...usage("odd\ttab\\slash\nline\r", 3n, "job-odd"), node_id: "n\\N", cluster: "中国西部" };
+    expect(await insertUsageEvents(db, [odd, odd, usage("odd-2", 4n, "job-odd")])).toEqual([odd.event_id, "odd-2"]);
+    const back = await sql<{ event_id: string; node_id: string; cluster: string }>`
+      select event_id, node_id, cluster from usage_events where job_id = 'job-odd' order by event_id`.execute(db);
+    expect(back.rows).toEqual([
+      { event_id: odd.event_id, node_id: "n\\N", cluster: "中国西部" },
+      { event_id: "odd-2", node_id: "n1", cluster: "guian" },
+    ]);
+    expect(await usageTotal(db, "t1", "job-odd")).toEqual({ settledMst: 7n, eventCount: 2n });
+  });
+
+  it("leaves nothing behind when the transaction fails, and the pool keeps working", async () => {
+    await expect(
+      copyTransaction(db, async (t) => {
+        await insertIn(t, ["rolled-back"], [usageCopyLine(usage("rolled-back", 5n, "job-rb"))]);
+        throw new Error("the ledger refused");
+      }),
+    ).rejects.toThrow("the ledger refused");
+    expect(await usageTotal(db, "t1", "job-rb")).toEqual({ settledMst: 0n, eventCount: 0n });
+    expect(await insertUsageEvents(db, [usage("rolled-back", 5n, "job-rb")])).toEqual(["rolled-back"]);
   });
 
   it("never moves a job backwards when its events arrive out of order or twice", async () => {

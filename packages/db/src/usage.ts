@@ -1,45 +1,93 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, NewJobEvent, UsageEventRow } from "./schema.js";
+import type { CopyTransaction } from "./connect.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** A usage event as written: every column but the time settlement wrote it. */
-export type UsageRow = Omit<UsageEventRow, "settled_at">;
+/** A usage event as written: every column but the time settlement wrote it (its value defaults to 0). */
+export type UsageRow = Omit<UsageEventRow, "settled_at" | "operator_nano_yuan" | "margin_nano_yuan"> & {
+  operator_nano_yuan?: bigint | string;
+  margin_nano_yuan?: bigint | string;
+};
+
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+/** A text value escaped for COPY's text format. */
+function copyText(v: string): string {
+  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : v;
+}
+
+/** The staging table's columns, in the order usageCopyLine writes them: times are epoch milliseconds. */
+const STAGE_COLUMNS =
+  "event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start_ms, period_end_ms, final, operator_nano_yuan, margin_nano_yuan";
+const USAGE_COLUMNS =
+  "event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final, operator_nano_yuan, margin_nano_yuan";
+/** From staging to usage_events: the same columns, times turned into timestamps exactly. */
+const FROM_STAGE = `event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica,
+  'epoch'::timestamptz + period_start_ms * interval '1 millisecond', 'epoch'::timestamptz + period_end_ms * interval '1 millisecond',
+  final, operator_nano_yuan, margin_nano_yuan`;
+
+/** A usage row on its way to COPY: times may be epoch milliseconds. */
+export type UsageCopyRow = Omit<UsageRow, "period_start" | "period_end"> & { period_start: Date | number; period_end: Date | number };
 
 /**
- * Inserts a batch of usage events in one statement (one array per column,
- * unnested: one round trip however large the batch), skipping any whose
- * event_id is already settled. Returns the ids that were new.
+ * A usage row as one line of COPY text. Built where the row is decoded, so
+ * that writing a batch is only sending bytes the server parses in C.
  */
-export async function insertUsageEvents(db: Db, batch: readonly UsageRow[]): Promise<string[]> {
-  if (batch.length === 0) return [];
-  // An id twice in one batch counts once.
-  const rows = [...new Map(batch.map((r) => [r.event_id, r])).values()];
-  const col = <K extends keyof UsageRow>(k: K) => rows.map((r) => r[k]);
-  // De-duplicate on the id table, then write only the new rows into the partitioned table.
-  const result = await sql<{ event_id: string }>`
-    with input as (
-      select * from unnest(
-      ${col("event_id")}::text[], ${col("job_id")}::text[], ${col("tenant_id")}::text[], ${col("node_id")}::text[], ${col("operator_id")}::text[],
-      ${col("cluster")}::text[], ${col("device_model")}::text[], ${col("device_count")}::int[], ${col("amount_mst")}::bigint[], ${col("seq")}::int[],
-      ${col("replica")}::int[], ${col("period_start")}::timestamptz[], ${col("period_end")}::timestamptz[], ${col("final")}::boolean[])
-      as u(event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final)
-    ),
-    fresh as (
-      insert into usage_event_ids (event_id) select event_id from input on conflict (event_id) do nothing returning event_id
+export function usageCopyLine(r: UsageCopyRow): string {
+  const ms = (d: Date | number) => (typeof d === "number" ? d : d.getTime());
+  return `${copyText(r.event_id)}\t${copyText(r.job_id)}\t${copyText(r.tenant_id)}\t${copyText(r.node_id)}\t${copyText(r.operator_id)}\t${copyText(r.cluster)}\t${copyText(r.device_model)}\t${r.device_count}\t${r.amount_mst}\t${r.seq}\t${r.replica}\t${ms(r.period_start)}\t${ms(r.period_end)}\t${r.final ? "t" : "f"}\t${r.operator_nano_yuan ?? 0}\t${r.margin_nano_yuan ?? 0}\n`;
+}
+
+/**
+ * Inserts a batch of usage events, skipping any whose event_id is already
+ * settled (or repeated in the batch), and adds the new ones to their jobs'
+ * totals. `ids` are the events' ids; `copy` their usageCopyLine lines, in any
+ * order and chunked in any way (a chunk per message, say). Returns the ids
+ * that were new, in the order of `ids`. The rows are streamed with COPY into
+ * a temporary staging table (one per connection, emptied at commit), then
+ * moved with one statement that de-duplicates on usage_event_ids. Must run in
+ * `t`'s transaction, with the rest of what the batch settles.
+ */
+export async function insertUsageEvents(t: CopyTransaction, ids: readonly string[], copy: readonly (string | Buffer)[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const distinct = new Set(ids);
+  // The planner cannot see into the staging table; JIT-compiling for its guesses costs more than it saves.
+  await sql`set local jit = off`.execute(t.trx);
+  await sql`
+    create temp table if not exists usage_stage (
+      event_id text not null, job_id text not null, tenant_id text not null, node_id text not null, operator_id text not null,
+      cluster text not null, device_model text not null, device_count integer not null, amount_mst bigint not null,
+      seq integer not null, replica integer not null, period_start_ms bigint not null, period_end_ms bigint not null,
+      final boolean not null, operator_nano_yuan bigint not null, margin_nano_yuan bigint not null
+    ) on commit delete rows`.execute(t.trx);
+  await t.copyFrom(`copy usage_stage (${STAGE_COLUMNS}) from stdin`, copy);
+  // An id twice in one batch counts once (rare: only a redelivery overlapping itself).
+  const source = distinct.size === ids.length ? sql`usage_stage` : sql`(select distinct on (event_id) * from usage_stage) as s`;
+  // Only the ids that were not new come back: usually none.
+  const seenBefore = await sql<{ event_id: string }>`
+    with fresh as (
+      insert into usage_event_ids (event_id) select event_id from usage_stage on conflict (event_id) do nothing returning event_id
     ),
     written as (
-      insert into usage_events (event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final)
-      select i.* from input i join fresh f on f.event_id = i.event_id
-      returning event_id, job_id, tenant_id, amount_mst
+      insert into usage_events (${sql.raw(USAGE_COLUMNS)})
+      select ${sql.raw(FROM_STAGE)} from ${source} where event_id in (select event_id from fresh)
+      returning job_id, tenant_id, amount_mst
     ),
     totals as (
       insert into job_usage (job_id, tenant_id, mst, events)
       select job_id, min(tenant_id), sum(amount_mst), count(*) from written group by job_id
       on conflict (job_id) do update set mst = job_usage.mst + excluded.mst, events = job_usage.events + excluded.events
     )
-    select event_id from written`.execute(db);
-  return result.rows.map((r) => r.event_id);
+    select distinct s.event_id from usage_stage s where not exists (select 1 from fresh f where f.event_id = s.event_id)`.execute(t.trx);
+  const old = new Set(seenBefore.rows.map((r) => r.event_id));
+  const fresh: string[] = [];
+  for (const id of ids) {
+    if (old.has(id)) continue;
+    // The first sighting of a new id is new; a repeat of it in the batch is not.
+    old.add(id);
+    fresh.push(id);
+  }
+  return fresh;
 }
 
 export interface JobEventInput extends NewJobEvent {

@@ -101,7 +101,6 @@ describe("redelivery", () => {
       stream: n.usageStream,
       durable: "twice",
       maxBatch: 100,
-      expiresMs: 1000,
       handle: async (msgs) => {
         batches.push(msgs);
         await ingestUsage(db, market, msgs, log);
@@ -128,7 +127,6 @@ describe("redelivery", () => {
       stream: n.usageStream,
       durable: "crash",
       maxBatch: 100,
-      expiresMs: 1000,
       ackWaitSeconds: 1,
       handle: async (msgs) => {
         const fresh = msgs.filter((m) => m.subject && usageBatchCodec().decode(m.data).events[0]?.eventId.startsWith("crash:"));

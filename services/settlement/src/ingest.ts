@@ -3,10 +3,18 @@
  * Rows are de-duplicated on the event id, so a redelivered batch changes
  * nothing; messages are acked by the consumer only after commit.
  */
-import { applyJobEvents, insertUsageEvents, type Database, type JobEventInput, type Kysely, type UsageRow } from "@tokengrid/db";
+import {
+  applyJobEvents,
+  copyTransaction,
+  insertUsageEvents,
+  usageCopyLine,
+  type Database,
+  type JobEventInput,
+  type Kysely,
+} from "@tokengrid/db";
 import { captureBatch, payOperators, releaseIn } from "@tokengrid/ledger";
 import { createHash } from "node:crypto";
-import { valueUsage, type JobKind, type MarketModel, type Precision, type UsageValue } from "@tokengrid/domain";
+import { valueUsage, type JobKind, type MarketModel, type Precision } from "@tokengrid/domain";
 import { jobEventCodec, fromTimestamp, usageBatchCodec } from "@tokengrid/contracts";
 import type { JsMsg } from "@tokengrid/events";
 import { extractFromHeaders, SpanKind, tracer, type Logger } from "@tokengrid/telemetry";
@@ -49,11 +57,6 @@ export interface Shortfall {
   shortfallMst: bigint;
 }
 
-/**
- * Writes a batch of usage in one transaction: new events are inserted and
- * captured against their job's hold (the job id); redelivered ones change
- * nothing. `onShortfall` runs inside the transaction, before it commits.
- */
 /** The same set of event ids always gives the same id. */
 function digest(ids: readonly string[]): string {
   return createHash("sha256")
@@ -71,59 +74,88 @@ const PRECISIONS: Record<string, Precision> = {
   PRECISION_INT8: "INT8",
 };
 
-/** A batch of usage decoded and valued, ready to be written. */
-export interface PreparedUsage {
-  rows: UsageRow[];
-  values: Map<string, UsageValue>;
+/** What settling one usage event moves, once it is known to be new. */
+interface Settles {
+  jobId: string;
+  tenantId: string;
+  operatorId: string;
+  amountMst: bigint;
+  operatorNanoYuan: bigint;
+  marginNanoYuan: bigint;
 }
 
-/** Decodes and values a batch (no database): done while the previous batch commits. */
-export function prepareUsage(market: MarketModel, msgs: JsMsg[], log: Logger): PreparedUsage {
-  {
-    const { ok: batches, bad } = decodeAll(msgs, (b) => usageBatchCodec().decode(b), log);
-    for (const m of bad) m.term("undecodable");
-    const ok = batches.flatMap((b) => b.events);
-    const rows: UsageRow[] = [];
-    const values = new Map<string, UsageValue>();
-    for (const e of ok) {
-      if (e.eventId === "" || e.jobId === "" || BigInt(e.amountMst) < 0n) {
-        log.error({ eventId: e.eventId }, "invalid usage event refused");
-        continue;
-      }
-      rows.push({
-        event_id: e.eventId,
-        job_id: e.jobId,
-        tenant_id: e.tenantId,
-        node_id: e.nodeId,
-        operator_id: e.operatorId,
-        cluster: e.cluster,
-        device_model: e.deviceModel,
-        device_count: e.deviceCount,
-        amount_mst: e.amountMst,
-        seq: e.seq,
-        replica: e.replica,
-        period_start: new Date(fromTimestamp(e.periodStartTime)),
-        period_end: new Date(fromTimestamp(e.periodEndTime)),
-        final: e.final,
-      });
-      const v = valueUsage(market, {
-        cluster: e.cluster,
-        deviceModel: e.deviceModel,
-        kind: KINDS[String(e.kind)] ?? "TRAINING",
-        precision: PRECISIONS[String(e.precision)] ?? "BF16",
-        amountMst: BigInt(e.amountMst),
-        atMs: fromTimestamp(e.periodEndTime),
-      });
-      if (v) values.set(e.eventId, v);
-    }
-    return { rows, values };
+/** One message of usage decoded and valued, ready to be written. */
+export interface PreparedUsage {
+  ids: string[];
+  /** The events as lines of COPY text, made here rather than while a transaction is open. */
+  copy: Buffer;
+  settles: Settles[];
+}
+
+/**
+ * Decodes and values one message of usage (no database): done as the message
+ * arrives, while earlier batches commit. A message that is not a usage batch
+ * is terminated (never redelivered) and logged; events in it that make no
+ * sense are left out and logged.
+ */
+export function prepareUsage(market: MarketModel, msg: JsMsg, log: Logger): PreparedUsage {
+  const prepared: PreparedUsage = { ids: [], copy: Buffer.alloc(0), settles: [] };
+  let copy = "";
+  let events;
+  try {
+    events = usageBatchCodec().decode(msg.data).events;
+  } catch (err) {
+    log.error({ subject: msg.subject, seq: msg.seq, err: (err as Error).message }, "undecodable usage refused");
+    msg.term();
+    return prepared;
   }
+  for (const e of events) {
+    const amountMst = BigInt(e.amountMst);
+    if (e.eventId === "" || e.jobId === "" || amountMst < 0n) {
+      log.error({ eventId: e.eventId }, "invalid usage event refused");
+      continue;
+    }
+    const periodEndMs = fromTimestamp(e.periodEndTime);
+    const value = valueUsage(market, {
+      cluster: e.cluster,
+      deviceModel: e.deviceModel,
+      kind: KINDS[String(e.kind)] ?? "TRAINING",
+      precision: PRECISIONS[String(e.precision)] ?? "BF16",
+      amountMst,
+      atMs: periodEndMs,
+    });
+    const operatorNanoYuan = value?.operatorNanoYuan ?? 0n;
+    const marginNanoYuan = value?.marginNanoYuan ?? 0n;
+    prepared.ids.push(e.eventId);
+    copy += usageCopyLine({
+      event_id: e.eventId,
+      job_id: e.jobId,
+      tenant_id: e.tenantId,
+      node_id: e.nodeId,
+      operator_id: e.operatorId,
+      cluster: e.cluster,
+      device_model: e.deviceModel,
+      device_count: e.deviceCount,
+      amount_mst: e.amountMst,
+      seq: e.seq,
+      replica: e.replica,
+      period_start: fromTimestamp(e.periodStartTime),
+      period_end: periodEndMs,
+      final: e.final,
+      operator_nano_yuan: operatorNanoYuan,
+      margin_nano_yuan: marginNanoYuan,
+    });
+    prepared.settles.push({ jobId: e.jobId, tenantId: e.tenantId, operatorId: e.operatorId, amountMst, operatorNanoYuan, marginNanoYuan });
+  }
+  prepared.copy = Buffer.from(copy);
+  return prepared;
 }
 
 /**
  * Writes a batch of usage in one transaction: new events are inserted and
- * captured against their job's hold (the job id); redelivered ones change
- * nothing. `onShortfall` runs inside the transaction, before it commits.
+ * captured against their job's hold (the job id), operators are paid and the
+ * margin booked; redelivered events change nothing. `onShortfall` runs inside
+ * the transaction, before it commits.
  */
 export async function ingestUsage(
   db: Kysely<Database>,
@@ -131,31 +163,35 @@ export async function ingestUsage(
   msgs: JsMsg[],
   log: Logger,
   onShortfall: (s: Shortfall[]) => Promise<void> = async () => {},
-  prepared: PreparedUsage = prepareUsage(market, msgs, log),
+  prepared: PreparedUsage[] = msgs.map((m) => prepareUsage(market, m, log)),
 ): Promise<void> {
   const spans = messageSpans(msgs, "settlement.write_usage");
   try {
-    const { rows, values } = prepared;
+    const ids = prepared.flatMap((p) => p.ids);
+    const settles = prepared.flatMap((p) => p.settles);
     const nowMs = Date.now();
-    const inserted = await db.transaction().execute(async (trx) => {
-      const fresh = new Set(await insertUsageEvents(trx, rows));
-      const short: Shortfall[] = [];
+    const inserted = await copyTransaction(db, async (t) => {
+      const freshIds = await insertUsageEvents(
+        t,
+        ids,
+        prepared.map((p) => p.copy),
+      );
+      // Usually every event is new; otherwise settle only the first sighting of each new one.
+      const fresh = freshIds.length === ids.length ? undefined : new Set(freshIds);
       const earned = new Map<string, bigint>();
       let margin = 0n;
-      // One capture per job per batch: the job's fresh events together, under an id made from their ids.
+      // One capture per job per batch: the job's new events together, under an id made from their ids.
       const byJob = new Map<string, { tenantId: string; jobId: string; amount: bigint; ids: string[] }>();
-      for (const r of rows) {
-        if (!fresh.has(r.event_id)) continue;
-        const key = `${r.tenant_id}\u0000${r.job_id}`;
-        const g = byJob.get(key) ?? { tenantId: r.tenant_id, jobId: r.job_id, amount: 0n, ids: [] };
-        g.amount += BigInt(r.amount_mst);
-        g.ids.push(r.event_id);
-        byJob.set(key, g);
-        const v = values.get(r.event_id);
-        if (v) {
-          earned.set(r.operator_id, (earned.get(r.operator_id) ?? 0n) + v.operatorNanoYuan);
-          margin += v.marginNanoYuan;
-        }
+      for (let i = 0; i < ids.length; i++) {
+        if (fresh && !fresh.delete(ids[i]!)) continue;
+        const e = settles[i]!;
+        const key = `${e.tenantId}\u0000${e.jobId}`;
+        let g = byJob.get(key);
+        if (!g) byJob.set(key, (g = { tenantId: e.tenantId, jobId: e.jobId, amount: 0n, ids: [] }));
+        g.amount += e.amountMst;
+        g.ids.push(ids[i]!);
+        earned.set(e.operatorId, (earned.get(e.operatorId) ?? 0n) + e.operatorNanoYuan);
+        margin += e.marginNanoYuan;
       }
       const items = [...byJob.values()].map((g) => ({
         tenantId: g.tenantId,
@@ -163,23 +199,18 @@ export async function ingestUsage(
         captureId: `usage:${g.jobId}:${digest(g.ids)}`,
         amountMst: g.amount,
       }));
-      const shortfalls = await captureBatch(trx, items, nowMs);
+      const shortfalls = await captureBatch(t.trx, items, nowMs);
+      const short: Shortfall[] = [];
       for (const i of items) {
         const left = shortfalls.get(i.captureId) ?? 0n;
         if (left > 0n) short.push({ eventId: i.captureId, jobId: i.jobId, tenantId: i.tenantId, shortfallMst: left });
       }
-      if (fresh.size > 0) {
-        // The same fresh events always make the same batch id: a redelivery pays nothing twice.
-        const batchId = createHash("sha256")
-          .update([...fresh].sort().join("\n"))
-          .digest("hex")
-          .slice(0, 24);
-        await payOperators(trx, batchId, earned, margin);
-      }
+      // The same new events always make the same batch id: a redelivery pays nothing twice.
+      if (freshIds.length > 0) await payOperators(t.trx, digest(freshIds), earned, margin);
       if (short.length > 0) await onShortfall(short);
-      return fresh.size;
+      return freshIds.length;
     });
-    log.debug({ batch: msgs.length, inserted, duplicates: rows.length - inserted }, "usage batch committed");
+    log.debug({ batch: msgs.length, inserted, duplicates: ids.length - inserted }, "usage batch committed");
   } finally {
     for (const s of spans) s.end();
   }
@@ -189,7 +220,7 @@ export async function ingestJobEvents(db: Kysely<Database>, msgs: JsMsg[], log: 
   const spans = messageSpans(msgs, "settlement.write_job_event");
   try {
     const { ok, bad } = decodeAll(msgs, (b) => jobEventCodec().decode(b), log);
-    for (const m of bad) m.term("undecodable");
+    for (const m of bad) m.term();
     const rows: JobEventInput[] = ok.map((e) => ({
       event_id: e.eventId,
       job_id: e.jobId,

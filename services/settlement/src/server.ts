@@ -30,8 +30,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
     stream: n.usageStream,
     durable: n.settlementUsageConsumer,
     maxBatch: config.batchSize,
-    expiresMs: 1000,
-    prepare: (msgs) => prepareUsage(config.market, msgs, log),
+    prepare: (msg) => prepareUsage(config.market, msg, log),
     handle: (msgs, prepared) =>
       ingestUsage(
         db,
@@ -63,7 +62,6 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
     stream: n.jobsStream,
     durable: n.settlementJobsConsumer,
     maxBatch: config.batchSize,
-    expiresMs: 1000,
     handle: (msgs) => ingestJobEvents(db, msgs, log),
     onError: onError("job event"),
   });
