@@ -21,14 +21,13 @@ afterAll(async () => {
 });
 
 /** Each insert in a transaction of its own, as settlement writes a batch. */
-const insertUsageEvents = (d: Kysely<Database>, rows: UsageRow[]) =>
-  copyTransaction(d, (t) =>
-    insertIn(
-      t,
-      rows.map((r) => r.event_id),
-      [rows.map(usageCopyLine).join("")],
-    ),
-  );
+const insertUsageEvents = (d: Kysely<Database>, rows: UsageRow[]) => copyTransaction(d, (t) => insertIn(t, [chunk(rows)]));
+
+/** Rows as one chunk, as settlement makes one per message. */
+const chunk = (rows: UsageRow[]) => ({
+  events: rows.map((r) => ({ eventId: r.event_id, jobId: r.job_id, tenantId: r.tenant_id, amountMst: BigInt(r.amount_mst) })),
+  copy: rows.map(usageCopyLine).join(""),
+});
 
 const usage = (eventId: string, amount: bigint, jobId = "job-1"): UsageRow => ({
   event_id: eventId,
@@ -83,7 +82,7 @@ describe("settlement tables", () => {
   it("leaves nothing behind when the transaction fails, and the pool keeps working", async () => {
     await expect(
       copyTransaction(db, async (t) => {
-        await insertIn(t, ["rolled-back"], [usageCopyLine(usage("rolled-back", 5n, "job-rb"))]);
+        await insertIn(t, [chunk([usage("rolled-back", 5n, "job-rb")])]);
         throw new Error("the ledger refused");
       }),
     ).rejects.toThrow("the ledger refused");

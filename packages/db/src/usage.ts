@@ -16,78 +16,108 @@ function copyText(v: string): string {
   return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : v;
 }
 
-/** The staging table's columns, in the order usageCopyLine writes them: times are epoch milliseconds. */
-const STAGE_COLUMNS =
-  "event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start_ms, period_end_ms, final, operator_nano_yuan, margin_nano_yuan";
+/** The columns of usage_events that usageCopyLine writes, in its order. */
 const USAGE_COLUMNS =
   "event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final, operator_nano_yuan, margin_nano_yuan";
-/** From staging to usage_events: the same columns, times turned into timestamps exactly. */
-const FROM_STAGE = `event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica,
-  'epoch'::timestamptz + period_start_ms * interval '1 millisecond', 'epoch'::timestamptz + period_end_ms * interval '1 millisecond',
-  final, operator_nano_yuan, margin_nano_yuan`;
+
+/** The last few times formatted: an agent's events in one message mostly share their period. */
+const isoCache = new Map<number, string>();
+function iso(d: Date | number): string {
+  const ms = typeof d === "number" ? d : d.getTime();
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    if (isoCache.size >= 64) isoCache.clear();
+    s = new Date(ms).toISOString();
+    isoCache.set(ms, s);
+  }
+  return s;
+}
 
 /** A usage row on its way to COPY: times may be epoch milliseconds. */
 export type UsageCopyRow = Omit<UsageRow, "period_start" | "period_end"> & { period_start: Date | number; period_end: Date | number };
 
 /**
  * A usage row as one line of COPY text. Built where the row is decoded, so
- * that writing a batch is only sending bytes the server parses in C.
+ * that writing a batch is only sending bytes the server parses in C. (COPY
+ * escapes newlines inside values, so a raw newline only ever ends a line.)
  */
 export function usageCopyLine(r: UsageCopyRow): string {
-  const ms = (d: Date | number) => (typeof d === "number" ? d : d.getTime());
-  return `${copyText(r.event_id)}\t${copyText(r.job_id)}\t${copyText(r.tenant_id)}\t${copyText(r.node_id)}\t${copyText(r.operator_id)}\t${copyText(r.cluster)}\t${copyText(r.device_model)}\t${r.device_count}\t${r.amount_mst}\t${r.seq}\t${r.replica}\t${ms(r.period_start)}\t${ms(r.period_end)}\t${r.final ? "t" : "f"}\t${r.operator_nano_yuan ?? 0}\t${r.margin_nano_yuan ?? 0}\n`;
+  return `${copyText(r.event_id)}\t${copyText(r.job_id)}\t${copyText(r.tenant_id)}\t${copyText(r.node_id)}\t${copyText(r.operator_id)}\t${copyText(r.cluster)}\t${copyText(r.device_model)}\t${r.device_count}\t${r.amount_mst}\t${r.seq}\t${r.replica}\t${iso(r.period_start)}\t${iso(r.period_end)}\t${r.final ? "t" : "f"}\t${r.operator_nano_yuan ?? 0}\t${r.margin_nano_yuan ?? 0}\n`;
+}
+
+/** What insertUsageEvents needs to know of each event besides its COPY line. */
+export interface UsageKey {
+  eventId: string;
+  jobId: string;
+  tenantId: string;
+  amountMst: bigint;
+}
+
+/** Usage events to insert: their keys, and their usageCopyLine lines concatenated in the same order. */
+export interface UsageChunk {
+  events: readonly UsageKey[];
+  copy: string | Buffer;
 }
 
 /**
- * Inserts a batch of usage events, skipping any whose event_id is already
- * settled (or repeated in the batch), and adds the new ones to their jobs'
- * totals. `ids` are the events' ids; `copy` their usageCopyLine lines, in any
- * order and chunked in any way (a chunk per message, say). Returns the ids
- * that were new, in the order of `ids`. The rows are streamed with COPY into
- * a temporary staging table (one per connection, emptied at commit), then
- * moved with one statement that de-duplicates on usage_event_ids. Must run in
- * `t`'s transaction, with the rest of what the batch settles.
+ * Inserts usage events, skipping any whose event_id is already settled (or
+ * repeated among them), and adds the new ones to their jobs' totals. Returns
+ * the ids that were new, in order. Must run in `t`'s transaction, with the
+ * rest of what the batch settles.
+ *
+ * De-duplication comes first and moves only ids: one statement claims the ids
+ * in usage_event_ids and returns those already there (usually none). Then the
+ * new rows go straight into usage_events with COPY, as the agents' messages
+ * were encoded (one chunk per message), and the jobs' totals are added with
+ * one statement. Rows are never written twice and never staged.
  */
-export async function insertUsageEvents(t: CopyTransaction, ids: readonly string[], copy: readonly (string | Buffer)[]): Promise<string[]> {
+export async function insertUsageEvents(t: CopyTransaction, chunks: readonly UsageChunk[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const c of chunks) for (const e of c.events) ids.push(e.eventId);
   if (ids.length === 0) return [];
-  const distinct = new Set(ids);
-  // The planner cannot see into the staging table; JIT-compiling for its guesses costs more than it saves.
-  await sql`set local jit = off`.execute(t.trx);
-  await sql`
-    create temp table if not exists usage_stage (
-      event_id text not null, job_id text not null, tenant_id text not null, node_id text not null, operator_id text not null,
-      cluster text not null, device_model text not null, device_count integer not null, amount_mst bigint not null,
-      seq integer not null, replica integer not null, period_start_ms bigint not null, period_end_ms bigint not null,
-      final boolean not null, operator_nano_yuan bigint not null, margin_nano_yuan bigint not null
-    ) on commit delete rows`.execute(t.trx);
-  await t.copyFrom(`copy usage_stage (${STAGE_COLUMNS}) from stdin`, copy);
-  // An id twice in one batch counts once (rare: only a redelivery overlapping itself).
-  const source = distinct.size === ids.length ? sql`usage_stage` : sql`(select distinct on (event_id) * from usage_stage) as s`;
-  // Only the ids that were not new come back: usually none.
+  const distinct = [...new Set(ids)];
   const seenBefore = await sql<{ event_id: string }>`
-    with fresh as (
-      insert into usage_event_ids (event_id) select event_id from usage_stage on conflict (event_id) do nothing returning event_id
-    ),
-    written as (
-      insert into usage_events (${sql.raw(USAGE_COLUMNS)})
-      select ${sql.raw(FROM_STAGE)} from ${source} where event_id in (select event_id from fresh)
-      returning job_id, tenant_id, amount_mst
-    ),
-    totals as (
-      insert into job_usage (job_id, tenant_id, mst, events)
-      select job_id, min(tenant_id), sum(amount_mst), count(*) from written group by job_id
-      on conflict (job_id) do update set mst = job_usage.mst + excluded.mst, events = job_usage.events + excluded.events
-    )
-    select distinct s.event_id from usage_stage s where not exists (select 1 from fresh f where f.event_id = s.event_id)`.execute(t.trx);
-  const old = new Set(seenBefore.rows.map((r) => r.event_id));
-  const fresh: string[] = [];
-  for (const id of ids) {
-    if (old.has(id)) continue;
-    // The first sighting of a new id is new; a repeat of it in the batch is not.
-    old.add(id);
-    fresh.push(id);
+    with input as (select unnest(${distinct}::text[]) as event_id),
+    claimed as (insert into usage_event_ids (event_id) select event_id from input on conflict (event_id) do nothing returning event_id)
+    select event_id from input where event_id not in (select event_id from claimed)`.execute(t.trx);
+  let data: (string | Buffer)[];
+  const fresh: UsageKey[] = [];
+  if (seenBefore.rows.length === 0 && distinct.length === ids.length) {
+    // Usually: every event is new, and every chunk goes as it is.
+    data = chunks.map((c) => c.copy);
+    for (const c of chunks) fresh.push(...c.events);
+  } else {
+    // Some were settled before, or came twice: keep the first sighting of each new one.
+    const skip = new Set(seenBefore.rows.map((r) => r.event_id));
+    const kept: string[] = [];
+    for (const c of chunks) {
+      const lines = c.copy.toString().split("\n");
+      c.events.forEach((e, i) => {
+        if (skip.has(e.eventId)) return;
+        skip.add(e.eventId);
+        fresh.push(e);
+        kept.push(`${lines[i]!}\n`);
+      });
+    }
+    data = [kept.join("")];
   }
-  return fresh;
+  if (fresh.length === 0) return [];
+  await t.copyFrom(`copy usage_events (${USAGE_COLUMNS}) from stdin`, data);
+  const jobs = new Map<string, { tenant: string; mst: bigint; events: number }>();
+  for (const e of fresh) {
+    const j = jobs.get(e.jobId);
+    if (j) {
+      j.mst += e.amountMst;
+      j.events += 1;
+    } else jobs.set(e.jobId, { tenant: e.tenantId, mst: e.amountMst, events: 1 });
+  }
+  const jobIds = [...jobs.keys()];
+  const totals = [...jobs.values()];
+  await sql`
+    insert into job_usage (job_id, tenant_id, mst, events)
+    select * from unnest(${jobIds}::text[], ${totals.map((j) => j.tenant)}::text[], ${totals.map((j) => j.mst.toString())}::bigint[], ${totals.map((j) => j.events)}::bigint[])
+    on conflict (job_id) do update set mst = job_usage.mst + excluded.mst, events = job_usage.events + excluded.events`.execute(t.trx);
+  return fresh.map((e) => e.eventId);
 }
 
 export interface JobEventInput extends NewJobEvent {

@@ -7,6 +7,8 @@ import {
   applyJobEvents,
   copyTransaction,
   insertUsageEvents,
+  type UsageChunk,
+  type UsageKey,
   usageCopyLine,
   type Database,
   type JobEventInput,
@@ -57,12 +59,16 @@ export interface Shortfall {
   shortfallMst: bigint;
 }
 
-/** The same set of event ids always gives the same id. */
+/**
+ * A short id for a set of event ids, in the order given (the same batch gives
+ * the same id). The ledger ids made from it need only be unique: the events
+ * were claimed in usage_event_ids in the same transaction, so the same new
+ * events can never be posted twice.
+ */
 function digest(ids: readonly string[]): string {
-  return createHash("sha256")
-    .update([...ids].sort().join("\n"))
-    .digest("hex")
-    .slice(0, 24);
+  const h = createHash("sha256");
+  for (const id of ids) h.update(id).update("\n");
+  return h.digest("hex").slice(0, 24);
 }
 
 const KINDS: Record<string, JobKind> = { JOB_KIND_TRAINING: "TRAINING", JOB_KIND_INFERENCE: "INFERENCE", JOB_KIND_BATCH: "BATCH" };
@@ -75,21 +81,19 @@ const PRECISIONS: Record<string, Precision> = {
 };
 
 /** What settling one usage event moves, once it is known to be new. */
-interface Settles {
-  jobId: string;
-  tenantId: string;
+interface Settles extends UsageKey {
   operatorId: string;
-  amountMst: bigint;
   operatorNanoYuan: bigint;
   marginNanoYuan: bigint;
 }
 
-/** One message of usage decoded and valued, ready to be written. */
-export interface PreparedUsage {
-  ids: string[];
-  /** The events as lines of COPY text, made here rather than while a transaction is open. */
+/**
+ * One message of usage decoded and valued, ready to be written: its events,
+ * and their lines of COPY text, made here rather than while a transaction is open.
+ */
+export interface PreparedUsage extends UsageChunk {
+  events: Settles[];
   copy: Buffer;
-  settles: Settles[];
 }
 
 /**
@@ -99,7 +103,7 @@ export interface PreparedUsage {
  * sense are left out and logged.
  */
 export function prepareUsage(market: MarketModel, msg: JsMsg, log: Logger): PreparedUsage {
-  const prepared: PreparedUsage = { ids: [], copy: Buffer.alloc(0), settles: [] };
+  const prepared: PreparedUsage = { events: [], copy: Buffer.alloc(0) };
   let copy = "";
   let events;
   try {
@@ -126,7 +130,6 @@ export function prepareUsage(market: MarketModel, msg: JsMsg, log: Logger): Prep
     });
     const operatorNanoYuan = value?.operatorNanoYuan ?? 0n;
     const marginNanoYuan = value?.marginNanoYuan ?? 0n;
-    prepared.ids.push(e.eventId);
     copy += usageCopyLine({
       event_id: e.eventId,
       job_id: e.jobId,
@@ -145,7 +148,15 @@ export function prepareUsage(market: MarketModel, msg: JsMsg, log: Logger): Prep
       operator_nano_yuan: operatorNanoYuan,
       margin_nano_yuan: marginNanoYuan,
     });
-    prepared.settles.push({ jobId: e.jobId, tenantId: e.tenantId, operatorId: e.operatorId, amountMst, operatorNanoYuan, marginNanoYuan });
+    prepared.events.push({
+      eventId: e.eventId,
+      jobId: e.jobId,
+      tenantId: e.tenantId,
+      operatorId: e.operatorId,
+      amountMst,
+      operatorNanoYuan,
+      marginNanoYuan,
+    });
   }
   prepared.copy = Buffer.from(copy);
   return prepared;
@@ -167,29 +178,23 @@ export async function ingestUsage(
 ): Promise<void> {
   const spans = messageSpans(msgs, "settlement.write_usage");
   try {
-    const ids = prepared.flatMap((p) => p.ids);
-    const settles = prepared.flatMap((p) => p.settles);
+    const events = prepared.flatMap((p) => p.events);
     const nowMs = Date.now();
     const inserted = await copyTransaction(db, async (t) => {
-      const freshIds = await insertUsageEvents(
-        t,
-        ids,
-        prepared.map((p) => p.copy),
-      );
+      const freshIds = await insertUsageEvents(t, prepared);
       // Usually every event is new; otherwise settle only the first sighting of each new one.
-      const fresh = freshIds.length === ids.length ? undefined : new Set(freshIds);
+      const fresh = freshIds.length === events.length ? undefined : new Set(freshIds);
       const earned = new Map<string, bigint>();
       let margin = 0n;
       // One capture per job per batch: the job's new events together, under an id made from their ids.
       const byJob = new Map<string, { tenantId: string; jobId: string; amount: bigint; ids: string[] }>();
-      for (let i = 0; i < ids.length; i++) {
-        if (fresh && !fresh.delete(ids[i]!)) continue;
-        const e = settles[i]!;
+      for (const e of events) {
+        if (fresh && !fresh.delete(e.eventId)) continue;
         const key = `${e.tenantId}\u0000${e.jobId}`;
         let g = byJob.get(key);
         if (!g) byJob.set(key, (g = { tenantId: e.tenantId, jobId: e.jobId, amount: 0n, ids: [] }));
         g.amount += e.amountMst;
-        g.ids.push(ids[i]!);
+        g.ids.push(e.eventId);
         earned.set(e.operatorId, (earned.get(e.operatorId) ?? 0n) + e.operatorNanoYuan);
         margin += e.marginNanoYuan;
       }
@@ -210,7 +215,7 @@ export async function ingestUsage(
       if (short.length > 0) await onShortfall(short);
       return freshIds.length;
     });
-    log.debug({ batch: msgs.length, inserted, duplicates: ids.length - inserted }, "usage batch committed");
+    log.debug({ batch: msgs.length, inserted, duplicates: events.length - inserted }, "usage batch committed");
   } finally {
     for (const s of spans) s.end();
   }
