@@ -585,7 +585,20 @@ describe("the whole loop", () => {
     expect(green.head).toEqual(["region", "ST", "kWh", "green share", "CO2 kg"]);
     expect(green.rows.every((r) => /^\d+%$/.test(r[3]!))).toBe(true);
     const revenue = JSON.parse(cli("revenue", "--by", "tenant", "--since", "1d").stdout) as { rows: string[][] };
-    expect(revenue.rows.find((r) => r[0] === TENANT)).toEqual([TENANT, "1", "100000000000", "22000.00"]);
+    expect(revenue.rows.find((r) => r[0] === TENANT)!.slice(0, 5)).toEqual([TENANT, "1", "100000000000", "22000.00", settled.rows[0]!.st]);
+    // Revenue by where the work ran: each event's value, which is exactly what the operators accrued.
+    const byRegion = JSON.parse(cli("revenue", "--by", "region", "--since", "1d").stdout) as { head: string[]; rows: string[][] };
+    expect(byRegion.head).toEqual(["region", "ST delivered", "operators' yuan", "margin yuan", "value yuan"]);
+    expect(byRegion.rows.map((r) => r[0]).sort()).toEqual(["east", "west"]);
+    expect(byRegion.rows.every((r) => Number(r[2]) > 0 && Number(r[4]) > Number(r[2]))).toBe(true);
+    const byNode = JSON.parse(cli("revenue", "--by", "node", "--since", "1d").stdout) as { rows: string[][] };
+    expect(byNode.rows.length).toBeGreaterThanOrEqual(2);
+    const nano = await db.query<{ events: string; accrued: string }>(
+      `select (select sum(operator_nano_yuan) from usage_events)::text as events,
+              (select sum(accrued_nano_yuan) from earnings_accruals where account_id like 'cny:operator:%')::text as accrued`,
+    );
+    expect(BigInt(nano.rows[0]!.events)).toBeGreaterThan(0n);
+    expect(nano.rows[0]!.events).toBe(nano.rows[0]!.accrued);
     const bad = cli("usage", "--since", "forever");
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toContain("--since");

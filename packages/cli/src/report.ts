@@ -37,20 +37,62 @@ export async function report(databaseUrl: string, kind: ReportKind, by: ReportBy
   try {
     const from = new Date(Date.now() - sinceMs);
     if (kind === "revenue") {
-      if (by !== "tenant")
-        throw new Error(
-          "revenue: only --by tenant so far (token sales); operators' earnings by region and node come with operator payouts",
-        );
-      const r = await client.query<{ tenant_id: string; st: string; yuan: string; purchases: string }>(
-        "select tenant_id, sum(size_st)::text as st, sum(price_yuan)::text as yuan, count(*)::text as purchases from analytics.token_sales where purchased_at >= $1 group by 1 order by 3 desc",
+      // What usage was worth when it was settled: the operators' share and the platform's margin.
+      const r = await client.query<{ key: string; st: string; operator: string; margin: string }>(
+        `select ${by === "tenant" ? "tenant_id" : by === "node" ? "node_id" : "cluster"} as key, sum(st)::text as st,
+                sum(operator_yuan)::text as operator, sum(margin_yuan)::text as margin
+         from analytics.usage_hourly where hour >= $1 group by 1`,
         [from],
       );
+      const acc = new Map<string, { st: number; operator: number; margin: number; packages: number; stBought: number; paid: number }>();
+      const at = (k: string) => {
+        let a = acc.get(k);
+        if (!a) acc.set(k, (a = { st: 0, operator: 0, margin: 0, packages: 0, stBought: 0, paid: 0 }));
+        return a;
+      };
+      for (const x of r.rows) {
+        const a = at(by === "region" ? (findCluster(x.key)?.region ?? "unknown") : x.key);
+        a.st += Number(x.st);
+        a.operator += Number(x.operator);
+        a.margin += Number(x.margin);
+      }
+      // Four places: usage is valued to the nano-yuan, and a small fleet's hour is worth fen.
+      const yuan = (v: number) => v.toFixed(4);
+      if (by !== "tenant") {
+        const rows = [...acc.entries()].sort((x, y) => y[1].operator + y[1].margin - (x[1].operator + x[1].margin));
+        return {
+          kind,
+          by,
+          since,
+          head: [by, "ST delivered", "operators' yuan", "margin yuan", "value yuan"],
+          rows: rows.map(([k, a]) => [k, a.st.toFixed(3), yuan(a.operator), yuan(a.margin), yuan(a.operator + a.margin)]),
+        };
+      }
+      // Tenants also bought packages: what they paid, beside what their usage was worth.
+      const sales = await client.query<{ tenant_id: string; st: string; yuan: string; purchases: string }>(
+        "select tenant_id, sum(size_st)::text as st, sum(price_yuan)::text as yuan, count(*)::text as purchases from analytics.token_sales where purchased_at >= $1 group by 1",
+        [from],
+      );
+      for (const x of sales.rows) {
+        const a = at(x.tenant_id);
+        a.packages += Number(x.purchases);
+        a.stBought += Number(x.st);
+        a.paid += Number(x.yuan);
+      }
+      const rows = [...acc.entries()].sort((x, y) => y[1].paid - x[1].paid || y[1].st - x[1].st);
       return {
         kind,
         by,
         since,
-        head: ["tenant", "packages", "ST bought", "yuan"],
-        rows: r.rows.map((x) => [x.tenant_id, x.purchases, Number(x.st).toFixed(0), Number(x.yuan).toFixed(2)]),
+        head: ["tenant", "packages", "ST bought", "yuan paid", "ST used", "usage value yuan"],
+        rows: rows.map(([k, a]) => [
+          k,
+          String(a.packages),
+          a.stBought.toFixed(0),
+          a.paid.toFixed(2),
+          a.st.toFixed(3),
+          yuan(a.operator + a.margin),
+        ]),
       };
     }
     const r = await client.query<{
