@@ -589,7 +589,7 @@ describe("the whole loop", () => {
     // Revenue by where the work ran: each event's value, which is exactly what the operators accrued.
     const byRegion = JSON.parse(cli("revenue", "--by", "region", "--since", "1d").stdout) as { head: string[]; rows: string[][] };
     expect(byRegion.head).toEqual(["region", "ST delivered", "operators' yuan", "margin yuan", "value yuan"]);
-    expect(byRegion.rows.map((r) => r[0]).sort()).toEqual(["east", "west"]);
+    expect(byRegion.rows.map((r) => r[0]).sort((a, b) => a!.localeCompare(b!))).toEqual(["east", "west"]);
     expect(byRegion.rows.every((r) => Number(r[2]) > 0 && Number(r[4]) > Number(r[2]))).toBe(true);
     const byNode = JSON.parse(cli("revenue", "--by", "node", "--since", "1d").stdout) as { rows: string[][] };
     expect(byNode.rows.length).toBeGreaterThanOrEqual(2);

@@ -391,13 +391,14 @@ program
         res.lots.length === 0
           ? "no lots yet; try: pnpm tokengrid packages, then pnpm tokengrid buy <package>"
           : table(
-              ["lot", "package", "available", "held", "expires"],
+              ["lot", "package", "available", "held", "expires", "pays for"],
               res.lots.map((l) => [
                 l.lotId,
                 l.packageId,
                 formatMst(BigInt(l.availableMst)),
                 formatMst(BigInt(l.heldMst)),
                 time(l.expireTime),
+                short(String(l.condition), "PACKAGE_CONDITION_").toLowerCase().replace("none", "any usage"),
               ]),
             );
       out(g, res, `${head}\n${lots}`);

@@ -57,6 +57,9 @@ export interface JobEventTable {
   recorded_at: Generated<Timestamptz>;
 }
 
+/** What a package's tokens may pay for: any usage, usage on power at least 50 % renewable, or usage 23:00–07:00 CST. */
+export type PackageCondition = "none" | "green_only" | "off_peak";
+
 export interface LedgerAccountTable {
   id: string;
   ledger: "ST" | "CNY";
@@ -69,6 +72,8 @@ export interface LedgerAccountTable {
   debits_must_not_exceed_credits: Generated<boolean>;
   credits_must_not_exceed_debits: Generated<boolean>;
   expires_at: Timestamptz | null;
+  /** A lot's package condition: which usage its tokens may pay for. */
+  condition: ColumnType<PackageCondition, PackageCondition | undefined, PackageCondition>;
   created_at: Generated<Timestamptz>;
 }
 
@@ -94,7 +99,7 @@ export interface PackageTable {
   size_mst: Int8;
   price_micro_yuan: Int8;
   validity_days: number;
-  condition: "none" | "green_only" | "off_peak";
+  condition: PackageCondition;
   active: Generated<boolean>;
 }
 

@@ -271,3 +271,28 @@ export function valueUsage(
   const operator = Math.round(st * yuanPerSt * 1e9);
   return { operatorNanoYuan: BigInt(operator), marginNanoYuan: BigInt(Math.round(operator * model.marginRate)) };
 }
+
+/** What a green-only package asks of the power its tokens run on: at least this renewable share. */
+export const GREEN_PACKAGE_MIN_SHARE = 0.5;
+/** Off-peak packages: from 23:00 to 07:00 China Standard Time. */
+export const OFF_PEAK_HOURS_CST = { from: 23, to: 7 } as const;
+
+/** Which package conditions a piece of usage meets (where and when it ran). */
+export interface UsageConditions {
+  green: boolean;
+  offPeak: boolean;
+}
+
+/**
+ * The package conditions usage in `cluster` at `atMs` meets: green when the
+ * cluster's renewable share for that hour is at least GREEN_PACKAGE_MIN_SHARE,
+ * off-peak between 23:00 and 07:00 CST. An unknown cluster meets neither.
+ */
+export function usageConditions(model: MarketModel, cluster: string, atMs: number): UsageConditions {
+  const h = hourOfDayCst(atMs);
+  const ce = model.clusters.get(cluster);
+  return {
+    green: ce !== undefined && ce.green[h]! >= GREEN_PACKAGE_MIN_SHARE,
+    offPeak: h >= OFF_PEAK_HOURS_CST.from || h < OFF_PEAK_HOURS_CST.to,
+  };
+}

@@ -92,6 +92,43 @@ describe("token packages", () => {
     await checkInvariants(["p3"], NOW);
   });
 
+  it("green-only and off-peak tokens pay only for usage that meets their condition", async () => {
+    // Three lots, all 90 days: green-only, off-peak, unconditional (a starter, 30 days, expires first).
+    await purchase(db, "p5", "green-1b", "g", NOW);
+    await purchase(db, "p5", "offpeak-1b", "o", NOW + 1);
+    await purchase(db, "p5", "starter-10m", "s", NOW + 2);
+    const lotOf = async (pkg: string) => (await balance(db, "p5", NOW)).lots.find((l) => l.packageId === pkg)!.availableMst;
+    const take = (captureId: string, amountMst: bigint, meets: { green: boolean; offPeak: boolean }) =>
+      db.transaction().execute((trx) => captureBatch(trx, [{ tenantId: "p5", jobId: "none", captureId, amountMst, meets }], NOW));
+    // Peak-hour usage in a coal-heavy hour: only the unconditional lot pays; beyond it, the overdraft.
+    expect(await take("peak-brown", 12_000_000n * ST, { green: false, offPeak: false })).toEqual(
+      new Map([["peak-brown", 2_000_000n * ST]]),
+    );
+    expect(await lotOf("starter-10m")).toBe(0n);
+    expect(await lotOf("green-1b")).toBe(1_000_000_000n * ST);
+    expect(await lotOf("offpeak-1b")).toBe(1_000_000_000n * ST);
+    // Green usage at night may use either conditional lot: the first-expiring (green, bought first) pays.
+    expect(await take("night-green", 5n * ST, { green: true, offPeak: true })).toEqual(new Map([["night-green", 0n]]));
+    expect(await lotOf("green-1b")).toBe(1_000_000_000n * ST - 5n * ST);
+    // Brown usage at night: the off-peak lot.
+    await take("night-brown", 7n * ST, { green: false, offPeak: true });
+    expect(await lotOf("offpeak-1b")).toBe(1_000_000_000n * ST - 7n * ST);
+    // A hold drawn from conditional lots is captured only by usage that meets their condition.
+    await authorize(db, "p5", "hold-p5", "job-p5", 3n * ST, NOW, DAY);
+    const held = db
+      .transaction()
+      .execute((trx) =>
+        captureBatch(
+          trx,
+          [{ tenantId: "p5", jobId: "hold-p5", captureId: "h5-peak", amountMst: 3n * ST, meets: { green: false, offPeak: false } }],
+          NOW,
+        ),
+      );
+    expect(await held).toEqual(new Map([["h5-peak", 3n * ST]]));
+    expect(await release(db, "hold-p5")).toBe(3n * ST);
+    await checkInvariants(["p5"], NOW);
+  });
+
   it("a hold whose job never reports expires, and an expired lot lapses", async () => {
     await purchase(db, "p4", "starter-10m", "buy", NOW);
     await authorize(db, "p4", "h4", "job-4", 1_000_000n * ST, NOW, 60_000);

@@ -13,8 +13,8 @@
  * Amounts: ST ledger in mST; CNY ledger in micro-yuan (1 yuan = 1,000,000).
  */
 import { createHash } from "node:crypto";
-import { sql, type Database, type Kysely } from "@tokengrid/db";
-import { NotFoundError, TokenGridError } from "@tokengrid/domain";
+import { sql, type Database, type Kysely, type PackageCondition } from "@tokengrid/db";
+import { NotFoundError, TokenGridError, type UsageConditions } from "@tokengrid/domain";
 import { ConflictingRetryError, InsufficientBalanceError } from "./errors.js";
 import { capturePending, createTransfer, ensureAccount, voidPending, type Trx } from "./transfers.js";
 
@@ -36,7 +36,15 @@ export interface PackageSpec {
   sizeMst: bigint;
   priceMicroYuan: bigint;
   validityDays: number;
-  condition: "none" | "green_only" | "off_peak";
+  condition: PackageCondition;
+}
+
+/** Usage whose place and time are not known meets no condition: only unconditional tokens pay for it. */
+export const NO_CONDITIONS: UsageConditions = { green: false, offPeak: false };
+
+/** May a lot with this condition pay for usage that meets these conditions? */
+export function lotPays(condition: PackageCondition, meets: UsageConditions): boolean {
+  return condition === "none" || (condition === "green_only" && meets.green) || (condition === "off_peak" && meets.offPeak);
 }
 
 /**
@@ -119,7 +127,7 @@ function key(...parts: string[]): string {
 function lockLiveLots(trx: Trx, tenantId: string, nowMs: number) {
   return trx
     .selectFrom("ledger_accounts")
-    .select(["id", "credits_posted", "debits_posted", "debits_pending"])
+    .select(["id", "credits_posted", "debits_posted", "debits_pending", "condition"])
     .where("owner", "=", tenantId)
     .where("kind", "=", "lot")
     .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", new Date(nowMs))]))
@@ -132,6 +140,7 @@ function lockLiveLots(trx: Trx, tenantId: string, nowMs: number) {
 export interface Lot {
   accountId: string;
   packageId: string;
+  condition: PackageCondition;
   sizeMst: bigint;
   expiresAt: Date;
 }
@@ -150,7 +159,15 @@ export async function purchase(
     const lotId = `lot:${tenantId}:${key(tenantId, requestId)}`;
     const expiresAt = new Date(nowMs + pkg.validity_days * 86_400_000);
     // The lot's id comes from the request id: a retry finds the same (existing) account.
-    await ensureAccount(trx, { id: lotId, ledger: "ST", kind: "lot", owner: tenantId, debitsMustNotExceedCredits: true, expiresAt });
+    await ensureAccount(trx, {
+      id: lotId,
+      ledger: "ST",
+      kind: "lot",
+      owner: tenantId,
+      debitsMustNotExceedCredits: true,
+      expiresAt,
+      condition: pkg.condition,
+    });
     const inserted = await trx
       .insertInto("purchases")
       .values({ request_id: requestId, tenant_id: tenantId, package_id: packageId, lot_account_id: lotId })
@@ -171,7 +188,13 @@ export async function purchase(
         .where("id", "=", earlier.lot_account_id)
         .executeTakeFirstOrThrow();
       return {
-        lot: { accountId: earlier.lot_account_id, packageId, sizeMst: BigInt(pkg.size_mst), expiresAt: lot.expires_at! },
+        lot: {
+          accountId: earlier.lot_account_id,
+          packageId,
+          condition: pkg.condition,
+          sizeMst: BigInt(pkg.size_mst),
+          expiresAt: lot.expires_at!,
+        },
         created: false,
       };
     }
@@ -193,7 +216,7 @@ export async function purchase(
         amount: BigInt(pkg.price_micro_yuan),
         kind: "payment",
       });
-    return { lot: { accountId: lotId, packageId, sizeMst: BigInt(pkg.size_mst), expiresAt }, created: true };
+    return { lot: { accountId: lotId, packageId, condition: pkg.condition, sizeMst: BigInt(pkg.size_mst), expiresAt }, created: true };
   });
 }
 
@@ -202,14 +225,21 @@ export interface Balance {
   availableMst: bigint;
   /** Tokens held for running jobs. */
   heldMst: bigint;
-  lots: { accountId: string; packageId: string; availableMst: bigint; heldMst: bigint; expiresAt: Date | null }[];
+  lots: {
+    accountId: string;
+    packageId: string;
+    condition: PackageCondition;
+    availableMst: bigint;
+    heldMst: bigint;
+    expiresAt: Date | null;
+  }[];
 }
 
 export async function balance(db: Kysely<Database> | Trx, tenantId: string, nowMs: number): Promise<Balance> {
   const rows = await db
     .selectFrom("ledger_accounts as a")
     .leftJoin("purchases as p", "p.lot_account_id", "a.id")
-    .select(["a.id", "a.credits_posted", "a.debits_posted", "a.debits_pending", "a.expires_at", "p.package_id"])
+    .select(["a.id", "a.credits_posted", "a.debits_posted", "a.debits_pending", "a.expires_at", "a.condition", "p.package_id"])
     .where("a.owner", "=", tenantId)
     .where("a.kind", "=", "lot")
     .orderBy("a.expires_at")
@@ -220,6 +250,7 @@ export async function balance(db: Kysely<Database> | Trx, tenantId: string, nowM
     return {
       accountId: r.id,
       packageId: r.package_id ?? "",
+      condition: r.condition,
       availableMst: live ? BigInt(r.credits_posted) - BigInt(r.debits_posted) - BigInt(r.debits_pending) : 0n,
       heldMst: BigInt(r.debits_pending),
       expiresAt: r.expires_at,
@@ -296,10 +327,13 @@ export async function authorize(
 
 /**
  * Captures usage against a hold, lot by lot; usage beyond the hold draws the
- * tenant's other lots directly. Idempotent on captureId. What the tokens
- * cannot cover is refused (InsufficientBalanceError, nothing captured), or,
- * with `overdraft`, posted from the tenant's overdraft account (the one
- * account of a tenant's that may go below zero) and returned as the shortfall.
+ * tenant's other lots directly, first-expiring first. Only lots whose package
+ * condition the usage meets (`meets`: where and when it ran) pay for it; a
+ * held lot that may not stays held until the hold is released. Idempotent on
+ * captureId. What the tokens cannot cover is refused (InsufficientBalanceError,
+ * nothing captured), or, with `overdraft`, posted from the tenant's overdraft
+ * account (the one account of a tenant's that may go below zero) and returned
+ * as the shortfall.
  */
 export async function captureIn(
   trx: Trx,
@@ -308,23 +342,26 @@ export async function captureIn(
   captureId: string,
   amountMst: bigint,
   nowMs: number,
-  options: { overdraft?: boolean } = {},
+  options: { overdraft?: boolean; meets?: UsageConditions } = {},
 ): Promise<bigint> {
   if (amountMst <= 0n) return 0n;
+  const meets = options.meets ?? NO_CONDITIONS;
   const done = await trx.selectFrom("ledger_transfers").select("id").where("id", "=", `${captureId}:0`).executeTakeFirst();
   if (done) return 0n;
   const pendings = await trx
-    .selectFrom("ledger_transfers")
-    .select(["id", "pending_remaining"])
-    .where("hold_id", "=", holdId)
-    .where("kind", "=", "hold")
-    .where("status", "=", "pending")
-    .orderBy("id")
-    .forUpdate()
+    .selectFrom("ledger_transfers as t")
+    .innerJoin("ledger_accounts as a", "a.id", "t.debit_account_id")
+    .select(["t.id", "t.pending_remaining", "a.condition"])
+    .where("t.hold_id", "=", holdId)
+    .where("t.kind", "=", "hold")
+    .where("t.status", "=", "pending")
+    .orderBy("t.id")
+    .forUpdate("t")
     .execute();
   let left = amountMst;
   let i = 0;
   for (const p of pendings) {
+    if (!lotPays(p.condition, meets)) continue;
     if (left === 0n) break;
     const r = BigInt(p.pending_remaining);
     const take = r < left ? r : left;
@@ -337,6 +374,7 @@ export async function captureIn(
   const lots = await lockLiveLots(trx, tenantId, nowMs);
   for (const lot of lots) {
     if (left === 0n) break;
+    if (!lotPays(lot.condition, meets)) continue;
     const avail = BigInt(lot.credits_posted) - BigInt(lot.debits_posted) - BigInt(lot.debits_pending);
     const take = avail < left ? avail : left;
     if (take <= 0n) continue;
@@ -353,7 +391,7 @@ export async function captureIn(
   }
   if (left === 0n) return 0n;
   if (!options.overdraft)
-    throw new InsufficientBalanceError(`the tenant's tokens ran out: ${left} mST of usage could not be paid`, {
+    throw new InsufficientBalanceError(`the tenant's tokens ran out: ${left} mST of usage could not be paid by tokens valid for it`, {
       shortfallMst: left.toString(),
     });
   const overdraft = ACCOUNTS.overdraft(tenantId);
@@ -498,6 +536,8 @@ export interface CaptureItem {
   jobId: string;
   captureId: string;
   amountMst: bigint;
+  /** The package conditions the usage meets (where and when it ran); none when not given. */
+  meets?: UsageConditions;
 }
 
 /**
@@ -525,13 +565,23 @@ export async function captureBatch(trx: Trx, items: readonly CaptureItem[], nowM
   if (fresh.length === 0) return out;
 
   const pendings = await trx
-    .selectFrom("ledger_transfers")
-    .select(["id", "hold_id", "ledger", "debit_account_id", "credit_account_id", "pending_remaining", "job_id"])
-    .where("hold_id", "in", [...new Set(fresh.map((i) => i.jobId))])
-    .where("kind", "=", "hold")
-    .where("status", "=", "pending")
-    .orderBy("id")
-    .forUpdate()
+    .selectFrom("ledger_transfers as t")
+    .innerJoin("ledger_accounts as a", "a.id", "t.debit_account_id")
+    .select([
+      "t.id",
+      "t.hold_id",
+      "t.ledger",
+      "t.debit_account_id",
+      "t.credit_account_id",
+      "t.pending_remaining",
+      "t.job_id",
+      "a.condition",
+    ])
+    .where("t.hold_id", "in", [...new Set(fresh.map((i) => i.jobId))])
+    .where("t.kind", "=", "hold")
+    .where("t.status", "=", "pending")
+    .orderBy("t.id")
+    .forUpdate("t")
     .execute();
   const byHold = new Map<string, typeof pendings>();
   for (const p of pendings) {
@@ -554,6 +604,7 @@ export async function captureBatch(trx: Trx, items: readonly CaptureItem[], nowM
     let k = 0;
     for (const p of byHold.get(item.jobId) ?? []) {
       if (left === 0n) break;
+      if (!lotPays(p.condition, item.meets ?? NO_CONDITIONS)) continue;
       const r = remaining.get(p.id) ?? BigInt(p.pending_remaining);
       const take = r < left ? r : left;
       if (take === 0n) continue;
@@ -595,7 +646,7 @@ export async function captureBatch(trx: Trx, items: readonly CaptureItem[], nowM
       where a.id = u.id`.execute(trx);
   }
   for (const r of rest) {
-    const left = await captureIn(trx, r.tenantId, r.jobId, r.captureId, r.amountMst, nowMs, { overdraft: true });
+    const left = await captureIn(trx, r.tenantId, r.jobId, r.captureId, r.amountMst, nowMs, { overdraft: true, meets: r.meets });
     out.set(r.captureId.replace(/\/rest$/, ""), left);
   }
   return out;

@@ -5,7 +5,7 @@
  * that would break one fails with InsufficientBalanceError and changes nothing.
  * Functions take the caller's transaction: the caller owns the boundary.
  */
-import { sql, type Database, type Kysely, type Transaction } from "@tokengrid/db";
+import { sql, type Database, type Kysely, type PackageCondition, type Transaction } from "@tokengrid/db";
 import { TokenGridError } from "@tokengrid/domain";
 import { ConflictingRetryError, InsufficientBalanceError } from "./errors.js";
 
@@ -21,6 +21,8 @@ export interface AccountSpec {
   debitsMustNotExceedCredits?: boolean;
   creditsMustNotExceedDebits?: boolean;
   expiresAt?: Date;
+  /** A lot's package condition. */
+  condition?: PackageCondition;
 }
 
 /** Creates the account if it does not exist. */
@@ -35,6 +37,7 @@ export async function ensureAccount(trx: Trx, a: AccountSpec): Promise<void> {
       debits_must_not_exceed_credits: a.debitsMustNotExceedCredits ?? false,
       credits_must_not_exceed_debits: a.creditsMustNotExceedDebits ?? false,
       expires_at: a.expiresAt ?? null,
+      condition: a.condition ?? "none",
     })
     .onConflict((oc) => oc.column("id").doNothing())
     .execute();

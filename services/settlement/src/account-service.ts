@@ -51,6 +51,7 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
           availableMst: lot.sizeMst.toString(),
           heldMst: "0",
           expireTime: toTimestamp(lot.expiresAt.getTime()),
+          condition: CONDITIONS[lot.condition],
         },
       };
     }, onError),
@@ -103,6 +104,7 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
           availableMst: l.availableMst.toString(),
           heldMst: l.heldMst.toString(),
           expireTime: l.expiresAt ? toTimestamp(l.expiresAt.getTime()) : null,
+          condition: CONDITIONS[l.condition],
         })),
       };
     }, onError),

@@ -16,7 +16,7 @@ import {
 } from "@tokengrid/db";
 import { captureBatch, payOperators, releaseIn } from "@tokengrid/ledger";
 import { createHash } from "node:crypto";
-import { valueUsage, type JobKind, type MarketModel, type Precision } from "@tokengrid/domain";
+import { usageConditions, valueUsage, type JobKind, type MarketModel, type Precision, type UsageConditions } from "@tokengrid/domain";
 import { jobEventCodec, fromTimestamp, usageBatchCodec } from "@tokengrid/contracts";
 import type { JsMsg } from "@tokengrid/events";
 import { extractFromHeaders, SpanKind, tracer, type Logger } from "@tokengrid/telemetry";
@@ -83,6 +83,8 @@ const PRECISIONS: Record<string, Precision> = {
 /** What settling one usage event moves, once it is known to be new. */
 interface Settles extends UsageKey {
   operatorId: string;
+  /** Which package conditions the event meets: which of the tenant's lots may pay for it. */
+  meets: UsageConditions;
   operatorNanoYuan: bigint;
   marginNanoYuan: bigint;
 }
@@ -153,6 +155,7 @@ export function prepareUsage(market: MarketModel, msg: JsMsg, log: Logger): Prep
       jobId: e.jobId,
       tenantId: e.tenantId,
       operatorId: e.operatorId,
+      meets: usageConditions(market, e.cluster, periodEndMs),
       amountMst,
       operatorNanoYuan,
       marginNanoYuan,
@@ -186,13 +189,14 @@ export async function ingestUsage(
       const fresh = freshIds.length === events.length ? undefined : new Set(freshIds);
       const earned = new Map<string, bigint>();
       let margin = 0n;
-      // One capture per job per batch: the job's new events together, under an id made from their ids.
-      const byJob = new Map<string, { tenantId: string; jobId: string; amount: bigint; ids: string[] }>();
+      // One capture per job per batch (and per package conditions met): the job's new events
+      // together, under an id made from their ids.
+      const byJob = new Map<string, { tenantId: string; jobId: string; meets: UsageConditions; amount: bigint; ids: string[] }>();
       for (const e of events) {
         if (fresh && !fresh.delete(e.eventId)) continue;
-        const key = `${e.tenantId}\u0000${e.jobId}`;
+        const key = `${e.tenantId}\u0000${e.jobId}\u0000${e.meets.green ? "g" : ""}${e.meets.offPeak ? "o" : ""}`;
         let g = byJob.get(key);
-        if (!g) byJob.set(key, (g = { tenantId: e.tenantId, jobId: e.jobId, amount: 0n, ids: [] }));
+        if (!g) byJob.set(key, (g = { tenantId: e.tenantId, jobId: e.jobId, meets: e.meets, amount: 0n, ids: [] }));
         g.amount += e.amountMst;
         g.ids.push(e.eventId);
         earned.set(e.operatorId, (earned.get(e.operatorId) ?? 0n) + e.operatorNanoYuan);
@@ -203,6 +207,7 @@ export async function ingestUsage(
         jobId: g.jobId,
         captureId: `usage:${g.jobId}:${digest(g.ids)}`,
         amountMst: g.amount,
+        meets: g.meets,
       }));
       const shortfalls = await captureBatch(t.trx, items, nowMs);
       const short: Shortfall[] = [];

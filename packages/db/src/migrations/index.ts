@@ -7,6 +7,7 @@ import * as m0005 from "./2026_11_29_0005_accruals.js";
 import * as m0006 from "./2026_11_29_0006_usage_partitions.js";
 import * as m0007 from "./2026_11_29_0007_job_usage.js";
 import * as m0008 from "./2026_11_29_0008_usage_value.js";
+import * as m0009 from "./2026_11_29_0009_lot_conditions.js";
 
 /** Every migration, by sortable name. Add new ones at the end. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_29_0006_usage_partitions": m0006,
   "2026_11_29_0007_job_usage": m0007,
   "2026_11_29_0008_usage_value": m0008,
+  "2026_11_29_0009_lot_conditions": m0009,
 };
