@@ -553,12 +553,16 @@ describe("the whole loop", () => {
       expect(sum((l) => l.paidMicroYuan)).toBe(22_000_000_000n);
       const opMd = tenantMetadata(TENANT);
       opMd.set("x-operator-id", "op-west");
-      const op = await unary<GetStatementResponse__Output>((cb) => accounts.GetStatement({ period: "STATEMENT_PERIOD_MONTH" }, opMd, cb));
-      expect(BigInt(op.lines.at(-1)!.earnedMicroYuan)).toBeGreaterThan(0n);
-      const earned = await db.query<{ n: string }>(
-        "select (credits_posted - debits_posted)::text as n from ledger_accounts where id = 'cny:operator:op-west'",
-      );
-      expect(op.lines.reduce((t, l) => t + BigInt(l.earnedMicroYuan), 0n)).toBe(BigInt(earned.rows[0]!.n));
+      // Usage may still be settling: the statement and the account agree once they are read between two batches.
+      const agreed = await eventually("the operator's statement to agree with its account", async () => {
+        const op = await unary<GetStatementResponse__Output>((cb) => accounts.GetStatement({ period: "STATEMENT_PERIOD_MONTH" }, opMd, cb));
+        const earned = await db.query<{ n: string }>(
+          "select (credits_posted - debits_posted)::text as n from ledger_accounts where id = 'cny:operator:op-west'",
+        );
+        const stated = op.lines.reduce((t, l) => t + BigInt(l.earnedMicroYuan), 0n);
+        return stated === BigInt(earned.rows[0]!.n) ? stated : undefined;
+      });
+      expect(agreed).toBeGreaterThan(0n);
     } finally {
       accounts.close();
     }

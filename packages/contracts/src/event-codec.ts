@@ -9,6 +9,7 @@ import type { UsageEvent, UsageEvent__Output } from "./generated/tokengrid/event
 import type { JobEvent, JobEvent__Output } from "./generated/tokengrid/events/v1/JobEvent.js";
 import type { BalanceExhausted, BalanceExhausted__Output } from "./generated/tokengrid/events/v1/BalanceExhausted.js";
 import type { UsageBatch, UsageBatch__Output } from "./generated/tokengrid/events/v1/UsageBatch.js";
+import type { NodeRecord, NodeRecord__Output } from "./generated/tokengrid/events/v1/NodeRecord.js";
 
 export interface Codec<In, Out> {
   encode(message: In): Uint8Array;
@@ -56,6 +57,12 @@ let exhausted: Codec<BalanceExhausted, BalanceExhausted__Output> | undefined;
 export function balanceExhaustedCodec(): Codec<BalanceExhausted, BalanceExhausted__Output> {
   exhausted ??= codec("tokengrid.events.v1.BalanceExhausted");
   return exhausted;
+}
+
+let nodeRecord: Codec<NodeRecord, NodeRecord__Output> | undefined;
+export function nodeRecordCodec(): Codec<NodeRecord, NodeRecord__Output> {
+  nodeRecord ??= codec("tokengrid.events.v1.NodeRecord");
+  return nodeRecord;
 }
 
 let usage: Codec<UsageEvent, UsageEvent__Output> | undefined;

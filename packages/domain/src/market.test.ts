@@ -173,4 +173,35 @@ describe("valuing usage for operators", () => {
       }),
     ).toBeUndefined();
   });
+
+  it("pays a node what the broker priced it at: its own PUE, tariff and calibrated speed", () => {
+    const model = defaultMarket();
+    const node = { pue: 1.1, flatTariffYuanPerKwh: 0.9, stPerSecondPerDevice: 15_000 };
+    const device = findDevice("ascend-910b")!;
+    // One hour's work on one device, inside one tariff hour: the estimate's energy and capital is the operator's pay.
+    const st = node.stPerSecondPerDevice * 600;
+    const at = Date.parse("2026-12-01T02:05:00Z");
+    const run = estimateRun(model, { clusterId: "guian", device, devices: 1, ...node }, st, at);
+    const v = valueUsage(model, {
+      cluster: "guian",
+      deviceModel: "ascend-910b",
+      kind: "TRAINING",
+      precision: "BF16",
+      amountMst: BigInt(st * 1000),
+      atMs: at,
+      node,
+    })!;
+    expect(Number(v.operatorNanoYuan) / 1e9).toBeCloseTo(run.energyYuan + run.capitalYuan, 6);
+    expect(Number(v.marginNanoYuan) / 1e9).toBeCloseTo(run.marginYuan, 6);
+    // And not what the cluster's defaults would have paid.
+    const plain = valueUsage(model, {
+      cluster: "guian",
+      deviceModel: "ascend-910b",
+      kind: "TRAINING",
+      precision: "BF16",
+      amountMst: BigInt(st * 1000),
+      atMs: at,
+    })!;
+    expect(plain.operatorNanoYuan).not.toBe(v.operatorNanoYuan);
+  });
 });

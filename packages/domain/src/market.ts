@@ -248,25 +248,38 @@ export interface UsageValue {
   readonly marginNanoYuan: bigint;
 }
 
+/** A node's own figures, as it registered them; each one absent takes the cluster's or the catalogue's. */
+export interface NodeFigures {
+  readonly pue?: number;
+  /** The node's flat tariff, scaling the cluster's hourly shape. */
+  readonly flatTariffYuanPerKwh?: number;
+  /** The node's own renewable share (a green power contract), replacing the cluster's curve. */
+  readonly greenShare?: number;
+  /** Measured speed of one device, ST/s, replacing the catalogue's. */
+  readonly stPerSecondPerDevice?: number;
+}
+
 /**
  * What a chunk of usage is worth at the hour it was done, on a device of the
- * catalogue in a cluster (cluster energy figures; node-level overrides and
- * calibrations are not known to settlement). Undefined when the device is
+ * catalogue in a cluster, with the node's own figures where it gave them (the
+ * same figures the broker priced the node with). Undefined when the device is
  * unknown or cannot run the precision.
  */
 export function valueUsage(
   model: MarketModel,
-  u: { cluster: string; deviceModel: string; kind: JobKind; precision: Precision; amountMst: bigint; atMs: number },
+  u: { cluster: string; deviceModel: string; kind: JobKind; precision: Precision; amountMst: bigint; atMs: number; node?: NodeFigures },
 ): UsageValue | undefined {
   const device = model.devices.get(u.deviceModel);
   const ce = model.clusters.get(u.cluster);
   if (!device || !ce) return undefined;
-  const speed = stPerSecond(device, u.precision, workloadOf(u.kind), model.efficiency);
+  const speed = u.node?.stPerSecondPerDevice ?? stPerSecond(device, u.precision, workloadOf(u.kind), model.efficiency);
   if (!speed) return undefined;
-  const kwhPerSt = (device.powerWatts * ce.cluster.pue) / speed / 3.6e6;
+  const pue = u.node?.pue ?? ce.cluster.pue;
+  const tariffScale = u.node?.flatTariffYuanPerKwh === undefined ? 1 : u.node.flatTariffYuanPerKwh / ce.cluster.flatTariffYuanPerKwh;
+  const kwhPerSt = (device.powerWatts * pue) / speed / 3.6e6;
   const capitalPerSt =
     (model.capexYuan[device.id] ?? model.defaultCapexYuan) / (model.lifetimeYears * 365 * 86_400 * model.utilisation) / speed;
-  const yuanPerSt = kwhPerSt * ce.tariff[hourOfDayCst(u.atMs)]! + capitalPerSt;
+  const yuanPerSt = kwhPerSt * ce.tariff[hourOfDayCst(u.atMs)]! * tariffScale + capitalPerSt;
   const st = Number(u.amountMst) / 1000;
   const operator = Math.round(st * yuanPerSt * 1e9);
   return { operatorNanoYuan: BigInt(operator), marginNanoYuan: BigInt(Math.round(operator * model.marginRate)) };
@@ -285,14 +298,15 @@ export interface UsageConditions {
 
 /**
  * The package conditions usage in `cluster` at `atMs` meets: green when the
- * cluster's renewable share for that hour is at least GREEN_PACKAGE_MIN_SHARE,
+ * renewable share for that hour (the node's own, else the cluster's) is at least GREEN_PACKAGE_MIN_SHARE,
  * off-peak between 23:00 and 07:00 CST. An unknown cluster meets neither.
  */
-export function usageConditions(model: MarketModel, cluster: string, atMs: number): UsageConditions {
+export function usageConditions(model: MarketModel, cluster: string, atMs: number, node?: NodeFigures): UsageConditions {
   const h = hourOfDayCst(atMs);
   const ce = model.clusters.get(cluster);
+  const green = node?.greenShare ?? ce?.green[h];
   return {
-    green: ce !== undefined && ce.green[h]! >= GREEN_PACKAGE_MIN_SHARE,
+    green: green !== undefined && green >= GREEN_PACKAGE_MIN_SHARE,
     offPeak: h >= OFF_PEAK_HOURS_CST.from || h < OFF_PEAK_HOURS_CST.to,
   };
 }

@@ -20,6 +20,8 @@ export interface Names {
   readonly jobSubjects: string;
   /** JetStream KV bucket holding the broker's job records. */
   readonly jobsBucket: string;
+  /** JetStream KV bucket holding every node's registration (NodeRecord). */
+  readonly nodesBucket: string;
   readonly settlementUsageConsumer: string;
   readonly settlementJobsConsumer: string;
 }
@@ -39,6 +41,7 @@ export function names(namespace: string): Names {
     jobSubject: (tenantId) => `${namespace}.jobs.${tenantId}`,
     jobSubjects: `${namespace}.jobs.>`,
     jobsBucket: `${namespace}_broker_jobs`,
+    nodesBucket: `${namespace}_nodes`,
     settlementUsageConsumer: "settlement-usage",
     settlementJobsConsumer: "settlement-jobs",
   };

@@ -29,7 +29,7 @@ import {
   type SchedulingProfile,
 } from "@tokengrid/matcher";
 import { jobEventCodec, toTimestamp, type JobStatus__Output } from "@tokengrid/contracts";
-import { publishEvent, type JetStreamClient, type Names } from "@tokengrid/events";
+import { publishEvent, type JetStreamClient, type Names, type NodeRegistry } from "@tokengrid/events";
 import { extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger, type Span } from "@tokengrid/telemetry";
 import { kindEnum, stateEnum, type JobRecord, type ReplicaRecord, type Transition } from "./job-record.js";
 import { jobIdFor, type JobStore } from "./job-store.js";
@@ -44,6 +44,8 @@ export type JobListener = (job: JobRecord, transition: Transition) => void;
 
 export interface BrokerDeps {
   store: JobStore;
+  /** Where registrations are recorded for settlement (and whoever else prices a node's work). */
+  nodes: NodeRegistry;
   js: JetStreamClient;
   names: Names;
   log: Logger;
@@ -353,7 +355,23 @@ export class Broker {
 
   // ---- nodes -------------------------------------------------------------
 
-  register(reg: ValidRegistration): string {
+  /** Records the node's registration in the registry, then opens a session for it. */
+  async register(reg: ValidRegistration): Promise<string> {
+    await this.deps.nodes.put({
+      nodeId: reg.nodeId,
+      operatorId: reg.operatorId,
+      cluster: reg.cluster,
+      accelerators: reg.accelerators.map((a) => ({
+        model: a.model,
+        vendor: a.vendor,
+        softwareStack: a.softwareStack,
+        count: a.count,
+        memoryMb: a.memoryMb,
+        calibratedStPerSecond: a.calibratedStPerSecond,
+      })),
+      energy: { pue: reg.energy.pue ?? 0, tariffYuanPerKwh: reg.energy.tariffYuanPerKwh ?? 0, greenShare: reg.energy.greenShare ?? 0 },
+      registeredTime: toTimestamp(this.now()),
+    });
     const sessionId = randomUUID();
     const old = this.nodes.get(reg.nodeId);
     const profile = this.intern(profileOf(reg));

@@ -11,7 +11,7 @@ export function nodeServiceHandlers(broker: Broker, log: Logger, heartbeatInterv
   return {
     Register: unary(async (call) => {
       const reg = validateRegistration(call.request, market);
-      const sessionId = broker.register(reg);
+      const sessionId = await broker.register(reg);
       return { sessionId, heartbeatIntervalMs };
     }, onError),
 

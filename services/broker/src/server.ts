@@ -2,7 +2,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { balanceExhaustedCodec, bindServer, protos } from "@tokengrid/contracts";
 import { accountsClient } from "./accounts.js";
-import { connectNats, ensureStreams, jetstream, jetStreamManager, names, startBatchConsumer } from "@tokengrid/events";
+import { connectNats, ensureStreams, jetstream, jetStreamManager, names, NodeRegistry, startBatchConsumer } from "@tokengrid/events";
 import { createLogger } from "@tokengrid/telemetry";
 import { Broker } from "./broker.js";
 import type { BrokerConfig } from "./config.js";
@@ -23,10 +23,12 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const n = names(config.namespace);
   await ensureStreams(jsm, n, config.natsReplicas);
   const store = await JobStore.open(nc, n.jobsBucket, config.natsReplicas);
+  const nodes = await NodeRegistry.open(nc, n.nodesBucket, config.natsReplicas);
   const accounts = accountsClient(config.settlementAddress);
   const broker = new Broker({
     authorize: accounts.authorize,
     store,
+    nodes,
     js: jetstream(nc),
     names: n,
     log,

@@ -12,6 +12,7 @@ import {
   jetstream,
   jetStreamManager,
   names,
+  NodeRegistry,
   startBatchConsumer,
   type JsMsg,
   type NatsConnection,
@@ -20,6 +21,7 @@ import { purchase, seedLedger } from "@tokengrid/ledger";
 import { createLogger } from "@tokengrid/telemetry";
 import { eventually, testEnv, type TestEnv } from "@tokengrid/stack/testing";
 import { ingestUsage } from "./ingest.js";
+import { NodeDirectory } from "./node-directory.js";
 
 let env: TestEnv;
 let db: Kysely<Database>;
@@ -103,7 +105,7 @@ describe("redelivery", () => {
       maxBatch: 100,
       handle: async (msgs) => {
         batches.push(msgs);
-        await ingestUsage(db, market, msgs, log);
+        await ingestUsage({ db, market, log }, msgs);
       },
       onError: () => {},
     });
@@ -111,7 +113,7 @@ describe("redelivery", () => {
     await consumer.stop();
     const once = await snapshot();
     expect(once.usage).toEqual({ n: "20", total: String(20 * 10_000_000 + 190) });
-    for (const b of batches) await ingestUsage(db, market, b, log);
+    for (const b of batches) await ingestUsage({ db, market, log }, b);
     expect(await snapshot()).toEqual(once);
   });
 
@@ -132,7 +134,7 @@ describe("redelivery", () => {
         const fresh = msgs.filter((m) => m.subject && usageBatchCodec().decode(m.data).events[0]?.eventId.startsWith("crash:"));
         if (fresh.length === 0) return;
         deliveries += 1;
-        await ingestUsage(db, market, msgs, log);
+        await ingestUsage({ db, market, log }, msgs);
         if (!crashed) {
           crashed = true;
           // Committed, not acked: as if the process died here.
@@ -173,5 +175,78 @@ describe("redelivery", () => {
       atMs: Date.now(),
     })!;
     expect(Number(nano)).toBeGreaterThan(Number(one.operatorNanoYuan) * 30 * 0.3);
+  });
+});
+
+describe("pricing with the node registry", () => {
+  /** A message as JetStream would hand it over, carrying one usage event. */
+  const message = (eventId: string, nodeId: string): JsMsg =>
+    ({
+      subject: names(env.namespace).usageSubject(nodeId),
+      seq: 0,
+      headers: undefined,
+      term: () => {},
+      data: usageBatchCodec().encode({
+        events: [
+          {
+            eventId,
+            jobId: "reg-job",
+            tenantId: "t1",
+            nodeId,
+            operatorId: "op-reg",
+            cluster: "guian",
+            deviceModel: "ascend-910b",
+            deviceCount: 1,
+            amountMst: "5000000",
+            seq: 1,
+            periodStartTime: toTimestamp(Date.parse("2026-12-01T05:59:00Z")),
+            periodEndTime: toTimestamp(Date.parse("2026-12-01T06:00:00Z")),
+            final: false,
+            kind: "JOB_KIND_TRAINING",
+            precision: "PRECISION_BF16",
+          },
+        ],
+      }),
+    }) as unknown as JsMsg;
+
+  it("pays a registered node at its own figures, and an unknown one at its cluster's", async () => {
+    const registry = await NodeRegistry.open(nc, names(env.namespace).nodesBucket);
+    const nodes = await NodeDirectory.open(registry);
+    try {
+      // Registered after settlement started watching: the first batch from it looks it up.
+      await registry.put({
+        nodeId: "n-reg",
+        operatorId: "op-reg",
+        cluster: "guian",
+        accelerators: [
+          { model: "ascend-910b", vendor: "huawei", softwareStack: "cann", count: 8, memoryMb: 65536, calibratedStPerSecond: 12_000 },
+        ],
+        energy: { pue: 1.08, tariffYuanPerKwh: 0.8, greenShare: 0.9 },
+      });
+      await ingestUsage({ db, market, log, nodes }, [message("reg:1", "n-reg"), message("reg:2", "n-stranger")]);
+      const rows = await sql<{ event_id: string; nano: string }>`
+        select event_id, operator_nano_yuan::text as nano from usage_events where event_id like 'reg:%' order by event_id`.execute(db);
+      const at = Date.parse("2026-12-01T06:00:00Z");
+      const base = {
+        cluster: "guian",
+        deviceModel: "ascend-910b",
+        kind: "TRAINING",
+        precision: "BF16",
+        amountMst: 5_000_000n,
+        atMs: at,
+      } as const;
+      const own = valueUsage(market, {
+        ...base,
+        node: { pue: 1.08, flatTariffYuanPerKwh: 0.8, greenShare: 0.9, stPerSecondPerDevice: 12_000 },
+      })!;
+      const cluster = valueUsage(market, base)!;
+      expect(rows.rows).toEqual([
+        { event_id: "reg:1", nano: own.operatorNanoYuan.toString() },
+        { event_id: "reg:2", nano: cluster.operatorNanoYuan.toString() },
+      ]);
+      expect(own.operatorNanoYuan).not.toBe(cluster.operatorNanoYuan);
+    } finally {
+      nodes.close();
+    }
   });
 });

@@ -20,6 +20,7 @@ import { usageConditions, valueUsage, type JobKind, type MarketModel, type Preci
 import { jobEventCodec, fromTimestamp, usageBatchCodec } from "@tokengrid/contracts";
 import type { JsMsg } from "@tokengrid/events";
 import { extractFromHeaders, SpanKind, tracer, type Logger } from "@tokengrid/telemetry";
+import { figuresOf, type NodeDirectory } from "./node-directory.js";
 import type { Span } from "@opentelemetry/api";
 
 const STATE_PREFIX = "JOB_STATE_";
@@ -96,6 +97,19 @@ interface Settles extends UsageKey {
 export interface PreparedUsage extends UsageChunk {
   events: Settles[];
   copy: Buffer;
+  /** Nodes whose registration settlement had not looked up: the message is prepared again once it has. */
+  unresolved?: Set<string>;
+}
+
+/** What settling usage needs besides the messages. */
+export interface UsageContext {
+  db: Kysely<Database>;
+  market: MarketModel;
+  log: Logger;
+  /** The node registry, to price each node's usage with its own figures; without it, the cluster's. */
+  nodes?: NodeDirectory;
+  /** Usage the tenant's tokens could not pay: runs inside the transaction, before it commits. */
+  onShortfall?: (s: Shortfall[]) => Promise<void>;
 }
 
 /**
@@ -104,7 +118,8 @@ export interface PreparedUsage extends UsageChunk {
  * is terminated (never redelivered) and logged; events in it that make no
  * sense are left out and logged.
  */
-export function prepareUsage(market: MarketModel, msg: JsMsg, log: Logger): PreparedUsage {
+export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
+  const { market, log, nodes } = ctx;
   const prepared: PreparedUsage = { events: [], copy: Buffer.alloc(0) };
   let copy = "";
   let events;
@@ -122,6 +137,9 @@ export function prepareUsage(market: MarketModel, msg: JsMsg, log: Logger): Prep
       continue;
     }
     const periodEndMs = fromTimestamp(e.periodEndTime);
+    const record = nodes?.record(e.nodeId);
+    if (record === undefined && nodes) (prepared.unresolved ??= new Set()).add(e.nodeId);
+    const node = record ? figuresOf(record, e.deviceModel) : undefined;
     const value = valueUsage(market, {
       cluster: e.cluster,
       deviceModel: e.deviceModel,
@@ -129,6 +147,7 @@ export function prepareUsage(market: MarketModel, msg: JsMsg, log: Logger): Prep
       precision: PRECISIONS[String(e.precision)] ?? "BF16",
       amountMst,
       atMs: periodEndMs,
+      node,
     });
     const operatorNanoYuan = value?.operatorNanoYuan ?? 0n;
     const marginNanoYuan = value?.marginNanoYuan ?? 0n;
@@ -155,7 +174,7 @@ export function prepareUsage(market: MarketModel, msg: JsMsg, log: Logger): Prep
       jobId: e.jobId,
       tenantId: e.tenantId,
       operatorId: e.operatorId,
-      meets: usageConditions(market, e.cluster, periodEndMs),
+      meets: usageConditions(market, e.cluster, periodEndMs, node),
       amountMst,
       operatorNanoYuan,
       marginNanoYuan,
@@ -168,17 +187,24 @@ export function prepareUsage(market: MarketModel, msg: JsMsg, log: Logger): Prep
 /**
  * Writes a batch of usage in one transaction: new events are inserted and
  * captured against their job's hold (the job id), operators are paid and the
- * margin booked; redelivered events change nothing. `onShortfall` runs inside
- * the transaction, before it commits.
+ * margin booked; redelivered events change nothing.
  */
 export async function ingestUsage(
-  db: Kysely<Database>,
-  market: MarketModel,
+  ctx: UsageContext,
   msgs: JsMsg[],
-  log: Logger,
-  onShortfall: (s: Shortfall[]) => Promise<void> = async () => {},
-  prepared: PreparedUsage[] = msgs.map((m) => prepareUsage(market, m, log)),
+  prepared: PreparedUsage[] = msgs.map((m) => prepareUsage(ctx, m)),
 ): Promise<void> {
+  const { db, log, nodes } = ctx;
+  const onShortfall = ctx.onShortfall ?? (async () => {});
+  // A node seen for the first time: read its registration, and price its usage again with it.
+  const unresolved = prepared.flatMap((p) => [...(p.unresolved ?? [])]);
+  if (nodes && unresolved.length > 0) {
+    await nodes.load(unresolved);
+    prepared = prepared.map((p, i) => (p.unresolved ? prepareUsage(ctx, msgs[i]!) : p));
+    for (const id of unresolved)
+      if (nodes.record(id) === null)
+        log.warn({ nodeId: id }, "usage from a node the registry does not know; priced with its cluster's figures");
+  }
   const spans = messageSpans(msgs, "settlement.write_usage");
   try {
     const events = prepared.flatMap((p) => p.events);

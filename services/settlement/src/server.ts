@@ -3,11 +3,21 @@ import * as grpc from "@grpc/grpc-js";
 import { balanceExhaustedCodec, bindServer, protos, toTimestamp } from "@tokengrid/contracts";
 import { ensureUsagePartitions, openDatabase } from "@tokengrid/db";
 import { expireHolds, expireLots, seedLedger } from "@tokengrid/ledger";
-import { connectNats, ensureStreams, jetstream, jetStreamManager, names, publishEvent, startBatchConsumer } from "@tokengrid/events";
+import {
+  connectNats,
+  ensureStreams,
+  jetstream,
+  jetStreamManager,
+  names,
+  NodeRegistry,
+  publishEvent,
+  startBatchConsumer,
+} from "@tokengrid/events";
 import { createLogger } from "@tokengrid/telemetry";
 import { accountServiceHandlers } from "./account-service.js";
 import type { SettlementConfig } from "./config.js";
-import { ingestJobEvents, ingestUsage, prepareUsage } from "./ingest.js";
+import { ingestJobEvents, ingestUsage, prepareUsage, type UsageContext } from "./ingest.js";
+import { NodeDirectory } from "./node-directory.js";
 
 export interface RunningSettlement {
   readonly address: string;
@@ -26,36 +36,36 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
   const js = jetstream(nc);
   const onError = (what: string) => (err: unknown, attempt: number) =>
     log.error({ err: err instanceof Error ? err.message : String(err), attempt }, `${what} batch not written; it will be redelivered`);
+  const nodes = await NodeDirectory.open(await NodeRegistry.open(nc, n.nodesBucket, config.natsReplicas));
+  const ctx: UsageContext = {
+    db,
+    market: config.market,
+    log,
+    nodes,
+    async onShortfall(short) {
+      for (const x of short) {
+        log.warn(
+          { jobId: x.jobId, tenantId: x.tenantId, shortfallMst: x.shortfallMst.toString() },
+          "usage beyond the tenant's tokens; asking the broker to stop the job",
+        );
+        const id = `${x.jobId}:exhausted:${x.eventId}`;
+        const bytes = balanceExhaustedCodec().encode({
+          eventId: id,
+          jobId: x.jobId,
+          tenantId: x.tenantId,
+          shortfallMst: x.shortfallMst.toString(),
+          time: toTimestamp(Date.now()),
+        });
+        await publishEvent(js, n.exhaustedSubject(x.tenantId), id, bytes);
+      }
+    },
+  };
   const usage = await startBatchConsumer(jsm, js, {
     stream: n.usageStream,
     durable: n.settlementUsageConsumer,
     maxBatch: config.batchSize,
-    prepare: (msg) => prepareUsage(config.market, msg, log),
-    handle: (msgs, prepared) =>
-      ingestUsage(
-        db,
-        config.market,
-        msgs,
-        log,
-        async (short) => {
-          for (const x of short) {
-            log.warn(
-              { jobId: x.jobId, tenantId: x.tenantId, shortfallMst: x.shortfallMst.toString() },
-              "usage beyond the tenant's tokens; asking the broker to stop the job",
-            );
-            const id = `${x.jobId}:exhausted:${x.eventId}`;
-            const bytes = balanceExhaustedCodec().encode({
-              eventId: id,
-              jobId: x.jobId,
-              tenantId: x.tenantId,
-              shortfallMst: x.shortfallMst.toString(),
-              time: toTimestamp(Date.now()),
-            });
-            await publishEvent(js, n.exhaustedSubject(x.tenantId), id, bytes);
-          }
-        },
-        prepared,
-      ),
+    prepare: (msg) => prepareUsage(ctx, msg),
+    handle: (msgs, prepared) => ingestUsage(ctx, msgs, prepared),
     onError: onError("usage"),
   });
   const jobs = await startBatchConsumer(jsm, js, {
@@ -86,6 +96,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
       clearInterval(sweep);
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       await Promise.all([usage.stop(), jobs.stop()]);
+      nodes.close();
       await nc.drain();
       await db.destroy();
     },

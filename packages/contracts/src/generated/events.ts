@@ -4,6 +4,7 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
 import type { BalanceExhausted as _tokengrid_events_v1_BalanceExhausted, BalanceExhausted__Output as _tokengrid_events_v1_BalanceExhausted__Output } from './tokengrid/events/v1/BalanceExhausted.js';
 import type { JobEvent as _tokengrid_events_v1_JobEvent, JobEvent__Output as _tokengrid_events_v1_JobEvent__Output } from './tokengrid/events/v1/JobEvent.js';
+import type { NodeRecord as _tokengrid_events_v1_NodeRecord, NodeRecord__Output as _tokengrid_events_v1_NodeRecord__Output } from './tokengrid/events/v1/NodeRecord.js';
 import type { UsageBatch as _tokengrid_events_v1_UsageBatch, UsageBatch__Output as _tokengrid_events_v1_UsageBatch__Output } from './tokengrid/events/v1/UsageBatch.js';
 import type { UsageEvent as _tokengrid_events_v1_UsageEvent, UsageEvent__Output as _tokengrid_events_v1_UsageEvent__Output } from './tokengrid/events/v1/UsageEvent.js';
 import type { CancelJobRequest as _tokengrid_job_v1_CancelJobRequest, CancelJobRequest__Output as _tokengrid_job_v1_CancelJobRequest__Output } from './tokengrid/job/v1/CancelJobRequest.js';
@@ -29,6 +30,21 @@ import type { SubmitJobRequest as _tokengrid_job_v1_SubmitJobRequest, SubmitJobR
 import type { SubmitJobResponse as _tokengrid_job_v1_SubmitJobResponse, SubmitJobResponse__Output as _tokengrid_job_v1_SubmitJobResponse__Output } from './tokengrid/job/v1/SubmitJobResponse.js';
 import type { WatchJobRequest as _tokengrid_job_v1_WatchJobRequest, WatchJobRequest__Output as _tokengrid_job_v1_WatchJobRequest__Output } from './tokengrid/job/v1/WatchJobRequest.js';
 import type { WatchJobResponse as _tokengrid_job_v1_WatchJobResponse, WatchJobResponse__Output as _tokengrid_job_v1_WatchJobResponse__Output } from './tokengrid/job/v1/WatchJobResponse.js';
+import type { Accelerator as _tokengrid_node_v1_Accelerator, Accelerator__Output as _tokengrid_node_v1_Accelerator__Output } from './tokengrid/node/v1/Accelerator.js';
+import type { Assignment as _tokengrid_node_v1_Assignment, Assignment__Output as _tokengrid_node_v1_Assignment__Output } from './tokengrid/node/v1/Assignment.js';
+import type { Cancel as _tokengrid_node_v1_Cancel, Cancel__Output as _tokengrid_node_v1_Cancel__Output } from './tokengrid/node/v1/Cancel.js';
+import type { ConnectRequest as _tokengrid_node_v1_ConnectRequest, ConnectRequest__Output as _tokengrid_node_v1_ConnectRequest__Output } from './tokengrid/node/v1/ConnectRequest.js';
+import type { ConnectResponse as _tokengrid_node_v1_ConnectResponse, ConnectResponse__Output as _tokengrid_node_v1_ConnectResponse__Output } from './tokengrid/node/v1/ConnectResponse.js';
+import type { EnergyProfile as _tokengrid_node_v1_EnergyProfile, EnergyProfile__Output as _tokengrid_node_v1_EnergyProfile__Output } from './tokengrid/node/v1/EnergyProfile.js';
+import type { Heartbeat as _tokengrid_node_v1_Heartbeat, Heartbeat__Output as _tokengrid_node_v1_Heartbeat__Output } from './tokengrid/node/v1/Heartbeat.js';
+import type { Hello as _tokengrid_node_v1_Hello, Hello__Output as _tokengrid_node_v1_Hello__Output } from './tokengrid/node/v1/Hello.js';
+import type { JobStatus as _tokengrid_node_v1_JobStatus, JobStatus__Output as _tokengrid_node_v1_JobStatus__Output } from './tokengrid/node/v1/JobStatus.js';
+import type { ListNodesRequest as _tokengrid_node_v1_ListNodesRequest, ListNodesRequest__Output as _tokengrid_node_v1_ListNodesRequest__Output } from './tokengrid/node/v1/ListNodesRequest.js';
+import type { ListNodesResponse as _tokengrid_node_v1_ListNodesResponse, ListNodesResponse__Output as _tokengrid_node_v1_ListNodesResponse__Output } from './tokengrid/node/v1/ListNodesResponse.js';
+import type { Node as _tokengrid_node_v1_Node, Node__Output as _tokengrid_node_v1_Node__Output } from './tokengrid/node/v1/Node.js';
+import type { NodeServiceClient as _tokengrid_node_v1_NodeServiceClient, NodeServiceDefinition as _tokengrid_node_v1_NodeServiceDefinition } from './tokengrid/node/v1/NodeService.js';
+import type { RegisterRequest as _tokengrid_node_v1_RegisterRequest, RegisterRequest__Output as _tokengrid_node_v1_RegisterRequest__Output } from './tokengrid/node/v1/RegisterRequest.js';
+import type { RegisterResponse as _tokengrid_node_v1_RegisterResponse, RegisterResponse__Output as _tokengrid_node_v1_RegisterResponse__Output } from './tokengrid/node/v1/RegisterResponse.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -45,6 +61,7 @@ export interface ProtoGrpcType {
       v1: {
         BalanceExhausted: MessageTypeDefinition<_tokengrid_events_v1_BalanceExhausted, _tokengrid_events_v1_BalanceExhausted__Output>
         JobEvent: MessageTypeDefinition<_tokengrid_events_v1_JobEvent, _tokengrid_events_v1_JobEvent__Output>
+        NodeRecord: MessageTypeDefinition<_tokengrid_events_v1_NodeRecord, _tokengrid_events_v1_NodeRecord__Output>
         UsageBatch: MessageTypeDefinition<_tokengrid_events_v1_UsageBatch, _tokengrid_events_v1_UsageBatch__Output>
         UsageEvent: MessageTypeDefinition<_tokengrid_events_v1_UsageEvent, _tokengrid_events_v1_UsageEvent__Output>
       }
@@ -82,6 +99,31 @@ export interface ProtoGrpcType {
         SubmitJobResponse: MessageTypeDefinition<_tokengrid_job_v1_SubmitJobResponse, _tokengrid_job_v1_SubmitJobResponse__Output>
         WatchJobRequest: MessageTypeDefinition<_tokengrid_job_v1_WatchJobRequest, _tokengrid_job_v1_WatchJobRequest__Output>
         WatchJobResponse: MessageTypeDefinition<_tokengrid_job_v1_WatchJobResponse, _tokengrid_job_v1_WatchJobResponse__Output>
+      }
+    }
+    node: {
+      v1: {
+        Accelerator: MessageTypeDefinition<_tokengrid_node_v1_Accelerator, _tokengrid_node_v1_Accelerator__Output>
+        Assignment: MessageTypeDefinition<_tokengrid_node_v1_Assignment, _tokengrid_node_v1_Assignment__Output>
+        Cancel: MessageTypeDefinition<_tokengrid_node_v1_Cancel, _tokengrid_node_v1_Cancel__Output>
+        ConnectRequest: MessageTypeDefinition<_tokengrid_node_v1_ConnectRequest, _tokengrid_node_v1_ConnectRequest__Output>
+        ConnectResponse: MessageTypeDefinition<_tokengrid_node_v1_ConnectResponse, _tokengrid_node_v1_ConnectResponse__Output>
+        EnergyProfile: MessageTypeDefinition<_tokengrid_node_v1_EnergyProfile, _tokengrid_node_v1_EnergyProfile__Output>
+        Heartbeat: MessageTypeDefinition<_tokengrid_node_v1_Heartbeat, _tokengrid_node_v1_Heartbeat__Output>
+        Hello: MessageTypeDefinition<_tokengrid_node_v1_Hello, _tokengrid_node_v1_Hello__Output>
+        JobRunState: EnumTypeDefinition
+        JobStatus: MessageTypeDefinition<_tokengrid_node_v1_JobStatus, _tokengrid_node_v1_JobStatus__Output>
+        ListNodesRequest: MessageTypeDefinition<_tokengrid_node_v1_ListNodesRequest, _tokengrid_node_v1_ListNodesRequest__Output>
+        ListNodesResponse: MessageTypeDefinition<_tokengrid_node_v1_ListNodesResponse, _tokengrid_node_v1_ListNodesResponse__Output>
+        Node: MessageTypeDefinition<_tokengrid_node_v1_Node, _tokengrid_node_v1_Node__Output>
+        /**
+         * NodeService is the node agents' door (Register, Connect) and the operators'
+         * view of the fleet (ListNodes).
+         */
+        NodeService: SubtypeConstructor<typeof grpc.Client, _tokengrid_node_v1_NodeServiceClient> & { service: _tokengrid_node_v1_NodeServiceDefinition }
+        NodeState: EnumTypeDefinition
+        RegisterRequest: MessageTypeDefinition<_tokengrid_node_v1_RegisterRequest, _tokengrid_node_v1_RegisterRequest__Output>
+        RegisterResponse: MessageTypeDefinition<_tokengrid_node_v1_RegisterResponse, _tokengrid_node_v1_RegisterResponse__Output>
       }
     }
   }
