@@ -60,13 +60,40 @@ export interface UsageChunk {
 }
 
 /**
+ * Claims event ids in usage_event_ids; returns those claimed before (by an
+ * earlier batch, or a concurrent one that committed). Usually every id is
+ * new, and a plain insert is the cheapest way to claim them: about half the
+ * work of an insert that handles conflicts row by row. If any id was there,
+ * the plain insert fails as a whole, is rolled back to its savepoint, and the
+ * conflict-handling insert runs instead.
+ */
+async function claimIds(t: CopyTransaction, ids: readonly string[]): Promise<{ event_id: string }[]> {
+  await sql`savepoint claim_ids`.execute(t.trx);
+  try {
+    await sql`insert into usage_event_ids (event_id) select unnest(${ids}::text[])`.execute(t.trx);
+    await sql`release savepoint claim_ids`.execute(t.trx);
+    return [];
+  } catch (err) {
+    if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+    await sql`rollback to savepoint claim_ids`.execute(t.trx);
+  }
+  const r = await sql<{ event_id: string }>`
+    with input as (select unnest(${ids}::text[]) as event_id),
+    claimed as (insert into usage_event_ids (event_id) select event_id from input on conflict (event_id) do nothing returning event_id)
+    select event_id from input where event_id not in (select event_id from claimed)`.execute(t.trx);
+  return r.rows;
+}
+
+const UNIQUE_VIOLATION = "23505";
+
+/**
  * Inserts usage events, skipping any whose event_id is already settled (or
  * repeated among them), and adds the new ones to their jobs' totals. Returns
  * the ids that were new, in order. Must run in `t`'s transaction, with the
  * rest of what the batch settles.
  *
- * De-duplication comes first and moves only ids: one statement claims the ids
- * in usage_event_ids and returns those already there (usually none). Then the
+ * De-duplication comes first and moves only ids: the ids are claimed in
+ * usage_event_ids (claimIds), which returns those already there (usually none). Then the
  * new rows go straight into usage_events with COPY, as the agents' messages
  * were encoded (one chunk per message), and the jobs' totals are added with
  * one statement. Rows are never written twice and never staged.
@@ -76,19 +103,16 @@ export async function insertUsageEvents(t: CopyTransaction, chunks: readonly Usa
   for (const c of chunks) for (const e of c.events) ids.push(e.eventId);
   if (ids.length === 0) return [];
   const distinct = [...new Set(ids)];
-  const seenBefore = await sql<{ event_id: string }>`
-    with input as (select unnest(${distinct}::text[]) as event_id),
-    claimed as (insert into usage_event_ids (event_id) select event_id from input on conflict (event_id) do nothing returning event_id)
-    select event_id from input where event_id not in (select event_id from claimed)`.execute(t.trx);
+  const seenBefore = await claimIds(t, distinct);
   let data: (string | Buffer)[];
   const fresh: UsageKey[] = [];
-  if (seenBefore.rows.length === 0 && distinct.length === ids.length) {
+  if (seenBefore.length === 0 && distinct.length === ids.length) {
     // Usually: every event is new, and every chunk goes as it is.
     data = chunks.map((c) => c.copy);
     for (const c of chunks) fresh.push(...c.events);
   } else {
     // Some were settled before, or came twice: keep the first sighting of each new one.
-    const skip = new Set(seenBefore.rows.map((r) => r.event_id));
+    const skip = new Set(seenBefore.map((r) => r.event_id));
     const kept: string[] = [];
     for (const c of chunks) {
       const lines = c.copy.toString().split("\n");

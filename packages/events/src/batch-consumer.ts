@@ -24,6 +24,9 @@ export interface BatchConsumer {
   stop(): Promise<void>;
 }
 
+/** Messages prepared between two yields to the event loop. */
+const PREPARE_SLICE = 16;
+
 /** Backoff after the n-th consecutive failure: 200 ms doubling to 5 s. */
 export function retryDelayMs(failures: number): number {
   return Math.min(5000, 100 * 2 ** Math.min(failures, 6));
@@ -87,9 +90,15 @@ export async function startBatchConsumer<T = undefined>(
     msgs: JsMsg[];
     prepared: T[];
   }
-  /** Moves up to `room` buffered messages into `into`, prepared; one that cannot be prepared is terminated. */
-  const take = (into: Batch, room: number): Batch => {
+  /**
+   * Moves up to `room` buffered messages into `into`, prepared; one that cannot
+   * be prepared is terminated. Yields to the event loop every few messages, so
+   * that a write going on meanwhile gets its replies as they come.
+   */
+  const take = async (into: Batch, room: number): Promise<Batch> => {
+    let n = 0;
     for (const msg of buffer.splice(0, room)) {
+      if (options.prepare && ++n % PREPARE_SLICE === 0) await new Promise((r) => setImmediate(r));
       try {
         into.prepared.push(options.prepare ? options.prepare(msg) : (undefined as T));
         into.msgs.push(msg);
@@ -105,7 +114,7 @@ export async function startBatchConsumer<T = undefined>(
   const loop = (async () => {
     let next: Batch | undefined;
     while (running) {
-      const batch = next ?? (buffer.length > 0 ? take({ msgs: [], prepared: [] }, options.maxBatch) : undefined);
+      const batch = next ?? (buffer.length > 0 ? await take({ msgs: [], prepared: [] }, options.maxBatch) : undefined);
       next = undefined;
       if (!batch) {
         await nextArrival();
@@ -114,12 +123,13 @@ export async function startBatchConsumer<T = undefined>(
       if (batch.msgs.length === 0) continue;
       try {
         const writing = options.handle(batch.msgs, batch.prepared);
-        next = take({ msgs: [], prepared: [] }, options.maxBatch);
-        await writing;
+        next = { msgs: [], prepared: [] };
+        const [written] = await Promise.allSettled([writing, take(next, options.maxBatch)]);
+        if (written.status === "rejected") throw written.reason;
         for (const m of batch.msgs) m.ack();
         failures = 0;
         // What arrived during the write joins the next batch.
-        take(next, options.maxBatch - next.msgs.length);
+        await take(next, options.maxBatch - next.msgs.length);
       } catch (err) {
         failures += 1;
         options.onError(err, failures);
