@@ -603,6 +603,17 @@ describe("the whole loop", () => {
     );
     expect(BigInt(nano.rows[0]!.events)).toBeGreaterThan(0n);
     expect(nano.rows[0]!.events).toBe(nano.rows[0]!.accrued);
+    // The nodes settlement learnt from the registry, and how busy they were.
+    const util = await db.query<{ node_id: string; devices: number; utilisation: string }>(
+      "select node_id, devices, utilisation::text from analytics.node_utilisation_hourly order by node_id, hour",
+    );
+    expect(new Set(util.rows.map((r) => r.node_id)).size).toBeGreaterThanOrEqual(2);
+    expect(util.rows.every((r) => r.devices > 0 && Number(r.utilisation) > 0)).toBe(true);
+    const green2 = await db.query<{ share: string }>(
+      "select (sum(green_kwh) / sum(energy_kwh))::text as share from analytics.green_hourly",
+    );
+    expect(Number(green2.rows[0]!.share)).toBeGreaterThan(0);
+    expect(Number(green2.rows[0]!.share)).toBeLessThanOrEqual(1);
     const bad = cli("usage", "--since", "forever");
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toContain("--since");

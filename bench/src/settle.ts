@@ -141,7 +141,7 @@ async function main() {
     const db = createDb(env.databaseUrl, 4);
     const columns = sql`(event_id text, job_id text, tenant_id text, node_id text, operator_id text, cluster text, device_model text,
       device_count int, amount_mst bigint, seq int, replica int, period_start timestamptz, period_end timestamptz, final boolean,
-      operator_nano_yuan bigint, margin_nano_yuan bigint)`;
+      operator_nano_yuan bigint, margin_nano_yuan bigint, energy_kwh double precision, green_kwh double precision, co2_grams double precision)`;
     await sql`create table bench_unnest ${columns}`.execute(db);
     await sql`create table bench_copy ${columns}`.execute(db);
     const nowMs = Date.now();
@@ -154,9 +154,8 @@ async function main() {
         ${col((e) => e.tenantId)}::text[], ${col((e) => e.nodeId)}::text[], ${col((e) => e.operatorId)}::text[], ${col((e) => e.cluster)}::text[],
         ${col((e) => e.deviceModel)}::text[], ${col((e) => e.deviceCount)}::int[], ${col((e) => e.amountMst)}::bigint[], ${col((e) => e.seq)}::int[],
         ${col(() => 0)}::int[], ${col((e) => new Date(e.startMs).toISOString())}::timestamptz[], ${col((e) => new Date(e.endMs).toISOString())}::timestamptz[],
-        ${col((e) => e.final)}::boolean[], ${col((e) => e.nanos.toString())}::bigint[], ${col((e) => e.nanos.toString())}::bigint[])`.execute(
-        db,
-      );
+        ${col((e) => e.final)}::boolean[], ${col((e) => e.nanos.toString())}::bigint[], ${col((e) => e.nanos.toString())}::bigint[],
+        ${col(() => 0.123)}::float8[], ${col(() => 0.05)}::float8[], ${col(() => 30.5)}::float8[])`.execute(db);
     }
     const unnestRowsPerSec = count / ((performance.now() - b0) / 1000);
     const b1 = performance.now();
@@ -181,6 +180,9 @@ async function main() {
             final: e.final,
             operator_nano_yuan: e.nanos,
             margin_nano_yuan: e.nanos,
+            energy_kwh: 0.123,
+            green_kwh: 0.05,
+            co2_grams: 30.5,
           }),
         )
         .join("");

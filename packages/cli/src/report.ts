@@ -1,10 +1,10 @@
 /**
  * `tokengrid report usage|revenue|green --by region|tenant|node --since 7d`:
- * tables from the analysts' views (docs/analytics.md). Green share and carbon
- * are computed from each hour's usage with the market model's hourly curves.
+ * tables from the analysts' views (docs/analytics.md). Energy, green share and
+ * carbon are settlement's estimates per usage event, summed.
  */
 import pg from "pg";
-import { defaultMarket, findCluster, findDevice, hourOfDayCst, stPerSecond, workloadOf, type JobKind } from "@tokengrid/domain";
+import { findCluster } from "@tokengrid/domain";
 
 export type ReportKind = "usage" | "revenue" | "green";
 export type ReportBy = "region" | "tenant" | "node";
@@ -95,36 +95,22 @@ export async function report(databaseUrl: string, kind: ReportKind, by: ReportBy
         ]),
       };
     }
-    const r = await client.query<{
-      hour: Date;
-      tenant_id: string;
-      cluster: string;
-      node_id: string;
-      device_model: string;
-      st: string;
-      events: string;
-      kind: string | null;
-    }>(
-      "select hour, tenant_id, cluster, node_id, device_model, st::text, events::text, kind from analytics.usage_hourly where hour >= $1",
+    // Usage, energy and carbon as settlement recorded them per event (docs/analytics.md).
+    const r = await client.query<{ key: string; st: string; events: string; kwh: string; green: string; co2: string }>(
+      `select ${by === "tenant" ? "tenant_id" : by === "node" ? "node_id" : "cluster"} as key, sum(st)::text as st, sum(events)::text as events,
+              sum(energy_kwh)::text as kwh, sum(green_kwh)::text as green, sum(co2_kg)::text as co2
+       from analytics.usage_hourly where hour >= $1 group by 1`,
       [from],
     );
-    const acc = new Map<string, { st: number; events: number; kwh: number; greenKwh: number }>();
-    const market = defaultMarket();
+    const acc = new Map<string, { st: number; events: number; kwh: number; greenKwh: number; co2Kg: number }>();
     for (const row of r.rows) {
-      const k = keyOf(by, row);
-      const a = acc.get(k) ?? { st: 0, events: 0, kwh: 0, greenKwh: 0 };
-      const st = Number(row.st);
-      a.st += st;
+      const k = by === "region" ? (findCluster(row.key)?.region ?? "unknown") : row.key;
+      const a = acc.get(k) ?? { st: 0, events: 0, kwh: 0, greenKwh: 0, co2Kg: 0 };
+      a.st += Number(row.st);
       a.events += Number(row.events);
-      const device = findDevice(row.device_model);
-      const ce = market.clusters.get(row.cluster);
-      const kind = (row.kind === "INFERENCE" || row.kind === "BATCH" ? row.kind : "TRAINING") as JobKind;
-      const speed = device ? stPerSecond(device, "BF16", workloadOf(kind)) : undefined;
-      if (device && ce && speed) {
-        const kwh = (st / speed) * ((device.powerWatts * ce.cluster.pue) / 3.6e6);
-        a.kwh += kwh;
-        a.greenKwh += kwh * ce.green[hourOfDayCst(row.hour.getTime())]!;
-      }
+      a.kwh += Number(row.kwh);
+      a.greenKwh += Number(row.green);
+      a.co2Kg += Number(row.co2);
       acc.set(k, a);
     }
     const sorted = [...acc.entries()].sort((x, y) => y[1].st - x[1].st);
@@ -140,7 +126,7 @@ export async function report(databaseUrl: string, kind: ReportKind, by: ReportBy
         a.st.toFixed(3),
         a.kwh.toFixed(3),
         a.kwh > 0 ? `${((a.greenKwh / a.kwh) * 100).toFixed(0)}%` : "",
-        (((a.kwh - a.greenKwh) * market.fossilGramsPerKwh) / 1000).toFixed(3),
+        a.co2Kg.toFixed(3),
       ]),
     };
   } finally {

@@ -27,7 +27,22 @@ export interface UsageEventTable {
   operator_nano_yuan: Generated<Int8>;
   /** The platform's margin on it, nano-yuan. */
   margin_nano_yuan: Generated<Int8>;
+  /** Estimated energy of the work, kWh; its renewable part; CO2 of the rest, grams. */
+  energy_kwh: Generated<number>;
+  green_kwh: Generated<number>;
+  co2_grams: Generated<number>;
   settled_at: Generated<Timestamptz>;
+}
+
+/** A node as settlement last saw it in the node registry. */
+export interface NodeTable {
+  node_id: string;
+  operator_id: string;
+  cluster: string;
+  device_model: string;
+  devices: number;
+  registered_at: Timestamptz;
+  updated_at: Generated<Timestamptz>;
 }
 
 export interface JobTable {
@@ -124,6 +139,7 @@ export interface Database {
   packages: PackageTable;
   purchases: PurchaseTable;
   usage_events: UsageEventTable;
+  nodes: NodeTable;
   jobs: JobTable;
   job_events: JobEventTable;
 }

@@ -153,6 +153,23 @@ describe("the analysts' door", () => {
       });
     const rows = await asAnalyst(sql<{ st: string }>`select st::text from analytics.usage_hourly where tenant_id = 't9'`);
     expect(rows.rows).toEqual([{ st: "5.0000000000000000" }]);
+    // Every view in the door is readable.
+    const views = await sql<{
+      name: string;
+    }>`select table_name as name from information_schema.views where table_schema = 'analytics' order by 1`.execute(db);
+    expect(views.rows.map((v) => v.name)).toEqual([
+      "green_hourly",
+      "job_latency",
+      "jobs",
+      "ledger_balances",
+      "node_utilisation_hourly",
+      "nodes",
+      "tenant_tokens",
+      "token_sales",
+      "usage_hourly",
+    ]);
+    for (const v of views.rows) await asAnalyst(sql`select * from ${sql.table(`analytics.${v.name}`)} limit 1`);
+    await expect(asAnalyst(sql`select * from public.nodes`)).rejects.toThrow(/permission denied/);
     await expect(asAnalyst(sql`select * from public.usage_events`)).rejects.toThrow(/permission denied/);
     await expect(asAnalyst(sql`select * from public.ledger_accounts`)).rejects.toThrow(/permission denied/);
     await expect(asAnalyst(sql`delete from analytics.usage_hourly`)).rejects.toThrow(/permission denied|cannot delete/);

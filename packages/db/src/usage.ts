@@ -5,9 +5,15 @@ import type { CopyTransaction } from "./connect.js";
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** A usage event as written: every column but the time settlement wrote it (its value defaults to 0). */
-export type UsageRow = Omit<UsageEventRow, "settled_at" | "operator_nano_yuan" | "margin_nano_yuan"> & {
+export type UsageRow = Omit<
+  UsageEventRow,
+  "settled_at" | "operator_nano_yuan" | "margin_nano_yuan" | "energy_kwh" | "green_kwh" | "co2_grams"
+> & {
   operator_nano_yuan?: bigint | string;
   margin_nano_yuan?: bigint | string;
+  energy_kwh?: number;
+  green_kwh?: number;
+  co2_grams?: number;
 };
 
 const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
@@ -18,7 +24,7 @@ function copyText(v: string): string {
 
 /** The columns of usage_events that usageCopyLine writes, in its order. */
 const USAGE_COLUMNS =
-  "event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final, operator_nano_yuan, margin_nano_yuan";
+  "event_id, job_id, tenant_id, node_id, operator_id, cluster, device_model, device_count, amount_mst, seq, replica, period_start, period_end, final, operator_nano_yuan, margin_nano_yuan, energy_kwh, green_kwh, co2_grams";
 
 /** The last few times formatted: an agent's events in one message mostly share their period. */
 const isoCache = new Map<number, string>();
@@ -42,7 +48,7 @@ export type UsageCopyRow = Omit<UsageRow, "period_start" | "period_end"> & { per
  * escapes newlines inside values, so a raw newline only ever ends a line.)
  */
 export function usageCopyLine(r: UsageCopyRow): string {
-  return `${copyText(r.event_id)}\t${copyText(r.job_id)}\t${copyText(r.tenant_id)}\t${copyText(r.node_id)}\t${copyText(r.operator_id)}\t${copyText(r.cluster)}\t${copyText(r.device_model)}\t${r.device_count}\t${r.amount_mst}\t${r.seq}\t${r.replica}\t${iso(r.period_start)}\t${iso(r.period_end)}\t${r.final ? "t" : "f"}\t${r.operator_nano_yuan ?? 0}\t${r.margin_nano_yuan ?? 0}\n`;
+  return `${copyText(r.event_id)}\t${copyText(r.job_id)}\t${copyText(r.tenant_id)}\t${copyText(r.node_id)}\t${copyText(r.operator_id)}\t${copyText(r.cluster)}\t${copyText(r.device_model)}\t${r.device_count}\t${r.amount_mst}\t${r.seq}\t${r.replica}\t${iso(r.period_start)}\t${iso(r.period_end)}\t${r.final ? "t" : "f"}\t${r.operator_nano_yuan ?? 0}\t${r.margin_nano_yuan ?? 0}\t${r.energy_kwh ?? 0}\t${r.green_kwh ?? 0}\t${r.co2_grams ?? 0}\n`;
 }
 
 /** What insertUsageEvents needs to know of each event besides its COPY line. */

@@ -246,6 +246,12 @@ export interface UsageValue {
   readonly operatorNanoYuan: bigint;
   /** The platform's margin on it, nano-yuan. */
   readonly marginNanoYuan: bigint;
+  /** Energy the work took at the modelled speed (board power × PUE), kWh: an estimate, not a meter reading. */
+  readonly energyKwh: number;
+  /** The renewable part of it, at the hour's green share (the node's contract, else the cluster's curve). */
+  readonly greenKwh: number;
+  /** CO2 of the rest, at the model's fossil intensity. */
+  readonly co2Grams: number;
 }
 
 /** A node's own figures, as it registered them; each one absent takes the cluster's or the catalogue's. */
@@ -279,10 +285,19 @@ export function valueUsage(
   const kwhPerSt = (device.powerWatts * pue) / speed / 3.6e6;
   const capitalPerSt =
     (model.capexYuan[device.id] ?? model.defaultCapexYuan) / (model.lifetimeYears * 365 * 86_400 * model.utilisation) / speed;
-  const yuanPerSt = kwhPerSt * ce.tariff[hourOfDayCst(u.atMs)]! * tariffScale + capitalPerSt;
+  const h = hourOfDayCst(u.atMs);
+  const yuanPerSt = kwhPerSt * ce.tariff[h]! * tariffScale + capitalPerSt;
   const st = Number(u.amountMst) / 1000;
   const operator = Math.round(st * yuanPerSt * 1e9);
-  return { operatorNanoYuan: BigInt(operator), marginNanoYuan: BigInt(Math.round(operator * model.marginRate)) };
+  const energyKwh = st * kwhPerSt;
+  const greenKwh = energyKwh * (u.node?.greenShare ?? ce.green[h]!);
+  return {
+    operatorNanoYuan: BigInt(operator),
+    marginNanoYuan: BigInt(Math.round(operator * model.marginRate)),
+    energyKwh,
+    greenKwh,
+    co2Grams: (energyKwh - greenKwh) * model.fossilGramsPerKwh,
+  };
 }
 
 /** What a green-only package asks of the power its tokens run on: at least this renewable share. */

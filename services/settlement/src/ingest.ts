@@ -168,6 +168,9 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       final: e.final,
       operator_nano_yuan: operatorNanoYuan,
       margin_nano_yuan: marginNanoYuan,
+      energy_kwh: value?.energyKwh ?? 0,
+      green_kwh: value?.greenKwh ?? 0,
+      co2_grams: value?.co2Grams ?? 0,
     });
     prepared.events.push({
       eventId: e.eventId,

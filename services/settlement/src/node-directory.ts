@@ -4,7 +4,8 @@
  * own figures (PUE, tariff, green contract, calibrated speed), as the broker
  * priced the node when it matched work to it.
  */
-import type { NodeRecord__Output } from "@tokengrid/contracts";
+import { fromTimestamp, type NodeRecord__Output } from "@tokengrid/contracts";
+import type { Database, Kysely } from "@tokengrid/db";
 import type { NodeFigures } from "@tokengrid/domain";
 import type { NodeRegistry } from "@tokengrid/events";
 
@@ -21,11 +22,17 @@ export class NodeDirectory {
     private readonly now: () => number,
   ) {}
 
-  static async open(registry: NodeRegistry, now: () => number = Date.now): Promise<NodeDirectory> {
+  /** `onRecord` sees every registration as it arrives (settlement keeps them in its `nodes` table). */
+  static async open(
+    registry: NodeRegistry,
+    onRecord: (r: NodeRecord__Output) => void = () => {},
+    now: () => number = Date.now,
+  ): Promise<NodeDirectory> {
     const d = new NodeDirectory(registry, now);
     d.stopWatch = await registry.watch((r) => {
       d.records.set(r.nodeId, r);
       d.missing.delete(r.nodeId);
+      onRecord(r);
     });
     return d;
   }
@@ -68,4 +75,23 @@ export function figuresOf(record: NodeRecord__Output, deviceModel: string): Node
     ...(e && e.greenShare > 0 ? { greenShare: e.greenShare } : {}),
     ...(calibrated > 0 ? { stPerSecondPerDevice: calibrated } : {}),
   };
+}
+
+/** Keeps a node's registration in settlement's `nodes` table, for analysts (utilisation). */
+export async function recordNode(db: Kysely<Database>, r: NodeRecord__Output): Promise<void> {
+  const devices = r.accelerators.reduce((n, a) => n + a.count, 0);
+  if (devices <= 0) return;
+  const row = {
+    node_id: r.nodeId,
+    operator_id: r.operatorId,
+    cluster: r.cluster,
+    device_model: r.accelerators[0]!.model,
+    devices,
+    registered_at: new Date(r.registeredTime ? fromTimestamp(r.registeredTime) : Date.now()),
+  };
+  await db
+    .insertInto("nodes")
+    .values(row)
+    .onConflict((oc) => oc.column("node_id").doUpdateSet({ ...row, updated_at: new Date() }))
+    .execute();
 }

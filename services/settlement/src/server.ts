@@ -17,7 +17,7 @@ import { createLogger } from "@tokengrid/telemetry";
 import { accountServiceHandlers } from "./account-service.js";
 import type { SettlementConfig } from "./config.js";
 import { ingestJobEvents, ingestUsage, prepareUsage, type UsageContext } from "./ingest.js";
-import { NodeDirectory } from "./node-directory.js";
+import { NodeDirectory, recordNode } from "./node-directory.js";
 
 export interface RunningSettlement {
   readonly address: string;
@@ -36,7 +36,9 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
   const js = jetstream(nc);
   const onError = (what: string) => (err: unknown, attempt: number) =>
     log.error({ err: err instanceof Error ? err.message : String(err), attempt }, `${what} batch not written; it will be redelivered`);
-  const nodes = await NodeDirectory.open(await NodeRegistry.open(nc, n.nodesBucket, config.natsReplicas));
+  const nodes = await NodeDirectory.open(await NodeRegistry.open(nc, n.nodesBucket, config.natsReplicas), (r) => {
+    recordNode(db, r).catch((err: unknown) => log.error({ err, nodeId: r.nodeId }, "node not recorded; the next registration records it"));
+  });
   const ctx: UsageContext = {
     db,
     market: config.market,

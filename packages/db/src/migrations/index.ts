@@ -8,6 +8,7 @@ import * as m0006 from "./2026_11_29_0006_usage_partitions.js";
 import * as m0007 from "./2026_11_29_0007_job_usage.js";
 import * as m0008 from "./2026_11_29_0008_usage_value.js";
 import * as m0009 from "./2026_11_29_0009_lot_conditions.js";
+import * as m0010 from "./2026_11_29_0010_energy_and_nodes.js";
 
 /** Every migration, by sortable name. Add new ones at the end. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_29_0007_job_usage": m0007,
   "2026_11_29_0008_usage_value": m0008,
   "2026_11_29_0009_lot_conditions": m0009,
+  "2026_11_29_0010_energy_and_nodes": m0010,
 };
