@@ -24,10 +24,14 @@ export function parseSince(raw: string): number {
   return Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as "d" | "h" | "m"];
 }
 
-function keyOf(by: ReportBy, row: { tenant_id: string; cluster: string; node_id: string }): string {
-  if (by === "tenant") return row.tenant_id;
-  if (by === "node") return row.node_id;
-  return findCluster(row.cluster)?.region ?? "unknown";
+/** The view column a report groups by (regions are summed from their clusters). */
+function groupColumn(by: ReportBy): string {
+  return by === "tenant" ? "tenant_id" : by === "node" ? "node_id" : "cluster";
+}
+
+/** A grouped row's key: a cluster's region, or the value itself. */
+function keyOf(by: ReportBy, value: string): string {
+  return by === "region" ? (findCluster(value)?.region ?? "unknown") : value;
 }
 
 export async function report(databaseUrl: string, kind: ReportKind, by: ReportBy, since: string): Promise<Report> {
@@ -39,7 +43,7 @@ export async function report(databaseUrl: string, kind: ReportKind, by: ReportBy
     if (kind === "revenue") {
       // What usage was worth when it was settled: the operators' share and the platform's margin.
       const r = await client.query<{ key: string; st: string; operator: string; margin: string }>(
-        `select ${by === "tenant" ? "tenant_id" : by === "node" ? "node_id" : "cluster"} as key, sum(st)::text as st,
+        `select ${groupColumn(by)} as key, sum(st)::text as st,
                 sum(operator_yuan)::text as operator, sum(margin_yuan)::text as margin
          from analytics.usage_hourly where hour >= $1 group by 1`,
         [from],
@@ -51,7 +55,7 @@ export async function report(databaseUrl: string, kind: ReportKind, by: ReportBy
         return a;
       };
       for (const x of r.rows) {
-        const a = at(by === "region" ? (findCluster(x.key)?.region ?? "unknown") : x.key);
+        const a = at(keyOf(by, x.key));
         a.st += Number(x.st);
         a.operator += Number(x.operator);
         a.margin += Number(x.margin);
@@ -97,14 +101,14 @@ export async function report(databaseUrl: string, kind: ReportKind, by: ReportBy
     }
     // Usage, energy and carbon as settlement recorded them per event (docs/analytics.md).
     const r = await client.query<{ key: string; st: string; events: string; kwh: string; green: string; co2: string }>(
-      `select ${by === "tenant" ? "tenant_id" : by === "node" ? "node_id" : "cluster"} as key, sum(st)::text as st, sum(events)::text as events,
+      `select ${groupColumn(by)} as key, sum(st)::text as st, sum(events)::text as events,
               sum(energy_kwh)::text as kwh, sum(green_kwh)::text as green, sum(co2_kg)::text as co2
        from analytics.usage_hourly where hour >= $1 group by 1`,
       [from],
     );
     const acc = new Map<string, { st: number; events: number; kwh: number; greenKwh: number; co2Kg: number }>();
     for (const row of r.rows) {
-      const k = by === "region" ? (findCluster(row.key)?.region ?? "unknown") : row.key;
+      const k = keyOf(by, row.key);
       const a = acc.get(k) ?? { st: 0, events: 0, kwh: 0, greenKwh: 0, co2Kg: 0 };
       a.st += Number(row.st);
       a.events += Number(row.events);
