@@ -4,6 +4,9 @@
  * The three services run in this process (as their mains would run them) so
  * that one in-memory exporter sees every span; NATS and PostgreSQL are real.
  */
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { context, propagation, trace, SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -54,6 +57,8 @@ beforeAll(async () => {
     namespace: env.namespace,
     timeScale: 1,
     usageIntervalMs: 100,
+    outboxDir: join(tmpdir(), `outbox-${env.namespace}`),
+    outboxMaxBytes: 1 << 20,
     logLevel: "warn",
     market: defaultMarket(),
   });
@@ -67,6 +72,7 @@ afterAll(async () => {
   await agent?.stop();
   await broker?.stop();
   await settlement?.stop();
+  await rm(join(tmpdir(), `outbox-${env.namespace}`), { recursive: true, force: true });
   await env?.cleanup();
   await telemetry?.shutdown();
 });

@@ -117,6 +117,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
             env: {
               ...common,
               NODE_CONFIG: file,
+              OUTBOX_DIR: join(o.workDir, "outbox", a.nodeId),
               BROKER_ADDRESS: o.brokerAddress,
               TIME_SCALE: String(o.timeScale),
               USAGE_INTERVAL_MS: String(o.usageIntervalMs),

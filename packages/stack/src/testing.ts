@@ -1,10 +1,15 @@
 /**
  * What tests need to run against the real NATS and PostgreSQL without
  * depending on leftovers: a fresh namespace (streams, buckets) and a fresh
- * database per test file, removed afterwards; free ports.
+ * database per test file, removed afterwards; free ports; and, for fault
+ * tests, a nats-server of their own to kill and restart.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { dropDatabase, ensureDatabase } from "@tokengrid/db";
 import { connectNats, deleteNamespace, jetStreamManager, names } from "@tokengrid/events";
 import { DEFAULT_DATABASE_URL, DEFAULT_NATS_URL } from "@tokengrid/config";
@@ -73,4 +78,70 @@ export async function eventually<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** A nats-server of a test's own, which the test may stop, kill and start again (on the same port and store). */
+export interface OwnNats {
+  readonly url: string;
+  readonly storeDir: string;
+  start(): Promise<void>;
+  /** SIGKILL: the server dies as in a crash. */
+  kill(): Promise<void>;
+  /** Stops it and removes its store. */
+  cleanup(): Promise<void>;
+}
+
+/** The nats-server binary: on PATH, or Debian's /usr/sbin/nats-server. */
+function natsServerBinary(): string {
+  for (const dir of (process.env["PATH"] ?? "").split(":").concat("/usr/sbin", "/usr/local/bin")) {
+    const p = join(dir, "nats-server");
+    if (existsSync(p)) return p;
+  }
+  throw new Error("nats-server is not installed (apt-get install nats-server); fault tests run a server of their own");
+}
+
+export async function ownNats(label: string): Promise<OwnNats> {
+  const port = await freePort();
+  const storeDir = mkdtempSync(join(tmpdir(), `nats-${label}-`));
+  const binary = natsServerBinary();
+  let child: ChildProcess | undefined;
+  const up = () =>
+    new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 10_000;
+      const probe = () => {
+        const s = createConnection({ host: "127.0.0.1", port }, () => {
+          s.end();
+          resolve();
+        });
+        s.on("error", () => {
+          s.destroy();
+          if (Date.now() > deadline) reject(new Error(`nats-server did not listen on ${port}`));
+          else setTimeout(probe, 50);
+        });
+      };
+      probe();
+    });
+  const self: OwnNats = {
+    url: `nats://127.0.0.1:${port}`,
+    storeDir,
+    async start() {
+      child = spawn(binary, ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], { stdio: "ignore" });
+      await up();
+    },
+    async kill() {
+      const c = child;
+      child = undefined;
+      if (!c || c.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        c.once("exit", () => resolve());
+        c.kill("SIGKILL");
+      });
+    },
+    async cleanup() {
+      await self.kill();
+      rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+  await self.start();
+  return self;
 }

@@ -17,6 +17,8 @@ function config(nodeYaml: string): AgentConfig {
     namespace: "t",
     timeScale: 1,
     usageIntervalMs: 1000,
+    outboxDir: "/nonexistent/outbox",
+    outboxMaxBytes: 1 << 20,
     logLevel: "silent",
     market: defaultMarket(),
   };

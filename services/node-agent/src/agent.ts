@@ -23,6 +23,7 @@ import { acceleratorsOf } from "./accelerators.js";
 import { runTool, type Runner } from "./detect.js";
 import { SimulatedRun } from "./simulated-executor.js";
 import { UsagePublisher } from "./usage-publisher.js";
+import { Outbox } from "./outbox.js";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -62,6 +63,7 @@ export class NodeAgent {
     private readonly accelerators: Accelerators,
     private readonly nc: NatsConnection,
     private readonly publisher: UsagePublisher,
+    private readonly outbox: Outbox,
   ) {
     this.log = createLogger(`node-agent`, config.logLevel).child({ nodeId: config.node.nodeId });
     const p = protos();
@@ -76,8 +78,10 @@ export class NodeAgent {
     const log = createLogger("node-agent", config.logLevel).child({ nodeId: config.node.nodeId });
     const accelerators = await acceleratorsOf(config, run);
     if (config.node.detect) log.info({ accelerators }, "accelerators detected");
+    const outbox = await Outbox.open(config.outboxDir, config.outboxMaxBytes);
     const nc = await connectNats(config.natsUrl, `tokengrid-agent-${config.node.nodeId}`);
-    const agent = new NodeAgent(config, accelerators, nc, new UsagePublisher(jetstream(nc), log));
+    const publisher = new UsagePublisher(jetstream(nc), log, outbox, names(config.namespace).usageSubject(config.node.nodeId));
+    const agent = new NodeAgent(config, accelerators, nc, publisher, outbox);
     agent.loop = agent.connectLoop();
     return agent;
   }
@@ -256,32 +260,38 @@ export class NodeAgent {
         const outcome = await run.run(async (chunk) => {
           seq += 1;
           this.metered.set(runKey, (this.metered.get(runKey) ?? 0n) + chunk.amountMst);
-          const published = this.publisher.publish(
-            this.names.usageSubject(node.nodeId),
-            {
-              // The attempt keeps a rerun's events apart from the first run's.
-              eventId: `${runKey}:${node.nodeId}:${seq}`,
-              attempt: a.attempt,
-              jobId: a.jobId,
-              replica: a.replica,
-              kind: a.kind,
-              precision: a.precision,
-              tenantId: a.tenantId,
-              nodeId: node.nodeId,
-              operatorId: node.operatorId,
-              cluster: node.cluster,
-              deviceModel: device.model,
-              deviceCount: a.deviceIndices.length,
-              amountMst: chunk.amountMst.toString(),
-              seq,
-              periodStartTime: toTimestamp(chunk.startMs),
-              periodEndTime: toTimestamp(chunk.endMs),
-              final: chunk.final,
-            },
-            traceContext,
-          );
+          const event = {
+            // The attempt keeps a rerun's events apart from the first run's.
+            eventId: `${runKey}:${node.nodeId}:${seq}`,
+            attempt: a.attempt,
+            jobId: a.jobId,
+            replica: a.replica,
+            kind: a.kind,
+            precision: a.precision,
+            tenantId: a.tenantId,
+            nodeId: node.nodeId,
+            operatorId: node.operatorId,
+            cluster: node.cluster,
+            deviceModel: device.model,
+            deviceCount: a.deviceIndices.length,
+            amountMst: chunk.amountMst.toString(),
+            seq,
+            periodStartTime: toTimestamp(chunk.startMs),
+            periodEndTime: toTimestamp(chunk.endMs),
+            final: chunk.final,
+          };
+          let acked: Promise<void>;
+          try {
+            // On disk before the work goes on: what was metered is never lost.
+            ({ acked } = await this.publisher.record(event, traceContext));
+          } catch (err) {
+            // No room to record usage (NATS gone too long): stop rather than work unrecorded.
+            this.log.error({ jobId: a.jobId, err: (err as Error).message }, "usage could not be recorded; stopping the job");
+            run.cancel(`usage could not be recorded: ${(err as Error).message}`);
+            return;
+          }
           // The last chunk is acknowledged by JetStream before the job is reported done.
-          if (chunk.final) await published;
+          if (chunk.final) await acked;
           if (!chunk.final)
             this.send({
               jobStatus: { jobId: a.jobId, replica: a.replica, state: "JOB_RUN_STATE_RUNNING", doneMst: chunk.doneMst.toString() },
@@ -326,6 +336,7 @@ export class NodeAgent {
     const deadline = Date.now() + 5000;
     while ((this.jobs.size > 0 || this.publisher.backlog > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     this.publisher.stop();
+    await this.outbox.close();
     this.stream?.end();
     clearInterval(this.heartbeatTimer);
     this.client.close();

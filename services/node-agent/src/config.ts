@@ -3,6 +3,8 @@
  * the node is (a YAML or JSON file named by NODE_CONFIG).
  */
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { common, ConfigError, describeIssues, loadMarket, parseEnv, parseYaml, z, DEFAULT_BROKER_ADDRESS } from "@tokengrid/config";
 import { CLUSTERS, findDevice, ID_PATTERN, type MarketModel } from "@tokengrid/domain";
 
@@ -17,6 +19,10 @@ const envSchema = z.object({
   USAGE_INTERVAL_MS: common.positiveInt(1000, 60_000),
   /** The same market file the broker reads, so simulated speed matches its estimates. */
   MARKET_FILE: z.string().optional(),
+  /** Where usage waits, synced, until NATS has it (default: $STATE_DIRECTORY or ~/.local/state/tokengrid, then outbox-<node id>). */
+  OUTBOX_DIR: z.string().min(1).optional(),
+  /** Most bytes of usage the outbox holds unacknowledged; beyond it the agent stops its jobs rather than work unrecorded. */
+  OUTBOX_MAX_BYTES: common.positiveInt(256 * 1024 * 1024),
   LOG_LEVEL: common.logLevel,
 });
 
@@ -77,6 +83,8 @@ export interface AgentConfig {
   namespace: string;
   timeScale: number;
   usageIntervalMs: number;
+  outboxDir: string;
+  outboxMaxBytes: number;
   logLevel: string;
   market: MarketModel;
 }
@@ -101,14 +109,17 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
   } catch (err) {
     throw new ConfigError("environment", [`NODE_CONFIG: cannot read ${e.NODE_CONFIG}: ${(err as Error).message}`]);
   }
+  const node = parseNodeFile(text, e.NODE_CONFIG);
   return {
-    node: parseNodeFile(text, e.NODE_CONFIG),
+    node,
     nodeConfigPath: e.NODE_CONFIG,
     brokerAddress: e.BROKER_ADDRESS,
     natsUrl: e.NATS_URL,
     namespace: e.TOKENGRID_NAMESPACE,
     timeScale: e.TIME_SCALE,
     usageIntervalMs: e.USAGE_INTERVAL_MS,
+    outboxDir: e.OUTBOX_DIR ?? join(env["STATE_DIRECTORY"] ?? join(homedir(), ".local", "state", "tokengrid"), `outbox-${node.nodeId}`),
+    outboxMaxBytes: e.OUTBOX_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
     market: loadMarket(e.MARKET_FILE),
   };
