@@ -126,6 +126,11 @@ export class ServiceProcess {
     clearTimeout(timer);
   }
 
+  /** Sends a signal (SIGSTOP freezes the process as a hung machine would; SIGCONT thaws it). */
+  signal(sig: NodeJS.Signals): void {
+    if (this.running) this.child!.kill(sig);
+  }
+
   async kill(): Promise<void> {
     if (!this.running) return;
     this.child!.kill("SIGKILL");

@@ -37,8 +37,12 @@ import type { Authorize } from "./accounts.js";
 import { newEntry, profileOf, type AgentStream, type NodeEntry } from "./registry.js";
 import { PRIORITY_CLASSES, type ValidJobSpec, type ValidRegistration } from "./validation.js";
 
-/** How much longer than NODE_LOST_AFTER_MS a restarted broker waits for a node to reconnect. */
-const RESTART_GRACE_MS = 10_000;
+/**
+ * Slack on top of a node's lease before its jobs move: the lease runs from when
+ * the node sent its heartbeat, the broker counts from when it heard it, and
+ * the two clocks may run at slightly different rates.
+ */
+export const LEASE_MARGIN_MS = 1000;
 
 export type JobListener = (job: JobRecord, transition: Transition) => void;
 
@@ -50,6 +54,8 @@ export interface BrokerDeps {
   names: Names;
   log: Logger;
   nodeLostAfterMs: number;
+  /** How long a node may run its jobs past its last answered heartbeat (NODE_LEASE_MS). */
+  nodeLeaseMs: number;
   market: MarketModel;
   profile?: SchedulingProfile;
   /** Holds the job's tokens with settlement; rejects when the tenant cannot pay. */
@@ -442,14 +448,19 @@ export class Broker {
     }
   }
 
-  heartbeat(nodeId: string): void {
+  /**
+   * The node is alive. Returns the lease to answer its heartbeat with: how
+   * long it may go on running its jobs (undefined for an unknown node).
+   */
+  heartbeat(nodeId: string): number | undefined {
     const node = this.nodes.get(nodeId);
-    if (!node) return;
+    if (!node) return undefined;
     node.lastSeenMs = this.now();
     if (node.state === "LOST") {
       node.state = "ONLINE";
       this.requestSchedule();
     }
+    return this.deps.nodeLeaseMs;
   }
 
   /** A node reports on a replica. It may report only on replicas it was given. */
@@ -460,9 +471,10 @@ export class Broker {
       this.deps.log.warn({ nodeId, jobId: status.jobId, replica: status.replica }, "status for a job not assigned to this node ignored");
       return;
     }
-    if (isFinal(job.state)) return;
+    // Only a job placed on nodes takes reports from them (a requeued job's old replicas are not heard).
+    if (job.state !== "SCHEDULED" && job.state !== "RUNNING") return;
     if (/^\d+$/.test(status.doneMst) && BigInt(status.doneMst) > BigInt(replica.doneMst)) replica.doneMst = status.doneMst;
-    job.doneMst = job.replicas.reduce((t, r) => t + BigInt(r.doneMst), 0n).toString();
+    job.doneMst = job.replicas.reduce((t, r) => t + BigInt(r.doneMst), BigInt(job.checkpointMst ?? "0")).toString();
     switch (status.state) {
       case "JOB_RUN_STATE_RUNNING":
         replica.state = "RUNNING";
@@ -480,6 +492,9 @@ export class Broker {
         this.stopReplicas(job, `replica ${status.replica} failed`);
         this.release(job);
         await this.transition(job, "FAILED", status.message || "failed on the node");
+        return;
+      case "JOB_RUN_STATE_INTERRUPTED":
+        await this.requeue(job, `interrupted on node ${nodeId}: ${status.message || "no reason given"}; waiting for a node`);
         return;
       case "JOB_RUN_STATE_CANCELLED":
         this.stopReplicas(job, `replica ${status.replica} was cancelled on its node`);
@@ -507,33 +522,44 @@ export class Broker {
   }
 
   /**
-   * Declares nodes lost that missed their heartbeats and requeues their jobs;
-   * after a restart, also requeues jobs whose node never came back.
+   * Declares nodes lost that missed their heartbeats (no new work goes to
+   * them), and moves their jobs once the last lease they were granted has run
+   * out (they have stopped them by then: no job runs on two nodes at once).
+   * After a restart, the jobs of nodes that never came back move once any
+   * lease the previous broker granted has run out.
    */
   async checkLiveness(): Promise<void> {
     const nowMs = this.now();
-    const after = this.deps.nodeLostAfterMs;
+    const leaseOver = this.deps.nodeLeaseMs + LEASE_MARGIN_MS;
     for (const node of this.nodes.values()) {
-      if (node.state === "ONLINE" && nowMs - node.lastSeenMs > after) {
+      if (node.state === "ONLINE" && nowMs - node.lastSeenMs > this.deps.nodeLostAfterMs) {
         node.state = "LOST";
-        this.deps.log.warn({ nodeId: node.reg.nodeId }, "node lost: missed its heartbeats");
+        this.deps.log.warn({ nodeId: node.reg.nodeId }, "node lost: missed its heartbeats; its jobs move when its lease runs out");
       }
     }
     for (const job of this.jobs.values()) {
       if (job.state !== "SCHEDULED" && job.state !== "RUNNING") continue;
-      const node = this.nodes.get(job.nodeId);
-      // After a restart, agents get extra time to find the new broker before their jobs move.
-      const gone = node ? node.state === "LOST" : nowMs - this.startedAtMs > after + RESTART_GRACE_MS;
-      if (gone) {
-        this.release(job);
-        await this.transition(job, "PENDING", `node ${job.nodeId} was lost; waiting for another node`, {
-          nodeId: "",
-          cluster: "",
-          region: "",
-        });
-      }
+      const nodes = job.replicas.map((r) => this.nodes.get(r.nodeId));
+      // A node this broker has not heard from since it started is as lost as one that went silent.
+      const unknown = nodes.some((node) => node === undefined);
+      const lost = nodes.find((node) => node?.state === "LOST");
+      const gone = (unknown && nowMs - this.startedAtMs > leaseOver) || (lost !== undefined && nowMs - lost.lastSeenMs > leaseOver);
+      if (gone) await this.requeue(job, `node ${lost?.reg.nodeId ?? job.nodeId} was lost; waiting for another node`);
     }
     this.requestSchedule();
+  }
+
+  /**
+   * Puts a job back in the queue after its node stopped running it (lost, or
+   * interrupted). A training job keeps the progress its nodes reported: the
+   * next attempt does only the rest.
+   */
+  private async requeue(job: JobRecord, why: string): Promise<void> {
+    this.stopReplicas(job, why);
+    if (job.spec.kind === "TRAINING") job.checkpointMst = job.doneMst;
+    this.release(job);
+    // The old replicas are forgotten: a late report from one of them changes nothing.
+    await this.transition(job, "PENDING", why, { nodeId: "", cluster: "", region: "", replicas: [] });
   }
 
   // ---- matching and dispatch ---------------------------------------------
@@ -639,7 +665,7 @@ export class Broker {
       nodeId: first.reg.nodeId,
       cluster: first.reg.cluster,
       region: first.region,
-      replicas: replicasOf(placement, BigInt(job.sizeMst)),
+      replicas: replicasOf(placement, BigInt(job.sizeMst) - BigInt(job.checkpointMst ?? "0")),
     });
     this.engine.bind(req, placement);
   }

@@ -21,8 +21,13 @@ const schema = z.object({
   TOKENGRID_NAMESPACE: common.namespace,
   /** How often agents send heartbeats, ms. */
   HEARTBEAT_INTERVAL_MS: common.positiveInt(1000, 60_000),
-  /** A node not heard from for this long is declared lost, ms. */
+  /** A node not heard from for this long is declared lost (no new work goes to it), ms. */
   NODE_LOST_AFTER_MS: common.positiveInt(3000, 600_000),
+  /**
+   * How long a node may go on running its jobs after its last heartbeat the
+   * broker answered, ms; its jobs move to other nodes only once that has run out.
+   */
+  NODE_LEASE_MS: common.positiveInt(10_000, 600_000),
   NATS_REPLICAS: common.positiveInt(1, 5),
   /** Overrides of the catalogue, tariffs, green shares, latencies and pricing (docs/standard-token.md). */
   MARKET_FILE: z.string().optional(),
@@ -38,6 +43,7 @@ export interface BrokerConfig {
   namespace: string;
   heartbeatIntervalMs: number;
   nodeLostAfterMs: number;
+  nodeLeaseMs: number;
   natsReplicas: number;
   logLevel: string;
   market: MarketModel;
@@ -82,6 +88,10 @@ function loadScheduler(path: string | undefined): { profile: SchedulingProfile; 
 
 export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerConfig {
   const c = parseEnv(schema, env);
+  if (c.NODE_LEASE_MS < c.NODE_LOST_AFTER_MS)
+    throw new ConfigError("environment", [
+      `NODE_LEASE_MS (${c.NODE_LEASE_MS}) must be at least NODE_LOST_AFTER_MS (${c.NODE_LOST_AFTER_MS}): a node's jobs move only after it is lost`,
+    ]);
   return {
     address: c.BROKER_ADDRESS,
     settlementAddress: c.SETTLEMENT_ADDRESS,
@@ -89,6 +99,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     namespace: c.TOKENGRID_NAMESPACE,
     heartbeatIntervalMs: c.HEARTBEAT_INTERVAL_MS,
     nodeLostAfterMs: c.NODE_LOST_AFTER_MS,
+    nodeLeaseMs: c.NODE_LEASE_MS,
     natsReplicas: c.NATS_REPLICAS,
     logLevel: c.LOG_LEVEL,
     market: loadMarket(c.MARKET_FILE),

@@ -30,6 +30,11 @@ export interface JobRecord {
   spec: ValidJobSpec;
   sizeMst: string;
   doneMst: string;
+  /**
+   * Work earlier attempts finished that the next keeps: a training job moved
+   * off a lost node resumes from its last reported progress. "0" otherwise.
+   */
+  checkpointMst?: string;
   state: JobState;
   nodeId: string;
   cluster: string;

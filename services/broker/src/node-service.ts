@@ -27,9 +27,12 @@ export function nodeServiceHandlers(broker: Broker, log: Logger, heartbeatInterv
           }
           const id = nodeId;
           switch (msg.message) {
-            case "heartbeat":
-              broker.heartbeat(id);
+            case "heartbeat": {
+              const leaseMs = broker.heartbeat(id);
+              if (leaseMs !== undefined && msg.heartbeat)
+                stream.write({ lease: { heartbeatSeq: msg.heartbeat.seq, validForMs: leaseMs } });
               return;
+            }
             case "jobStatus":
               broker.heartbeat(id);
               if (msg.jobStatus)

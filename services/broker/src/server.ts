@@ -33,6 +33,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     names: n,
     log,
     nodeLostAfterMs: config.nodeLostAfterMs,
+    nodeLeaseMs: config.nodeLeaseMs,
     market: config.market,
     profile: config.profile,
     tenantWeight: (t) => config.tenantWeights[t] ?? 1,

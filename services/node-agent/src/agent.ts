@@ -54,6 +54,14 @@ export class NodeAgent {
   private heartbeatMs = 1000;
   private stopped = false;
   private readyLogged = false;
+  /** Heartbeats sent on this stream, by number, with when: a lease runs from its heartbeat's sending. */
+  private heartbeatSeq = 0;
+  private readonly heartbeatSentMs = new Map<number, number>();
+  /** Until when the broker lets this node run its jobs; past it they stop (the broker may have moved them). */
+  private leaseUntilMs = 0;
+  /** Replicas stopped for this node's own reasons (lease ran out, shutdown): reported INTERRUPTED, with why. */
+  private readonly interrupted = new Map<string, string>();
+  private fenceTimer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   /** mST metered per run ("<job_id>#<replica>.<attempt>") while it runs; logged when it ends. */
   private readonly metered = new Map<string, bigint>();
@@ -83,6 +91,7 @@ export class NodeAgent {
     const publisher = new UsagePublisher(jetstream(nc), log, outbox, names(config.namespace).usageSubject(config.node.nodeId));
     const agent = new NodeAgent(config, accelerators, nc, publisher, outbox);
     agent.loop = agent.connectLoop();
+    agent.fenceTimer = setInterval(() => agent.fence(), 200);
     return agent;
   }
 
@@ -159,7 +168,15 @@ export class NodeAgent {
       });
       stream.write({ hello: { nodeId: this.config.node.nodeId, sessionId, runningJobIds: [...this.jobs.keys()] } });
       for (const s of this.finished.values()) stream.write({ jobStatus: s });
-      this.heartbeatTimer = setInterval(() => stream.write({ heartbeat: { freeDevices: this.freeDevices() } }), this.heartbeatMs);
+      const beat = () => {
+        const seq = ++this.heartbeatSeq;
+        this.heartbeatSentMs.set(seq, Date.now());
+        this.heartbeatSentMs.delete(seq - 64);
+        stream.write({ heartbeat: { freeDevices: this.freeDevices(), seq } });
+      };
+      // One now, so that a lease comes at once.
+      beat();
+      this.heartbeatTimer = setInterval(beat, this.heartbeatMs);
       if (!this.readyLogged) {
         this.readyLogged = true;
         this.log.info({ broker: this.config.brokerAddress, cluster: this.config.node.cluster }, "ready");
@@ -204,12 +221,37 @@ export class NodeAgent {
           },
         });
       }
+    } else if (msg.message === "lease" && msg.lease) {
+      const sentMs = this.heartbeatSentMs.get(Number(msg.lease.heartbeatSeq));
+      if (sentMs !== undefined) this.leaseUntilMs = Math.max(this.leaseUntilMs, sentMs + msg.lease.validForMs);
     } else if (msg.message === "cancel" && msg.cancel) {
       // Every replica of the job on this node stops.
       for (const job of this.jobs.values()) if (job.assignment.jobId === msg.cancel.jobId) job.run.cancel(msg.cancel.reason);
       // The broker has its final word on a job it cancels; stop resending ours.
       for (const key of this.finished.keys()) if (key.startsWith(`${msg.cancel.jobId}#`)) this.finished.delete(key);
     }
+  }
+
+  /** Whether the broker's last lease still lets this node run its jobs. */
+  private leased(): boolean {
+    return Date.now() <= this.leaseUntilMs;
+  }
+
+  /**
+   * Stops every job once the lease has run out: the broker has not answered
+   * for that long and may be giving the jobs to other nodes. Their usage up
+   * to now is recorded; nothing after.
+   */
+  private fence(): void {
+    if (this.jobs.size === 0 || this.leased()) return;
+    for (const [key, job] of this.jobs) this.interrupt(key, job.run, "its lease from the broker ran out (no answer to heartbeats)");
+  }
+
+  private interrupt(key: string, run: SimulatedRun, why: string): void {
+    if (this.interrupted.has(key)) return;
+    this.interrupted.set(key, why);
+    this.log.warn({ job: key, why }, "stopping a job");
+    run.cancel(why);
   }
 
   /** Speed of the devices (or device share) given to a replica, in mST per simulated second: the same model the broker prices with. */
@@ -258,6 +300,11 @@ export class NodeAgent {
         this.send({ jobStatus: { jobId: a.jobId, replica: a.replica, state: "JOB_RUN_STATE_RUNNING", doneMst: "0" } });
         let seq = 0;
         const outcome = await run.run(async (chunk) => {
+          // Work past the lease is not recorded: the job may be running elsewhere by now.
+          if (!this.leased()) {
+            this.interrupt(key, run, "its lease from the broker ran out (no answer to heartbeats)");
+            return;
+          }
           seq += 1;
           this.metered.set(runKey, (this.metered.get(runKey) ?? 0n) + chunk.amountMst);
           const event = {
@@ -316,9 +363,20 @@ export class NodeAgent {
                 message: outcome.reason,
               };
         this.jobs.delete(key);
-        if (this.stopped) {
-          // Shutting down is not the tenant's cancel: the broker requeues the job when this node is gone.
-          this.log.info({ jobId: a.jobId, replica: a.replica, meteredMst: metered.toString() }, "job stopped by shutdown");
+        const why = this.interrupted.get(key) ?? (this.stopped ? "the node agent is shutting down" : undefined);
+        this.interrupted.delete(key);
+        if (why !== undefined && outcome.kind !== "succeeded") {
+          // Not the tenant's cancel: the broker runs the job again (training from its last reported progress).
+          this.log.info({ jobId: a.jobId, replica: a.replica, meteredMst: metered.toString(), why }, "job interrupted");
+          this.send({
+            jobStatus: {
+              jobId: a.jobId,
+              replica: a.replica,
+              state: "JOB_RUN_STATE_INTERRUPTED",
+              doneMst: outcome.doneMst.toString(),
+              message: why,
+            },
+          });
           return;
         }
         this.finished.set(key, status);
@@ -331,6 +389,7 @@ export class NodeAgent {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.fenceTimer);
     for (const j of this.jobs.values()) j.run.cancel("the node agent is shutting down");
     // Let cancelled runs publish their last usage.
     const deadline = Date.now() + 5000;

@@ -39,6 +39,7 @@ import type { EnergyProfile as _tokengrid_node_v1_EnergyProfile, EnergyProfile__
 import type { Heartbeat as _tokengrid_node_v1_Heartbeat, Heartbeat__Output as _tokengrid_node_v1_Heartbeat__Output } from './tokengrid/node/v1/Heartbeat.js';
 import type { Hello as _tokengrid_node_v1_Hello, Hello__Output as _tokengrid_node_v1_Hello__Output } from './tokengrid/node/v1/Hello.js';
 import type { JobStatus as _tokengrid_node_v1_JobStatus, JobStatus__Output as _tokengrid_node_v1_JobStatus__Output } from './tokengrid/node/v1/JobStatus.js';
+import type { Lease as _tokengrid_node_v1_Lease, Lease__Output as _tokengrid_node_v1_Lease__Output } from './tokengrid/node/v1/Lease.js';
 import type { ListNodesRequest as _tokengrid_node_v1_ListNodesRequest, ListNodesRequest__Output as _tokengrid_node_v1_ListNodesRequest__Output } from './tokengrid/node/v1/ListNodesRequest.js';
 import type { ListNodesResponse as _tokengrid_node_v1_ListNodesResponse, ListNodesResponse__Output as _tokengrid_node_v1_ListNodesResponse__Output } from './tokengrid/node/v1/ListNodesResponse.js';
 import type { Node as _tokengrid_node_v1_Node, Node__Output as _tokengrid_node_v1_Node__Output } from './tokengrid/node/v1/Node.js';
@@ -113,6 +114,7 @@ export interface ProtoGrpcType {
         Hello: MessageTypeDefinition<_tokengrid_node_v1_Hello, _tokengrid_node_v1_Hello__Output>
         JobRunState: EnumTypeDefinition
         JobStatus: MessageTypeDefinition<_tokengrid_node_v1_JobStatus, _tokengrid_node_v1_JobStatus__Output>
+        Lease: MessageTypeDefinition<_tokengrid_node_v1_Lease, _tokengrid_node_v1_Lease__Output>
         ListNodesRequest: MessageTypeDefinition<_tokengrid_node_v1_ListNodesRequest, _tokengrid_node_v1_ListNodesRequest__Output>
         ListNodesResponse: MessageTypeDefinition<_tokengrid_node_v1_ListNodesResponse, _tokengrid_node_v1_ListNodesResponse__Output>
         Node: MessageTypeDefinition<_tokengrid_node_v1_Node, _tokengrid_node_v1_Node__Output>

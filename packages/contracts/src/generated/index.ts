@@ -60,6 +60,7 @@ export type { Heartbeat, Heartbeat__Output } from "./tokengrid/node/v1/Heartbeat
 export type { Hello, Hello__Output } from "./tokengrid/node/v1/Hello.js";
 export type { JobRunState, JobRunState__Output } from "./tokengrid/node/v1/JobRunState.js";
 export type { JobStatus, JobStatus__Output } from "./tokengrid/node/v1/JobStatus.js";
+export type { Lease, Lease__Output } from "./tokengrid/node/v1/Lease.js";
 export type { ListNodesRequest, ListNodesRequest__Output } from "./tokengrid/node/v1/ListNodesRequest.js";
 export type { ListNodesResponse, ListNodesResponse__Output } from "./tokengrid/node/v1/ListNodesResponse.js";
 export type { Node, Node__Output } from "./tokengrid/node/v1/Node.js";

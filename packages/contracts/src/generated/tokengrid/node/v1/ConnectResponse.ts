@@ -2,6 +2,7 @@
 
 import type { Assignment as _tokengrid_node_v1_Assignment, Assignment__Output as _tokengrid_node_v1_Assignment__Output } from '../../../tokengrid/node/v1/Assignment.js';
 import type { Cancel as _tokengrid_node_v1_Cancel, Cancel__Output as _tokengrid_node_v1_Cancel__Output } from '../../../tokengrid/node/v1/Cancel.js';
+import type { Lease as _tokengrid_node_v1_Lease, Lease__Output as _tokengrid_node_v1_Lease__Output } from '../../../tokengrid/node/v1/Lease.js';
 
 /**
  * ConnectResponse is one message down the stream.
@@ -9,7 +10,8 @@ import type { Cancel as _tokengrid_node_v1_Cancel, Cancel__Output as _tokengrid_
 export interface ConnectResponse {
   'assignment'?: (_tokengrid_node_v1_Assignment | null);
   'cancel'?: (_tokengrid_node_v1_Cancel | null);
-  'message'?: "assignment"|"cancel";
+  'lease'?: (_tokengrid_node_v1_Lease | null);
+  'message'?: "assignment"|"cancel"|"lease";
 }
 
 /**
@@ -18,5 +20,6 @@ export interface ConnectResponse {
 export interface ConnectResponse__Output {
   'assignment'?: (_tokengrid_node_v1_Assignment__Output | null);
   'cancel'?: (_tokengrid_node_v1_Cancel__Output | null);
-  'message'?: "assignment"|"cancel";
+  'lease'?: (_tokengrid_node_v1_Lease__Output | null);
+  'message'?: "assignment"|"cancel"|"lease";
 }

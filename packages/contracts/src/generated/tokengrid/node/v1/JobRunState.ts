@@ -9,6 +9,12 @@ export const JobRunState = {
   JOB_RUN_STATE_SUCCEEDED: 'JOB_RUN_STATE_SUCCEEDED',
   JOB_RUN_STATE_FAILED: 'JOB_RUN_STATE_FAILED',
   JOB_RUN_STATE_CANCELLED: 'JOB_RUN_STATE_CANCELLED',
+  /**
+   * The node stopped the replica for its own reasons (its lease ran out, it is
+   * shutting down): not the tenant's doing; the broker runs the job again,
+   * a training job from its last reported progress.
+   */
+  JOB_RUN_STATE_INTERRUPTED: 'JOB_RUN_STATE_INTERRUPTED',
 } as const;
 
 /**
@@ -25,6 +31,13 @@ export type JobRunState =
   | 3
   | 'JOB_RUN_STATE_CANCELLED'
   | 4
+  /**
+   * The node stopped the replica for its own reasons (its lease ran out, it is
+   * shutting down): not the tenant's doing; the broker runs the job again,
+   * a training job from its last reported progress.
+   */
+  | 'JOB_RUN_STATE_INTERRUPTED'
+  | 5
 
 /**
  * JobRunState is what a node reports of a job it was given.

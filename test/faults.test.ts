@@ -1,0 +1,126 @@
+/**
+ * Faults on the real stack (processes, NATS, PostgreSQL): a node that stops
+ * answering. Its training job moves to another node once the node's lease has
+ * run out, resumes from the progress it reported, and never runs on two nodes
+ * at once; the frozen node, thawed, records nothing more for it.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GetJobResponse__Output, JobServiceClient, SubmitJobResponse__Output } from "@tokengrid/contracts";
+import { startStack, type Stack } from "@tokengrid/stack";
+import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
+import { accountClient, jobClient, tenantMetadata, unary } from "./helpers.js";
+
+const A = { nodeId: "fault-guian-a", operatorId: "op-west", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 8 }] };
+const B = { nodeId: "fault-guian-b", operatorId: "op-west", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 8 }] };
+const TENANT = "fault-tenant";
+const LEASE_MS = 3000;
+const md = tenantMetadata(TENANT);
+
+let env: TestEnv;
+let stack: Stack;
+let jobs: JobServiceClient;
+let db: pg.Client;
+
+beforeAll(async () => {
+  env = await testEnv("faults");
+  stack = await startStack({
+    namespace: env.namespace,
+    natsUrl: env.natsUrl,
+    databaseUrl: env.databaseUrl,
+    brokerAddress: `127.0.0.1:${await freePort()}`,
+    settlementAddress: `127.0.0.1:${await freePort()}`,
+    agents: [A, B],
+    timeScale: 1,
+    usageIntervalMs: 200,
+    nodeLostAfterMs: 1500,
+    logLevel: "info",
+    env: { NODE_LEASE_MS: String(LEASE_MS) },
+  });
+  jobs = jobClient(stack.options.brokerAddress);
+  db = new pg.Client({ connectionString: env.databaseUrl });
+  await db.connect();
+  const accounts = accountClient(stack.options.settlementAddress);
+  await unary((cb) => accounts.PurchasePackage({ requestId: "fault-enterprise", packageId: "enterprise-100b" }, md, cb));
+  accounts.close();
+});
+
+afterAll(async () => {
+  jobs?.close();
+  await db?.end();
+  await stack?.stop();
+  await env?.cleanup();
+});
+
+const getJob = async (jobId: string) => (await unary<GetJobResponse__Output>((cb) => jobs.GetJob({ jobId }, md, cb))).job!;
+
+describe("a node that stops answering", () => {
+  it("its training job moves after the lease, resumes from its progress, and never runs twice at once", async () => {
+    // About 12 s of work on 8 Ascend 910Bs.
+    const sizeSt = 8 * 12 * 12_000;
+    const res = await unary<SubmitJobResponse__Output>((cb) =>
+      jobs.SubmitJob({ requestId: "fault-train", spec: { kind: "JOB_KIND_TRAINING", sizeSt: String(sizeSt), devices: 8 } }, md, cb),
+    );
+    const jobId = res.job!.jobId;
+    const first = await eventually("the job running with some progress", async () => {
+      const j = await getJob(jobId);
+      return j.state === "JOB_STATE_RUNNING" && BigInt(j.doneMst) > 0n ? j : undefined;
+    });
+    const frozen = stack.agents.get(first.nodeId)!;
+    const other = first.nodeId === A.nodeId ? B.nodeId : A.nodeId;
+    frozen.signal("SIGSTOP");
+    const frozenAt = Date.now();
+    let checkpoint = 0n;
+    try {
+      const moved = await eventually(
+        "the job placed on the other node",
+        async () => {
+          const j = await getJob(jobId);
+          return j.nodeId === other && (j.state === "JOB_STATE_RUNNING" || j.state === "JOB_STATE_SCHEDULED") ? j : undefined;
+        },
+        30_000,
+      );
+      // Not before the frozen node's lease could have run out.
+      expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(LEASE_MS);
+      // It resumes: the progress reported before the freeze is kept.
+      checkpoint = BigInt(moved.doneMst);
+      expect(checkpoint).toBeGreaterThan(0n);
+    } finally {
+      frozen.signal("SIGCONT");
+    }
+    const done = await eventually(
+      "the job to succeed",
+      async () => {
+        const j = await getJob(jobId);
+        return j.state === "JOB_STATE_SUCCEEDED" ? j : undefined;
+      },
+      60_000,
+    );
+    expect(done.nodeId).toBe(other);
+    // The thawed node stopped the job when it found its lease gone, and said so.
+    await frozen.waitForLine((l) => l["msg"] === "job interrupted" && l["jobId"] === jobId, 10_000);
+
+    // Every event the agents recorded is settled (the thawed node publishes what its outbox kept); the
+    // two runs never overlap in time, and the second did only what was left after the reported progress.
+    const size = BigInt(sizeSt) * 1000n;
+    const usage = async () =>
+      (
+        await db.query<{ node_id: string; mst: string; first: Date; last: Date }>(
+          `select node_id, sum(amount_mst)::text as mst, min(period_start) as first, max(period_end) as last
+           from usage_events where job_id = $1 group by node_id`,
+          [jobId],
+        )
+      ).rows;
+    const byNode = await eventually("all usage settled", async () => {
+      const rows = await usage();
+      return rows.length === 2 && rows.reduce((t, r) => t + BigInt(r.mst), 0n) >= size ? rows : undefined;
+    });
+    const before = byNode.find((r) => r.node_id === first.nodeId)!;
+    const after = byNode.find((r) => r.node_id === other)!;
+    expect(before.last.getTime()).toBeLessThanOrEqual(after.first.getTime());
+    // The second run did exactly what was left after the reported progress; the first recorded at least that
+    // progress (work between its last report and the freeze is done again).
+    expect(BigInt(after.mst)).toBe(size - checkpoint);
+    expect(BigInt(before.mst)).toBeGreaterThanOrEqual(checkpoint);
+  });
+});
