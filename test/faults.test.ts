@@ -4,6 +4,7 @@
  * run out, resumes from the progress it reported, and never runs on two nodes
  * at once; the frozen node, thawed, records nothing more for it.
  */
+import * as grpc from "@grpc/grpc-js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GetJobResponse__Output, JobServiceClient, SubmitJobResponse__Output } from "@tokengrid/contracts";
@@ -35,7 +36,7 @@ beforeAll(async () => {
     usageIntervalMs: 200,
     nodeLostAfterMs: 1500,
     logLevel: "info",
-    env: { NODE_LEASE_MS: String(LEASE_MS) },
+    env: { NODE_LEASE_MS: String(LEASE_MS), BROKER_LEADER_LEASE_MS: "1000" },
   });
   jobs = jobClient(stack.options.brokerAddress);
   db = new pg.Client({ connectionString: env.databaseUrl });
@@ -122,5 +123,114 @@ describe("a node that stops answering", () => {
     // progress (work between its last report and the freeze is done again).
     expect(BigInt(after.mst)).toBe(size - checkpoint);
     expect(BigInt(before.mst)).toBeGreaterThanOrEqual(checkpoint);
+  });
+});
+
+describe("a broker that dies", () => {
+  let fenv: TestEnv;
+  let fstack: Stack;
+  let standbyJobs: JobServiceClient;
+  const standby = { address: "" };
+
+  beforeAll(async () => {
+    fenv = await testEnv("failover");
+    standby.address = `127.0.0.1:${await freePort()}`;
+    fstack = await startStack({
+      namespace: fenv.namespace,
+      natsUrl: fenv.natsUrl,
+      databaseUrl: fenv.databaseUrl,
+      brokerAddress: `127.0.0.1:${await freePort()}`,
+      standbyBrokerAddresses: [standby.address],
+      settlementAddress: `127.0.0.1:${await freePort()}`,
+      agents: [A],
+      timeScale: 1,
+      usageIntervalMs: 200,
+      logLevel: "info",
+      env: { BROKER_LEADER_LEASE_MS: "2000" },
+    });
+    standbyJobs = jobClient(standby.address);
+    const accounts = accountClient(fstack.options.settlementAddress);
+    await unary((cb) => accounts.PurchasePackage({ requestId: "failover-enterprise", packageId: "enterprise-100b" }, md, cb));
+    accounts.close();
+  });
+  afterAll(async () => {
+    standbyJobs?.close();
+    await fstack?.stop();
+    await fenv?.cleanup();
+  });
+
+  it("a standby takes over within seconds; the running job keeps running and is settled once", async () => {
+    // The standby refuses, naming the leader.
+    const refused = await unary((cb) => standbyJobs.ListJobs({}, md, cb)).then(
+      () => undefined,
+      (err: grpc.ServiceError) => err,
+    );
+    expect(refused?.code).toBe(grpc.status.UNAVAILABLE);
+    expect(refused?.details).toContain(fstack.options.brokerAddress);
+
+    const leaderJobs = jobClient(fstack.options.brokerAddress);
+    const sizeSt = 8 * 8 * 12_000; // about 8 s on 8 Ascend 910Bs
+    const res = await unary<SubmitJobResponse__Output>((cb) =>
+      leaderJobs.SubmitJob(
+        { requestId: "failover-train", spec: { kind: "JOB_KIND_TRAINING", sizeSt: String(sizeSt), devices: 8 } },
+        md,
+        cb,
+      ),
+    );
+    leaderJobs.close();
+    const jobId = res.job!.jobId;
+    const get = async () => (await unary<GetJobResponse__Output>((cb) => standbyJobs.GetJob({ jobId }, md, cb))).job!;
+    const leaderView = jobClient(fstack.options.brokerAddress);
+    await eventually("the job running", async () => {
+      const j = (await unary<GetJobResponse__Output>((cb) => leaderView.GetJob({ jobId }, md, cb))).job!;
+      return j.state === "JOB_STATE_RUNNING" && BigInt(j.doneMst) > 0n ? true : undefined;
+    });
+    leaderView.close();
+    const killedAt = Date.now();
+    await fstack.broker.kill();
+    // The standby leads once the dead leader's lease has run out.
+    const seen = await eventually("the standby to lead", () => get().catch(() => undefined), 15_000);
+    const tookMs = Date.now() - killedAt;
+    expect(tookMs).toBeLessThan(2000 + 3000);
+    expect(["JOB_STATE_RUNNING", "JOB_STATE_SUCCEEDED"]).toContain(seen.state);
+    const done = await eventually(
+      "the job to succeed",
+      async () => {
+        const j = await get();
+        return j.state === "JOB_STATE_SUCCEEDED" ? j : undefined;
+      },
+      60_000,
+    );
+    expect(done.nodeId).toBe(A.nodeId);
+    // It kept running through the failover: one run, never requeued, every mST settled once.
+    const fdb = new pg.Client({ connectionString: fenv.databaseUrl });
+    await fdb.connect();
+    try {
+      const settled = await eventually("the usage settled", async () => {
+        const r = await fdb.query<{ mst: string; attempts: string }>(
+          `select coalesce(sum(amount_mst), 0)::text as mst,
+                  count(distinct split_part(split_part(event_id, '#', 2), ':', 1))::text as attempts
+           from usage_events where job_id = $1`,
+          [jobId],
+        );
+        return BigInt(r.rows[0]!.mst) >= BigInt(sizeSt) * 1000n ? r.rows[0]! : undefined;
+      });
+      expect(BigInt(settled.mst)).toBe(BigInt(sizeSt) * 1000n);
+      expect(settled.attempts).toBe("1");
+      const states = await fdb.query<{ state: string }>("select state from job_events where job_id = $1 order by occurred_at", [jobId]);
+      expect(states.rows.map((r) => r.state)).toEqual(["PENDING", "SCHEDULED", "RUNNING", "SUCCEEDED"]);
+    } finally {
+      await fdb.end();
+    }
+    // The dead broker, started again, finds a leader and stands by, naming it.
+    await fstack.broker.start();
+    const old = jobClient(fstack.options.brokerAddress);
+    const again = await unary((cb) => old.ListJobs({}, md, cb)).then(
+      () => undefined,
+      (err: grpc.ServiceError) => err,
+    );
+    old.close();
+    expect(again?.code).toBe(grpc.status.UNAVAILABLE);
+    expect(again?.details).toContain(standby.address);
   });
 });

@@ -52,7 +52,7 @@ beforeAll(async () => {
   agent = await NodeAgent.start({
     node: parseNodeFile("nodeId: trace-node\noperatorId: op\ncluster: guian\naccelerators: [{model: ascend-910b, count: 2}]\n", "inline"),
     nodeConfigPath: "inline",
-    brokerAddress: broker.address,
+    brokerAddresses: [broker.address],
     natsUrl: env.natsUrl,
     namespace: env.namespace,
     timeScale: 1,

@@ -55,6 +55,13 @@ export const common = {
       .string()
       .regex(/^[^:\s]+:\d{1,5}$/, "host:port, e.g. 127.0.0.1:50051")
       .default(def),
+  /** One or more host:port, comma-separated (a leader and its standbys). */
+  addressList: (def: string) =>
+    z
+      .string()
+      .regex(/^[^:\s,]+:\d{1,5}(,[^:\s,]+:\d{1,5})*$/, "host:port, or several separated by commas, e.g. 10.0.0.1:50051,10.0.0.2:50051")
+      .default(def)
+      .transform((v) => v.split(",")),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   positiveInt: (def: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(1).max(max).default(def),
   positiveNumber: (def: number) => z.coerce.number().positive().default(def),

@@ -8,6 +8,8 @@ import { ConfigError } from "./env.js";
 
 export interface Running {
   stop(): Promise<void>;
+  /** If it resolves, the service can no longer do its job: it stops and the process exits 3 (a supervisor restarts it). */
+  readonly failed?: Promise<string>;
 }
 
 export async function runMain(name: string, start: () => Promise<Running>): Promise<void> {
@@ -22,20 +24,21 @@ export async function runMain(name: string, start: () => Promise<Running>): Prom
     throw err;
   }
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (why: string, code = 0) => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`${name}: ${signal} received, shutting down\n`);
+    process.stderr.write(`${name}: ${why}, shutting down\n`);
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
     running.stop().then(
-      () => process.exit(0),
+      () => process.exit(code),
       (err: unknown) => {
         process.stderr.write(`${name}: error while shutting down: ${String(err)}\n`);
         process.exit(1);
       },
     );
   };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM received"));
+  process.on("SIGINT", () => stop("SIGINT received"));
+  void running.failed?.then((why) => stop(why, 3));
 }

@@ -6,3 +6,4 @@ export { AckPolicy, jetstream, type JetStreamClient, type JetStreamManager, type
 export { Kvm, type KV, type KvEntry } from "@nats-io/kv";
 export { headers } from "@nats-io/transport-node";
 export * from "./node-registry.js";
+export * from "./leader-lease.js";

@@ -22,6 +22,8 @@ export interface Names {
   readonly jobsBucket: string;
   /** JetStream KV bucket holding every node's registration (NodeRecord). */
   readonly nodesBucket: string;
+  /** JetStream KV bucket holding the brokers' leader lease. */
+  readonly leaderBucket: string;
   readonly settlementUsageConsumer: string;
   readonly settlementJobsConsumer: string;
 }
@@ -42,6 +44,7 @@ export function names(namespace: string): Names {
     jobSubjects: `${namespace}.jobs.>`,
     jobsBucket: `${namespace}_broker_jobs`,
     nodesBucket: `${namespace}_nodes`,
+    leaderBucket: `${namespace}_broker_leader`,
     settlementUsageConsumer: "settlement-usage",
     settlementJobsConsumer: "settlement-jobs",
   };

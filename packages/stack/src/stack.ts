@@ -22,6 +22,8 @@ export interface StackOptions {
   natsUrl?: string;
   databaseUrl?: string;
   brokerAddress?: string;
+  /** Addresses of standby brokers to run beside the first (they take over when it dies). */
+  standbyBrokerAddresses?: readonly string[];
   settlementAddress?: string;
   agents?: readonly AgentSpec[];
   /** Simulated seconds per wall second for the agents. */
@@ -40,6 +42,8 @@ export interface Stack {
   readonly options: Required<Omit<StackOptions, "onLine" | "env">>;
   readonly settlement: ServiceProcess;
   readonly broker: ServiceProcess;
+  /** Every broker: the first, then the standbys. */
+  readonly brokers: readonly ServiceProcess[];
   readonly agents: ReadonlyMap<string, ServiceProcess>;
   /** Restarts the broker process (SIGTERM, or SIGKILL with hard). */
   restartBroker(hard?: boolean): Promise<void>;
@@ -57,6 +61,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     natsUrl: opts.natsUrl ?? process.env["NATS_URL"] ?? DEFAULT_NATS_URL,
     databaseUrl: opts.databaseUrl ?? process.env["DATABASE_URL"] ?? DEFAULT_DATABASE_URL,
     brokerAddress: opts.brokerAddress ?? process.env["BROKER_ADDRESS"] ?? DEFAULT_BROKER_ADDRESS,
+    standbyBrokerAddresses: opts.standbyBrokerAddresses ?? [],
     settlementAddress: opts.settlementAddress ?? process.env["SETTLEMENT_ADDRESS"] ?? DEFAULT_SETTLEMENT_ADDRESS,
     agents: opts.agents ?? DEFAULT_FLEET,
     timeScale: opts.timeScale ?? 1,
@@ -79,31 +84,38 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
     opts.onLine,
   );
-  const broker = new ServiceProcess(
-    {
-      name: "broker",
-      script: serviceScript("broker"),
-      env: {
-        ...common,
-        BROKER_ADDRESS: o.brokerAddress,
-        SETTLEMENT_ADDRESS: o.settlementAddress,
-        NODE_LOST_AFTER_MS: String(o.nodeLostAfterMs),
+  const brokerProcess = (address: string, name: string) =>
+    new ServiceProcess(
+      {
+        name,
+        script: serviceScript("broker"),
+        env: {
+          ...common,
+          BROKER_ADDRESS: address,
+          SETTLEMENT_ADDRESS: o.settlementAddress,
+          NODE_LOST_AFTER_MS: String(o.nodeLostAfterMs),
+        },
       },
-    },
-    opts.onLine,
-  );
+      opts.onLine,
+    );
+  const broker = brokerProcess(o.brokerAddress, "broker");
+  const brokers = [broker, ...o.standbyBrokerAddresses.map((a, i) => brokerProcess(a, `broker ${i + 2}`))];
   const agents = new Map<string, ServiceProcess>();
   const started: ServiceProcess[] = [];
   const stopAll = async () => {
     await Promise.all([...agents.values()].map((a) => a.stop()));
+    for (const b of brokers.slice(1)) await b.stop();
     await broker.stop();
     await settlement.stop();
   };
   try {
     await settlement.start();
     started.push(settlement);
-    await broker.start();
-    started.push(broker);
+    // The first broker leads; the standbys start after it.
+    for (const b of brokers) {
+      await b.start();
+      started.push(b);
+    }
     mkdirSync(join(o.workDir, "nodes"), { recursive: true });
     for (const a of o.agents) {
       const file = join(o.workDir, "nodes", `${a.nodeId}.yaml`);
@@ -118,7 +130,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
               ...common,
               NODE_CONFIG: file,
               OUTBOX_DIR: join(o.workDir, "outbox", a.nodeId),
-              BROKER_ADDRESS: o.brokerAddress,
+              BROKER_ADDRESS: [o.brokerAddress, ...o.standbyBrokerAddresses].join(","),
               TIME_SCALE: String(o.timeScale),
               USAGE_INTERVAL_MS: String(o.usageIntervalMs),
             },
@@ -136,6 +148,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     options: o,
     settlement,
     broker,
+    brokers,
     agents,
     async restartBroker(hard = false) {
       if (hard) await broker.kill();

@@ -129,7 +129,10 @@ export class Broker {
   private readonly listeners = new Map<string, Set<JobListener>>();
   private readonly writes = new Map<string, Promise<void>>();
   private readonly now: () => number;
-  private readonly startedAtMs: number;
+  /** When this broker took the lead (or started, leading alone): old leases run from before it. */
+  private startedAtMs: number;
+  /** The fencing epoch this broker leads with (0 until it leads). */
+  epoch = 0;
   private scheduling = false;
   private rescheduleWanted = false;
   /** The matching engine: capacity of attached nodes and reservations of placed jobs. */
@@ -153,6 +156,16 @@ export class Broker {
       },
     };
     this.engine = new Engine(deps.market, deps.profile, undefined, { bind: [binder] });
+  }
+
+  /**
+   * Takes the lead at `epoch`: loads every job accepted so far (by any leader)
+   * and starts counting old leases from now. Returns how many jobs it loaded.
+   */
+  async lead(epoch: number): Promise<number> {
+    this.epoch = epoch;
+    this.startedAtMs = this.now();
+    return this.recover();
   }
 
   /** Loads every job the broker had accepted, so none is lost across a restart. */
@@ -423,7 +436,7 @@ export class Broker {
       const [jobId, replica] = splitKey(key);
       const job = this.jobs.get(jobId);
       if (!job || isFinal(job.state) || job.replicas[replica]?.nodeId !== nodeId) {
-        stream.write({ cancel: { jobId, reason: "the job is not assigned to this node" } });
+        stream.write({ cancel: { jobId, reason: "the job is not assigned to this node", epoch: this.epoch } });
       }
     }
     // After a broker restart the engine learns placements again; assignments the node never received are sent again.
@@ -510,7 +523,7 @@ export class Broker {
   private stopReplicas(job: JobRecord, reason: string): void {
     if (job.state !== "SCHEDULED" && job.state !== "RUNNING") return;
     for (const nodeId of new Set(job.replicas.map((r) => r.nodeId)))
-      this.nodes.get(nodeId)?.stream?.write({ cancel: { jobId: job.jobId, reason } });
+      this.nodes.get(nodeId)?.stream?.write({ cancel: { jobId: job.jobId, reason, epoch: this.epoch } });
   }
 
   listNodes(): NodeEntry[] {
@@ -684,6 +697,7 @@ export class Broker {
         deviceIndices: r.deviceIndices,
         replica,
         attempt: job.transitions.filter((t) => t.state === "SCHEDULED").length,
+        epoch: this.epoch,
         slice: r.slice ? { computePercent: r.slice.computePercent, memoryMb: r.slice.memoryMb } : null,
         traceContext: Object.keys(active).length > 0 ? active : job.traceContext,
       },

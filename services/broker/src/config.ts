@@ -28,6 +28,13 @@ const schema = z.object({
    * broker answered, ms; its jobs move to other nodes only once that has run out.
    */
   NODE_LEASE_MS: common.positiveInt(10_000, 600_000),
+  /**
+   * Brokers share one job store and take the lead in turn: the leader renews
+   * its lease in NATS, and a standby takes over after this long without a
+   * renewal, ms. Must be well under NODE_LEASE_MS, so nodes keep their jobs
+   * through a failover.
+   */
+  BROKER_LEADER_LEASE_MS: common.positiveInt(3000, 60_000),
   NATS_REPLICAS: common.positiveInt(1, 5),
   /** Overrides of the catalogue, tariffs, green shares, latencies and pricing (docs/standard-token.md). */
   MARKET_FILE: z.string().optional(),
@@ -44,6 +51,7 @@ export interface BrokerConfig {
   heartbeatIntervalMs: number;
   nodeLostAfterMs: number;
   nodeLeaseMs: number;
+  leaderLeaseMs: number;
   natsReplicas: number;
   logLevel: string;
   market: MarketModel;
@@ -92,6 +100,10 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     throw new ConfigError("environment", [
       `NODE_LEASE_MS (${c.NODE_LEASE_MS}) must be at least NODE_LOST_AFTER_MS (${c.NODE_LOST_AFTER_MS}): a node's jobs move only after it is lost`,
     ]);
+  if (c.BROKER_LEADER_LEASE_MS >= c.NODE_LEASE_MS)
+    throw new ConfigError("environment", [
+      `BROKER_LEADER_LEASE_MS (${c.BROKER_LEADER_LEASE_MS}) must be less than NODE_LEASE_MS (${c.NODE_LEASE_MS}): nodes must keep their jobs while a standby takes over`,
+    ]);
   return {
     address: c.BROKER_ADDRESS,
     settlementAddress: c.SETTLEMENT_ADDRESS,
@@ -100,6 +112,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     heartbeatIntervalMs: c.HEARTBEAT_INTERVAL_MS,
     nodeLostAfterMs: c.NODE_LOST_AFTER_MS,
     nodeLeaseMs: c.NODE_LEASE_MS,
+    leaderLeaseMs: c.BROKER_LEADER_LEASE_MS,
     natsReplicas: c.NATS_REPLICAS,
     logLevel: c.LOG_LEVEL,
     market: loadMarket(c.MARKET_FILE),

@@ -9,6 +9,8 @@ await runMain("broker", async () => {
   const telemetry = startTelemetry({ serviceName: "tokengrid-broker" });
   const running = await startBroker(config);
   return {
+    // A deposed leader stops: it must give no more orders (systemd or Kubernetes start it again, as a standby).
+    failed: running.deposed.then((why) => `no longer the leader (${why})`),
     async stop() {
       await running.stop();
       await telemetry.shutdown();

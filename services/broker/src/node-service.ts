@@ -30,7 +30,7 @@ export function nodeServiceHandlers(broker: Broker, log: Logger, heartbeatInterv
             case "heartbeat": {
               const leaseMs = broker.heartbeat(id);
               if (leaseMs !== undefined && msg.heartbeat)
-                stream.write({ lease: { heartbeatSeq: msg.heartbeat.seq, validForMs: leaseMs } });
+                stream.write({ lease: { heartbeatSeq: msg.heartbeat.seq, validForMs: leaseMs, epoch: broker.epoch } });
               return;
             }
             case "jobStatus":

@@ -1,8 +1,25 @@
-/** Starts a broker: NATS and its streams, the job store, recovery, the gRPC server. */
+/**
+ * Starts a broker: NATS and its streams, the job store, the gRPC server, and a
+ * campaign for the lead. Several brokers may run; one leads (recovers the
+ * jobs, schedules, talks to agents), the others are standbys that refuse
+ * calls, naming the leader, and take over when its lease runs out.
+ */
 import * as grpc from "@grpc/grpc-js";
 import { balanceExhaustedCodec, bindServer, protos } from "@tokengrid/contracts";
 import { accountsClient } from "./accounts.js";
-import { connectNats, ensureStreams, jetstream, jetStreamManager, names, NodeRegistry, startBatchConsumer } from "@tokengrid/events";
+import {
+  connectNats,
+  ensureStreams,
+  jetstream,
+  jetStreamManager,
+  LeaderLease,
+  names,
+  NodeRegistry,
+  startBatchConsumer,
+  type LeaderRecord,
+} from "@tokengrid/events";
+import { randomUUID } from "node:crypto";
+import { leaderOnly } from "./standby.js";
 import { createLogger } from "@tokengrid/telemetry";
 import { Broker } from "./broker.js";
 import type { BrokerConfig } from "./config.js";
@@ -13,6 +30,10 @@ import { nodeServiceHandlers } from "./node-service.js";
 export interface RunningBroker {
   readonly address: string;
   readonly broker: Broker;
+  /** Whether this broker leads now (the others are standbys). */
+  readonly isLeader: boolean;
+  /** Resolves, with why, if this broker loses the lead: it must then stop (main exits; a supervisor restarts it as a standby). */
+  readonly deposed: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -38,51 +59,117 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     profile: config.profile,
     tenantWeight: (t) => config.tenantWeights[t] ?? 1,
   });
-  const recovered = await broker.recover();
-  // Settlement tells the broker when a job's usage outran its tenant's tokens.
-  const control = await startBatchConsumer(jsm, jetstream(nc), {
-    stream: n.controlStream,
-    durable: n.brokerControlConsumer,
-    maxBatch: 100,
-    handle: async (msgs) => {
-      for (const m of msgs) {
-        const e = balanceExhaustedCodec().decode(m.data);
-        await broker.exhausted(e.jobId, e.tenantId, BigInt(e.shortfallMst));
-      }
-    },
-    onError: (err, attempt) =>
-      log.error({ err: err instanceof Error ? err.message : String(err), attempt }, "control message not handled; it will be redelivered"),
-  });
+  // What only the leader runs: recovery, settlement's control messages, liveness, scheduling.
+  let leading: { control: { stop(): Promise<void> }; liveness: NodeJS.Timeout } | undefined;
+  const lead = async (epoch: number) => {
+    const recovered = await broker.lead(epoch);
+    // Settlement tells the broker when a job's usage outran its tenant's tokens.
+    const control = await startBatchConsumer(jsm, jetstream(nc), {
+      stream: n.controlStream,
+      durable: n.brokerControlConsumer,
+      maxBatch: 100,
+      handle: async (msgs) => {
+        for (const m of msgs) {
+          const e = balanceExhaustedCodec().decode(m.data);
+          await broker.exhausted(e.jobId, e.tenantId, BigInt(e.shortfallMst));
+        }
+      },
+      onError: (err, attempt) =>
+        log.error(
+          { err: err instanceof Error ? err.message : String(err), attempt },
+          "control message not handled; it will be redelivered",
+        ),
+    });
+    const liveness = setInterval(
+      () => {
+        broker.checkLiveness().catch((err: unknown) => log.error({ err }, "liveness check failed"));
+      },
+      Math.max(250, Math.floor(config.nodeLostAfterMs / 3)),
+    );
+    leading = { control, liveness };
+    broker.requestSchedule();
+    log.info({ epoch, recoveredJobs: recovered }, "leading");
+  };
 
   const server = new grpc.Server({ "grpc.keepalive_time_ms": 10_000, "grpc.keepalive_permit_without_calls": 1 });
   const p = protos();
-  server.addService(p.job.tokengrid.job.v1.JobService.service, jobServiceHandlers(broker, log));
+  const jobService = p.job.tokengrid.job.v1.JobService.service;
+  const nodeService = p.node.tokengrid.node.v1.NodeService.service;
+  // Until the lease below says otherwise, this broker is a standby.
+  const leadership = { isLeader: false, leader: undefined as LeaderRecord | undefined };
+  server.addService(jobService, leaderOnly(jobService, jobServiceHandlers(broker, log), leadership));
   server.addService(
-    p.node.tokengrid.node.v1.NodeService.service,
-    nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market),
+    nodeService,
+    leaderOnly(nodeService, nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market), leadership),
   );
   const address = await bindServer(server, config.address, "the broker", "BROKER_ADDRESS");
 
-  const liveness = setInterval(
-    () => {
-      broker.checkLiveness().catch((err: unknown) => log.error({ err }, "liveness check failed"));
+  let deposed: (reason: string) => void = () => {};
+  let firstLead: Promise<void> = Promise.resolve();
+  const holder = `${address}/${randomUUID()}`;
+  const lease = await LeaderLease.start(
+    nc,
+    n.leaderBucket,
+    {
+      holder,
+      address,
+      // This process holds the address now: a leader recorded at it is a predecessor that died.
+      isGone: (r) => r.address === address && r.holder !== holder,
+      leaseMs: config.leaderLeaseMs,
+      renewMs: Math.max(100, Math.floor(config.leaderLeaseMs / 4)),
+      onElected: (epoch) => {
+        // Calls are taken once the jobs are loaded.
+        firstLead = lead(epoch).then(
+          () => {
+            leadership.isLeader = true;
+            leadership.leader = lease.leader;
+          },
+          (err: unknown) => {
+            log.error({ err }, "could not take the lead");
+            deposed("could not take the lead");
+          },
+        );
+      },
+      onDeposed: (reason) => {
+        leadership.isLeader = false;
+        log.error({ reason }, "no longer the leader: stopping, so that a deposed broker gives no orders");
+        deposed(reason);
+      },
+      onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "leader lease not renewed; retrying"),
     },
-    Math.max(250, Math.floor(config.nodeLostAfterMs / 3)),
+    config.natsReplicas,
   );
-  broker.requestSchedule();
-  log.info({ address, namespace: config.namespace, recoveredJobs: recovered }, "ready");
+  await firstLead;
+  leadership.leader = lease.leader;
+  // A standby keeps its view of the leader current, to name it to callers.
+  const watchLeader = setInterval(() => {
+    if (!leadership.isLeader) leadership.leader = lease.leader;
+  }, 250);
+  log.info({ address, namespace: config.namespace, role: lease.isLeader ? "leader" : "standby", leader: lease.leader?.address }, "ready");
 
+  const stop = async () => {
+    clearInterval(watchLeader);
+    await lease.stop();
+    if (leading) {
+      clearInterval(leading.liveness);
+      await leading.control.stop();
+    }
+    accounts.close();
+    await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    server.forceShutdown();
+    await broker.flush();
+    await nc.drain();
+  };
+  const stopped = new Promise<string>((resolve) => {
+    deposed = (reason) => resolve(reason);
+  });
   return {
     address,
     broker,
-    async stop() {
-      clearInterval(liveness);
-      await control.stop();
-      accounts.close();
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
-      server.forceShutdown();
-      await broker.flush();
-      await nc.drain();
+    get isLeader() {
+      return leadership.isLeader;
     },
+    deposed: stopped,
+    stop,
   };
 }

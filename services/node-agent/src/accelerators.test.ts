@@ -12,7 +12,7 @@ function config(nodeYaml: string): AgentConfig {
   return {
     node: parseNodeFile(`nodeId: n1\noperatorId: op\ncluster: guian\n${nodeYaml}`, "n1.yaml"),
     nodeConfigPath: "n1.yaml",
-    brokerAddress: "127.0.0.1:1",
+    brokerAddresses: ["127.0.0.1:1"],
     natsUrl: "nats://127.0.0.1:1",
     namespace: "t",
     timeScale: 1,

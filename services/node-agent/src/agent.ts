@@ -44,7 +44,7 @@ const KIND: Record<string, JobKind> = { JOB_KIND_TRAINING: "TRAINING", JOB_KIND_
 
 export class NodeAgent {
   private readonly log: Logger;
-  private readonly client: NodeServiceClient;
+  private client: NodeServiceClient;
   private readonly names: Names;
   private stream: grpc.ClientDuplexStream<ConnectRequest, ConnectResponse__Output> | undefined;
   private readonly jobs = new Map<string, RunningJob>();
@@ -63,6 +63,10 @@ export class NodeAgent {
   private readonly interrupted = new Map<string, string>();
   private fenceTimer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
+  /** Which of the configured brokers this agent talks to now. */
+  private brokerAddress: string;
+  /** The highest broker epoch seen: orders from a lower one (a deposed leader) are refused. */
+  private epoch = 0;
   /** mST metered per run ("<job_id>#<replica>.<attempt>") while it runs; logged when it ends. */
   private readonly metered = new Map<string, bigint>();
 
@@ -74,11 +78,8 @@ export class NodeAgent {
     private readonly outbox: Outbox,
   ) {
     this.log = createLogger(`node-agent`, config.logLevel).child({ nodeId: config.node.nodeId });
-    const p = protos();
-    this.client = new p.node.tokengrid.node.v1.NodeService(
-      config.brokerAddress,
-      grpc.credentials.createInsecure(),
-    ) as unknown as NodeServiceClient;
+    this.brokerAddress = config.brokerAddresses[0]!;
+    this.client = clientFor(this.brokerAddress);
     this.names = names(config.namespace);
   }
 
@@ -138,6 +139,7 @@ export class NodeAgent {
       } catch (err) {
         const e = err as grpc.ServiceError;
         failures += 1;
+        this.nextBroker(e);
         if (e.code === grpc.status.INVALID_ARGUMENT || e.code === grpc.status.PERMISSION_DENIED) {
           this.log.error({ status: statusName(e.code), detail: e.details }, "the broker refused this node; fix its config");
         } else {
@@ -179,9 +181,9 @@ export class NodeAgent {
       this.heartbeatTimer = setInterval(beat, this.heartbeatMs);
       if (!this.readyLogged) {
         this.readyLogged = true;
-        this.log.info({ broker: this.config.brokerAddress, cluster: this.config.node.cluster }, "ready");
+        this.log.info({ broker: this.brokerAddress, cluster: this.config.node.cluster }, "ready");
       } else {
-        this.log.info({ broker: this.config.brokerAddress }, "reconnected to the broker");
+        this.log.info({ broker: this.brokerAddress }, "reconnected to the broker");
       }
     });
   }
@@ -205,6 +207,7 @@ export class NodeAgent {
   private onMessage(msg: ConnectResponse__Output): void {
     if (msg.message === "assignment" && msg.assignment) {
       const a = msg.assignment;
+      if (!this.fresh(a.epoch, "an assignment", a.jobId)) return;
       if (this.jobs.has(keyOf(a))) return;
       this.finished.delete(keyOf(a));
       try {
@@ -222,14 +225,42 @@ export class NodeAgent {
         });
       }
     } else if (msg.message === "lease" && msg.lease) {
+      if (!this.fresh(msg.lease.epoch, "a lease")) return;
       const sentMs = this.heartbeatSentMs.get(Number(msg.lease.heartbeatSeq));
       if (sentMs !== undefined) this.leaseUntilMs = Math.max(this.leaseUntilMs, sentMs + msg.lease.validForMs);
     } else if (msg.message === "cancel" && msg.cancel) {
+      if (!this.fresh(msg.cancel.epoch, "a cancel", msg.cancel.jobId)) return;
       // Every replica of the job on this node stops.
       for (const job of this.jobs.values()) if (job.assignment.jobId === msg.cancel.jobId) job.run.cancel(msg.cancel.reason);
       // The broker has its final word on a job it cancels; stop resending ours.
       for (const key of this.finished.keys()) if (key.startsWith(`${msg.cancel.jobId}#`)) this.finished.delete(key);
     }
+  }
+
+  /** Takes note of a broker's epoch; false (and logged) if it is older than one seen: a deposed leader's. */
+  private fresh(epochField: string | number, what: string, jobId?: string): boolean {
+    const epoch = Number(epochField);
+    if (epoch < this.epoch) {
+      this.log.warn({ epoch, current: this.epoch, jobId }, `refused ${what} from a deposed broker`);
+      return false;
+    }
+    this.epoch = epoch;
+    return true;
+  }
+
+  /**
+   * After a failed call, picks the broker to try next: the leader a standby
+   * named, else the next one configured.
+   */
+  private nextBroker(err: grpc.ServiceError): void {
+    const all = this.config.brokerAddresses;
+    const named = err.metadata?.get(LEADER_METADATA_KEY)[0];
+    const next = typeof named === "string" && named !== "" ? named : all[(all.indexOf(this.brokerAddress) + 1) % all.length]!;
+    if (next === this.brokerAddress) return;
+    this.client.close();
+    this.brokerAddress = next;
+    this.client = clientFor(next);
+    this.log.info({ broker: next }, "trying another broker");
   }
 
   /** Whether the broker's last lease still lets this node run its jobs. */
@@ -402,6 +433,13 @@ export class NodeAgent {
     await this.loop;
     await this.nc.drain();
   }
+}
+
+/** The leader's address, when a standby broker names it in a refusal. */
+const LEADER_METADATA_KEY = "x-tokengrid-leader";
+
+function clientFor(address: string): NodeServiceClient {
+  return new (protos().node.tokengrid.node.v1.NodeService)(address, grpc.credentials.createInsecure()) as unknown as NodeServiceClient;
 }
 
 /** A replica's key on this node: "<job_id>#<replica>" (one node may run several replicas of a job). */

@@ -10,7 +10,8 @@ import { CLUSTERS, findDevice, ID_PATTERN, type MarketModel } from "@tokengrid/d
 
 const envSchema = z.object({
   NODE_CONFIG: z.string().min(1, "path to the node's YAML or JSON description is required"),
-  BROKER_ADDRESS: common.address(DEFAULT_BROKER_ADDRESS),
+  /** The brokers, leader and standbys, comma-separated: the agent finds the leader among them. */
+  BROKER_ADDRESS: common.addressList(DEFAULT_BROKER_ADDRESS),
   NATS_URL: common.natsUrl,
   TOKENGRID_NAMESPACE: common.namespace,
   /** Simulated seconds per wall-clock second; 1 = real time. */
@@ -78,7 +79,7 @@ export type Accelerators = NonNullable<NodeFile["accelerators"]>;
 export interface AgentConfig {
   node: NodeFile;
   nodeConfigPath: string;
-  brokerAddress: string;
+  brokerAddresses: string[];
   natsUrl: string;
   namespace: string;
   timeScale: number;
@@ -113,7 +114,7 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
   return {
     node,
     nodeConfigPath: e.NODE_CONFIG,
-    brokerAddress: e.BROKER_ADDRESS,
+    brokerAddresses: e.BROKER_ADDRESS,
     natsUrl: e.NATS_URL,
     namespace: e.TOKENGRID_NAMESPACE,
     timeScale: e.TIME_SCALE,

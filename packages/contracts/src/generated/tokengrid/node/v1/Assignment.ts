@@ -37,6 +37,12 @@ export interface Assignment {
    * 1 for the job's first placement, 2 after it was requeued and placed again, ...
    */
   'attempt'?: (number);
+  /**
+   * The fencing epoch of the broker that sent it: brokers take the lead in
+   * turn, each with a higher epoch, and a node refuses orders from a lower
+   * epoch than one it has seen (a deposed leader's).
+   */
+  'epoch'?: (number | string | Long);
 }
 
 /**
@@ -71,4 +77,10 @@ export interface Assignment__Output {
    * 1 for the job's first placement, 2 after it was requeued and placed again, ...
    */
   'attempt': (number);
+  /**
+   * The fencing epoch of the broker that sent it: brokers take the lead in
+   * turn, each with a higher epoch, and a node refuses orders from a lower
+   * epoch than one it has seen (a deposed leader's).
+   */
+  'epoch': (string);
 }

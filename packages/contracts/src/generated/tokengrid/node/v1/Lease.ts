@@ -15,6 +15,10 @@ export interface Lease {
    */
   'heartbeatSeq'?: (number | string | Long);
   'validForMs'?: (number);
+  /**
+   * The leading broker's epoch (see Assignment.epoch).
+   */
+  'epoch'?: (number | string | Long);
 }
 
 /**
@@ -30,4 +34,8 @@ export interface Lease__Output {
    */
   'heartbeatSeq': (string);
   'validForMs': (number);
+  /**
+   * The leading broker's epoch (see Assignment.epoch).
+   */
+  'epoch': (string);
 }
