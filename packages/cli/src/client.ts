@@ -49,6 +49,11 @@ export function clients(brokerAddress: string, settlementAddress: string, tenant
 /** Turns a gRPC error into a CliError that says what to do. */
 export function explain(err: unknown, door: "broker" | "settlement", address: string): CliError {
   const e = err as grpc.ServiceError;
+  // A standby broker names the leader: say where to go.
+  const leader = e.metadata?.get("x-tokengrid-leader")[0];
+  if (e.code === grpc.status.UNAVAILABLE && typeof leader === "string" && leader !== "")
+    return new CliError("UNAVAILABLE", `${e.details}\n  Try: --broker ${leader} (or BROKER_ADDRESS=${leader})`);
+  if (e.code === grpc.status.UNAVAILABLE && e.details?.includes("standby")) return new CliError("UNAVAILABLE", e.details);
   if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED) {
     return new CliError("UNAVAILABLE", `the ${door} is not reachable at ${address}.\n  To start it: ${HOW_TO_START[door]}`);
   }
