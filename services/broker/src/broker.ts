@@ -439,14 +439,25 @@ export class Broker {
         stream.write({ cancel: { jobId, reason: "the job is not assigned to this node", epoch: this.epoch } });
       }
     }
-    // After a broker restart the engine learns placements again; assignments the node never received are sent again.
+    // After a broker restart the engine learns placements again; assignments the node never received are sent
+    // again. A replica the node had reported running but no longer runs was lost with its process (the agent
+    // restarted): the job runs again as a new attempt, from its progress.
+    const lostRuns: JobRecord[] = [];
     for (const job of this.jobs.values()) {
       if ((job.state !== "SCHEDULED" && job.state !== "RUNNING") || !job.replicas.some((r) => r.nodeId === nodeId)) continue;
+      if (job.replicas.some((r, i) => r.nodeId === nodeId && r.state === "RUNNING" && !running.has(`${job.jobId}#${i}`))) {
+        lostRuns.push(job);
+        continue;
+      }
       if (!this.engine.state.reservation(job.jobId)) this.engine.state.restore(requestOf(job), placementOf(job));
       job.replicas.forEach((r, i) => {
         if (r.nodeId === nodeId && r.state !== "DONE" && !running.has(`${job.jobId}#${i}`)) this.sendAssignment(node, job, i);
       });
     }
+    for (const job of lostRuns)
+      this.requeue(job, `node ${nodeId} restarted and no longer runs it; waiting for a node`).catch((err: unknown) =>
+        this.deps.log.error({ err, jobId: job.jobId }, "could not requeue a job its node lost"),
+      );
     this.deps.log.info({ nodeId, running: runningKeys.length }, "node connected");
     this.requestSchedule();
   }

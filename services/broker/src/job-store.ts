@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 export function jobIdFor(tenantId: string, requestId: string): string {
   return `j-${createHash("sha256").update(tenantId).update("\0").update(requestId).digest("hex").slice(0, 24)}`;
 }
+import { UnavailableError } from "@tokengrid/domain";
 import { Kvm, type KV, type NatsConnection } from "@tokengrid/events";
 import type { JobRecord } from "./job-record.js";
 
@@ -34,7 +35,16 @@ export class JobStore {
       await this.kv.create(`job.${job.jobId}`, enc.encode(JSON.stringify(job)));
       return { job, created: true };
     } catch (err) {
-      const existing = await this.get(job.jobId);
+      let existing: JobRecord | undefined;
+      try {
+        existing = await this.get(job.jobId);
+      } catch (again) {
+        // NATS did not answer: the job may or may not be recorded. The same request_id finds out safely.
+        throw new UnavailableError(
+          `the job store (NATS JetStream) did not answer (${(again as Error).message}); retry with the same request_id in a few seconds`,
+          { cause: err },
+        );
+      }
       if (existing) return { job: existing, created: false };
       throw err;
     }

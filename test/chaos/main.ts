@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * pnpm chaos [--seeds N | --seed S] [--duration-ms D] [--json]
+ *
+ * Runs the chaos runner for seeds 1..N (or one seed), one after another, and
+ * prints a table of the faults injected and the invariants; with --json, one
+ * object with the totals and every run. Exits 1 if any invariant broke, and
+ * names the seed: `pnpm chaos --seed S` replays it.
+ */
+import { runChaos, type ChaosResult } from "./runner.js";
+
+const args = process.argv.slice(2);
+const arg = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const json = args.includes("--json");
+const positive = (name: string, raw: string | undefined, def: number) => {
+  if (raw === undefined) return def;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 1) {
+    process.stderr.write(`${name}: a whole number ≥ 1, got ${JSON.stringify(raw)}\n`);
+    process.exit(2);
+  }
+  return v;
+};
+const seeds =
+  arg("--seed") !== undefined
+    ? [positive("--seed", arg("--seed"), 1)]
+    : Array.from({ length: positive("--seeds", arg("--seeds"), 3) }, (_, i) => i + 1);
+const durationMs = positive("--duration-ms", arg("--duration-ms"), 20_000);
+
+const runs: ChaosResult[] = [];
+for (const seed of seeds) {
+  if (!json) process.stdout.write(`seed ${seed}: running (${durationMs} ms of faults)...\n`);
+  const r = await runChaos({ seed, durationMs, log: json ? undefined : (l) => process.stdout.write(`  ${l}\n`) });
+  runs.push(r);
+  if (!json) process.stdout.write(`seed ${seed}: ${r.broken.length === 0 ? "every invariant held" : `BROKEN: ${r.broken.join("; ")}`}\n`);
+}
+const totals = {
+  seeds: runs.length,
+  faultsInjected: runs.reduce((t, r) => t + r.faultsInjected, 0),
+  jobsAccepted: runs.reduce((t, r) => t + r.jobsAccepted, 0),
+  jobsLost: runs.reduce((t, r) => t + r.jobsLost, 0),
+  usageMetered: runs.reduce((t, r) => t + BigInt(r.usageMetered), 0n).toString(),
+  usageSettled: runs.reduce((t, r) => t + BigInt(r.usageSettled), 0n).toString(),
+  doubleCounted: runs.reduce((t, r) => t + r.doubleCounted, 0),
+  ledgerImbalance: runs.reduce((t, r) => t + BigInt(r.ledgerImbalance), 0n).toString(),
+  concurrentDoubleRuns: runs.reduce((t, r) => t + r.concurrentDoubleRuns, 0),
+  failedSeeds: runs.filter((r) => r.broken.length > 0).map((r) => r.seed),
+};
+if (json) console.log(JSON.stringify({ ...totals, runs }));
+else {
+  const head = [
+    "seed",
+    "faults",
+    "jobs accepted",
+    "jobs lost",
+    "usage metered (mST)",
+    "usage settled (mST)",
+    "double",
+    "ledger off",
+    "double runs",
+  ];
+  const rows = runs.map((r) => [
+    r.seed,
+    r.faultsInjected,
+    r.jobsAccepted,
+    r.jobsLost,
+    r.usageMetered,
+    r.usageSettled,
+    r.doubleCounted,
+    r.ledgerImbalance,
+    r.concurrentDoubleRuns,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells: (string | number)[]) => cells.map((c, i) => String(c).padStart(widths[i]!)).join("  ");
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  console.log(
+    totals.failedSeeds.length === 0
+      ? "every invariant held"
+      : `invariants broken in seeds ${totals.failedSeeds.join(", ")}; replay with pnpm chaos --seed <seed>`,
+  );
+}
+process.exit(totals.failedSeeds.length === 0 ? 0 : 1);

@@ -1,0 +1,325 @@
+/**
+ * The chaos runner: the real stack (two brokers, settlement, three agents) on
+ * a nats-server of its own and a database of its own, a workload of jobs, and
+ * faults drawn from a seed — kill -9 and SIGSTOP of any process, NATS killed
+ * and started again — then the invariants:
+ *
+ * - every accepted job reached a final state;
+ * - usage metered by the agents (every distinct event they published) equals
+ *   usage settled, to the mST, and no event is counted twice;
+ * - every ledger balances;
+ * - no replica of a job ran in two attempts (or on two nodes) at once.
+ *
+ * The same seed draws the same faults at the same moments of the run.
+ */
+import * as grpc from "@grpc/grpc-js";
+import pg from "pg";
+import { usageBatchCodec, type GetJobResponse__Output, type JobServiceClient, type SubmitJobResponse__Output } from "@tokengrid/contracts";
+import { dropDatabase, ensureDatabase } from "@tokengrid/db";
+import { AckPolicy, connectNats, jetstream, jetStreamManager, names } from "@tokengrid/events";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startStack, type ServiceProcess, type Stack } from "@tokengrid/stack";
+import { freePort, ownNats, type OwnNats } from "@tokengrid/stack/testing";
+import { DEFAULT_DATABASE_URL } from "@tokengrid/config";
+import { accountClient, jobClient, tenantMetadata, unary } from "../helpers.js";
+
+export interface ChaosOptions {
+  seed: number;
+  /** How long jobs are submitted and faults injected, ms. */
+  durationMs: number;
+  /** Log what happens as it happens. */
+  log?: (line: string) => void;
+}
+
+export interface ChaosResult {
+  seed: number;
+  faultsInjected: number;
+  faults: string[];
+  jobsAccepted: number;
+  jobsLost: number;
+  usageMetered: string;
+  usageSettled: string;
+  doubleCounted: number;
+  ledgerImbalance: string;
+  concurrentDoubleRuns: number;
+  /** Invariants broken, in words; empty when all held. */
+  broken: string[];
+}
+
+/** A small seeded generator (mulberry32): the same seed, the same draws. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TENANT = "chaos-tenant";
+const md = tenantMetadata(TENANT);
+const AGENTS = [
+  { nodeId: "chaos-guian-1", operatorId: "op-west", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 8 }] },
+  { nodeId: "chaos-guian-2", operatorId: "op-west", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 8 }] },
+  { nodeId: "chaos-horinger-1", operatorId: "op-west", cluster: "horinger", accelerators: [{ model: "nvidia-h100-sxm", count: 8 }] },
+];
+
+/** Calls whichever broker leads: a standby names the leader; a dead one is skipped. */
+class LeaderClient {
+  private readonly clients = new Map<string, JobServiceClient>();
+  private current: string;
+
+  constructor(private readonly addresses: string[]) {
+    this.current = addresses[0]!;
+  }
+
+  private client(address: string): JobServiceClient {
+    let c = this.clients.get(address);
+    if (!c) this.clients.set(address, (c = jobClient(address)));
+    return c;
+  }
+
+  async call<T>(
+    invoke: (c: JobServiceClient, cb: (err: grpc.ServiceError | null, res?: T) => void) => void,
+    deadlineMs = 30_000,
+  ): Promise<T> {
+    const end = Date.now() + deadlineMs;
+    for (let i = 0; ; i++) {
+      try {
+        return await unary<T>((cb) => invoke(this.client(this.current), cb));
+      } catch (err) {
+        const e = err as grpc.ServiceError;
+        if (e.code !== grpc.status.UNAVAILABLE && e.code !== grpc.status.DEADLINE_EXCEEDED) throw err;
+        if (Date.now() > end) throw err;
+        const named = e.metadata?.get("x-tokengrid-leader")[0];
+        this.current =
+          typeof named === "string" && named !== ""
+            ? named
+            : this.addresses[(this.addresses.indexOf(this.current) + 1) % this.addresses.length]!;
+        await sleep(Math.min(500, 50 * 2 ** Math.min(i, 4)));
+      }
+    }
+  }
+
+  close(): void {
+    for (const c of this.clients.values()) c.close();
+  }
+}
+
+export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
+  const log = o.log ?? (() => {});
+  const rand = prng(o.seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const namespace = `chaos_${o.seed}_${Date.now().toString(36)}`;
+  const dbUrl = new URL(process.env["DATABASE_URL"] ?? DEFAULT_DATABASE_URL);
+  dbUrl.pathname = `/${namespace}`;
+  const databaseUrl = dbUrl.toString();
+  await ensureDatabase(databaseUrl);
+  const nats: OwnNats = await ownNats(`chaos-${o.seed}`);
+  const workDir = join(tmpdir(), `tokengrid-${namespace}`);
+  const brokers = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
+  let stack: Stack | undefined;
+  const faults: string[] = [];
+  const accepted: string[] = [];
+  const leader = new LeaderClient(brokers);
+  try {
+    stack = await startStack({
+      namespace,
+      natsUrl: nats.url,
+      databaseUrl,
+      brokerAddress: brokers[0]!,
+      standbyBrokerAddresses: brokers.slice(1),
+      settlementAddress: `127.0.0.1:${await freePort()}`,
+      agents: AGENTS,
+      timeScale: 1,
+      usageIntervalMs: 200,
+      nodeLostAfterMs: 1500,
+      logLevel: "info",
+      workDir,
+      env: { NODE_LEASE_MS: "4000", BROKER_LEADER_LEASE_MS: "1500", HOLD_TTL_MS: "600000" },
+    });
+    const s = stack;
+    const accounts = accountClient(s.options.settlementAddress);
+    await unary((cb) => accounts.PurchasePackage({ requestId: "chaos-enterprise", packageId: "enterprise-100b" }, md, cb));
+    accounts.close();
+
+    // Every process the faults may hit, by name.
+    const processes = (): [string, ServiceProcess][] => [
+      ...s.brokers.map((b, i): [string, ServiceProcess] => [`broker-${i + 1}`, b]),
+      ["settlement", s.settlement],
+      ...[...s.agents.entries()].map(([id, a]): [string, ServiceProcess] => [id, a]),
+    ];
+    const ensureRunning = async () => {
+      for (const [name, p] of processes())
+        if (!p.running) {
+          log(`  starting ${name} again`);
+          await p.start(60_000);
+        }
+    };
+
+    // The workload: a job every 600 ms or so, a few seconds of work each.
+    let submitting = true;
+    let n = 0;
+    const workload = (async () => {
+      while (submitting) {
+        const id = `chaos-${o.seed}-${n++}`;
+        const training = rand() < 0.6;
+        const devices = 1 + Math.floor(rand() * 4);
+        const spec = training
+          ? { kind: "JOB_KIND_TRAINING" as const, sizeSt: String(devices * 12_000 * (2 + Math.floor(rand() * 4))), devices }
+          : { kind: "JOB_KIND_BATCH" as const, sizeSt: String(devices * 12_000 * (1 + Math.floor(rand() * 3))), devices };
+        try {
+          const res = await leader.call<SubmitJobResponse__Output>((c, cb) => c.SubmitJob({ requestId: id, spec }, md, cb));
+          accepted.push(res.job!.jobId);
+        } catch (err) {
+          log(`  submit ${id} not accepted: ${(err as Error).message}`);
+        }
+        await sleep(400 + rand() * 400);
+      }
+    })();
+
+    // The faults: one at a time, each healed before the next.
+    const start = Date.now();
+    while (Date.now() - start < o.durationMs) {
+      await sleep(1500 + rand() * 1500);
+      const kind = pick(["kill", "kill", "freeze", "nats"] as const);
+      if (kind === "nats") {
+        const downMs = 500 + Math.floor(rand() * 2000);
+        faults.push(`NATS killed for ${downMs} ms`);
+        log(`fault: ${faults.at(-1)!}`);
+        await nats.kill();
+        await sleep(downMs);
+        await nats.start();
+      } else {
+        const [name, p] = pick(processes());
+        if (!p.running) continue;
+        if (kind === "kill") {
+          faults.push(`kill -9 ${name}`);
+          log(`fault: ${faults.at(-1)!}`);
+          await p.kill();
+          await sleep(300 + rand() * 1200);
+        } else {
+          const frozenMs = 1000 + Math.floor(rand() * 5000);
+          faults.push(`SIGSTOP ${name} for ${frozenMs} ms`);
+          log(`fault: ${faults.at(-1)!}`);
+          p.signal("SIGSTOP");
+          await sleep(frozenMs);
+          p.signal("SIGCONT");
+        }
+      }
+      await ensureRunning();
+    }
+    submitting = false;
+    await workload;
+    await ensureRunning();
+    log(`workload done: ${accepted.length} jobs accepted; waiting for them to end`);
+
+    // Every accepted job must end.
+    const FINAL = new Set(["JOB_STATE_SUCCEEDED", "JOB_STATE_FAILED", "JOB_STATE_CANCELLED"]);
+    const deadline = Date.now() + 180_000;
+    let open = [...accepted];
+    while (open.length > 0 && Date.now() < deadline) {
+      const still: string[] = [];
+      for (const jobId of open) {
+        const j = await leader
+          .call<GetJobResponse__Output>((c, cb) => c.GetJob({ jobId }, md, cb))
+          .then((r) => r.job)
+          .catch(() => undefined);
+        if (!j || !FINAL.has(String(j.state))) still.push(jobId);
+      }
+      open = still;
+      if (open.length > 0) await sleep(1000);
+    }
+
+    // What the agents published (every distinct event in the stream) against what settlement wrote.
+    const nc = await connectNats(nats.url, "chaos-check");
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const jsm = await jetStreamManager(nc, nats.url);
+      const n2 = names(namespace);
+      // Settled: settlement has acked everything the stream holds.
+      const settleDeadline = Date.now() + 60_000;
+      for (;;) {
+        const info = await jsm.consumers.info(n2.usageStream, n2.settlementUsageConsumer).catch(() => undefined);
+        if (info && info.num_pending === 0 && info.num_ack_pending === 0) break;
+        if (Date.now() > settleDeadline) break;
+        await sleep(500);
+      }
+      await jsm.consumers.add(n2.usageStream, { durable_name: "chaos-check", ack_policy: AckPolicy.None });
+      const consumer = await jetstream(nc).consumers.get(n2.usageStream, "chaos-check");
+      const metered = new Map<string, bigint>();
+      const total = (await jsm.streams.info(n2.usageStream)).state.messages;
+      let read = 0;
+      while (read < total) {
+        const iter = await consumer.fetch({ max_messages: Math.min(1000, total - read), expires: 2000 });
+        let got = 0;
+        for await (const m of iter) {
+          got += 1;
+          for (const e of usageBatchCodec().decode(m.data).events) metered.set(e.eventId, BigInt(e.amountMst));
+        }
+        if (got === 0) break;
+        read += got;
+      }
+      const settledRows = await db.query<{ event_id: string; amount_mst: string }>("select event_id, amount_mst::text from usage_events");
+      const settled = new Map<string, bigint>();
+      let doubleCounted = 0;
+      for (const r of settledRows.rows) {
+        if (settled.has(r.event_id)) doubleCounted += 1;
+        settled.set(r.event_id, BigInt(r.amount_mst));
+      }
+      // An event settled that no agent published would be invented; count it with the doubles.
+      for (const id of settled.keys()) if (!metered.has(id)) doubleCounted += 1;
+      const sum = (m: Map<string, bigint>) => [...m.values()].reduce((t, v) => t + v, 0n);
+      const imbalance = await db.query<{ off: string }>(
+        "select coalesce(sum(abs(d)), 0)::text as off from (select sum(debits_posted) - sum(credits_posted) + sum(debits_pending) - sum(credits_pending) as d from ledger_accounts group by ledger) x",
+      );
+      // Two attempts (or two nodes) of one replica whose usage periods overlap in time.
+      const overlaps = await db.query<{ n: string }>(`
+        with runs as (
+          select job_id, split_part(split_part(event_id, '#', 2), '.', 1) as replica,
+                 split_part(split_part(event_id, '#', 2), ':', 1) as run, node_id,
+                 min(period_start) as s, max(period_end) as e
+          from usage_events group by 1, 2, 3, 4
+        )
+        select count(*)::text as n from runs a join runs b
+          on a.job_id = b.job_id and a.replica = b.replica and (a.run, a.node_id) < (b.run, b.node_id)
+         and a.s < b.e and b.s < a.e`);
+      const usageMetered = sum(metered);
+      const usageSettled = sum(settled);
+      const result: ChaosResult = {
+        seed: o.seed,
+        faultsInjected: faults.length,
+        faults,
+        jobsAccepted: accepted.length,
+        jobsLost: open.length,
+        usageMetered: usageMetered.toString(),
+        usageSettled: usageSettled.toString(),
+        doubleCounted,
+        ledgerImbalance: imbalance.rows[0]!.off,
+        concurrentDoubleRuns: Number(overlaps.rows[0]!.n),
+        broken: [],
+      };
+      if (result.jobsLost > 0) result.broken.push(`${result.jobsLost} accepted jobs did not end: ${open.slice(0, 5).join(", ")}`);
+      if (usageMetered !== usageSettled) result.broken.push(`usage metered ${usageMetered} mST, settled ${usageSettled} mST`);
+      if (doubleCounted > 0) result.broken.push(`${doubleCounted} usage events counted twice or invented`);
+      if (result.ledgerImbalance !== "0") result.broken.push(`ledgers off by ${result.ledgerImbalance}`);
+      if (result.concurrentDoubleRuns > 0) result.broken.push(`${result.concurrentDoubleRuns} replicas ran twice at once`);
+      return result;
+    } finally {
+      await db.end();
+      await nc.close();
+    }
+  } finally {
+    leader.close();
+    await stack?.stop().catch(() => {});
+    await nats.cleanup();
+    await dropDatabase(databaseUrl).catch(() => {});
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
