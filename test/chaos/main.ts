@@ -44,6 +44,7 @@ const totals = {
   doubleCounted: runs.reduce((t, r) => t + r.doubleCounted, 0),
   ledgerImbalance: runs.reduce((t, r) => t + BigInt(r.ledgerImbalance), 0n).toString(),
   concurrentDoubleRuns: runs.reduce((t, r) => t + r.concurrentDoubleRuns, 0),
+  internalErrors: runs.reduce((t, r) => t + r.internalErrors, 0),
   failedSeeds: runs.filter((r) => r.broken.length > 0).map((r) => r.seed),
 };
 if (json) console.log(JSON.stringify({ ...totals, runs }));

@@ -1,8 +1,8 @@
 /**
  * The chaos runner: the real stack (two brokers, settlement, three agents) on
- * a nats-server of its own and a database of its own, a workload of jobs, and
- * faults drawn from a seed — kill -9 and SIGSTOP of any process, NATS killed
- * and started again — then the invariants:
+ * a nats-server and a PostgreSQL server of its own, a workload of jobs, and
+ * faults drawn from a seed — kill -9 and SIGSTOP of any process, NATS and
+ * PostgreSQL killed and started again — then the invariants:
  *
  * - every accepted job reached a final state;
  * - usage metered by the agents (every distinct event they published) equals
@@ -15,14 +15,13 @@
 import * as grpc from "@grpc/grpc-js";
 import pg from "pg";
 import { usageBatchCodec, type GetJobResponse__Output, type JobServiceClient, type SubmitJobResponse__Output } from "@tokengrid/contracts";
-import { dropDatabase, ensureDatabase } from "@tokengrid/db";
+import { ensureDatabase } from "@tokengrid/db";
 import { AckPolicy, connectNats, jetstream, jetStreamManager, names } from "@tokengrid/events";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startStack, type ServiceProcess, type Stack } from "@tokengrid/stack";
-import { freePort, ownNats, type OwnNats } from "@tokengrid/stack/testing";
-import { DEFAULT_DATABASE_URL } from "@tokengrid/config";
+import { freePort, ownNats, ownPostgres, type OwnNats, type OwnPostgres } from "@tokengrid/stack/testing";
 import { accountClient, jobClient, tenantMetadata, unary } from "../helpers.js";
 
 export interface ChaosOptions {
@@ -44,6 +43,8 @@ export interface ChaosResult {
   doubleCounted: number;
   ledgerImbalance: string;
   concurrentDoubleRuns: number;
+  /** Calls answered INTERNAL (a bug: faults must give UNAVAILABLE and the like, with advice). */
+  internalErrors: number;
   /** Invariants broken, in words; empty when all held. */
   broken: string[];
 }
@@ -116,11 +117,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const rand = prng(o.seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const namespace = `chaos_${o.seed}_${Date.now().toString(36)}`;
-  const dbUrl = new URL(process.env["DATABASE_URL"] ?? DEFAULT_DATABASE_URL);
-  dbUrl.pathname = `/${namespace}`;
-  const databaseUrl = dbUrl.toString();
-  await ensureDatabase(databaseUrl);
   const nats: OwnNats = await ownNats(`chaos-${o.seed}`);
+  const postgres: OwnPostgres = await ownPostgres(`chaos-${o.seed}`);
+  const databaseUrl = postgres.url("tokengrid");
+  await ensureDatabase(databaseUrl);
   const workDir = join(tmpdir(), `tokengrid-${namespace}`);
   const brokers = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
   let stack: Stack | undefined;
@@ -154,9 +154,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       ["settlement", s.settlement],
       ...[...s.agents.entries()].map(([id, a]): [string, ServiceProcess] => [id, a]),
     ];
+    const killed = new Set<ServiceProcess>();
     const ensureRunning = async () => {
       for (const [name, p] of processes())
         if (!p.running) {
+          if (!killed.has(p))
+            log(
+              `  ${name} had died by itself; its last words: ${p.lines
+                .slice(-3)
+                .map((l) => l.raw)
+                .join(" | ")}`,
+            );
+          killed.delete(p);
           log(`  starting ${name} again`);
           await p.start(60_000);
         }
@@ -164,6 +173,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
     // The workload: a job every 600 ms or so, a few seconds of work each.
     let submitting = true;
+    let internalErrors = 0;
     let n = 0;
     const workload = (async () => {
       while (submitting) {
@@ -178,6 +188,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
           accepted.push(res.job!.jobId);
         } catch (err) {
           log(`  submit ${id} not accepted: ${(err as Error).message}`);
+          // An internal error is a bug: say what the servers said.
+          if ((err as grpc.ServiceError).code === grpc.status.INTERNAL) internalErrors += 1;
+          if ((err as grpc.ServiceError).code === grpc.status.INTERNAL)
+            for (const p of [...s.brokers, s.settlement])
+              for (const l of p.lines.filter((x) => x.json?.["msg"] === "request failed").slice(-2)) log(`    ${p.spec.name}: ${l.raw}`);
         }
         await sleep(400 + rand() * 400);
       }
@@ -187,8 +202,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const start = Date.now();
     while (Date.now() - start < o.durationMs) {
       await sleep(1500 + rand() * 1500);
-      const kind = pick(["kill", "kill", "freeze", "nats"] as const);
-      if (kind === "nats") {
+      const kind = pick(["kill", "kill", "freeze", "nats", "postgres"] as const);
+      if (kind === "postgres") {
+        const downMs = 500 + Math.floor(rand() * 2500);
+        faults.push(`PostgreSQL killed for ${downMs} ms`);
+        log(`fault: ${faults.at(-1)!}`);
+        await postgres.kill();
+        await sleep(downMs);
+        await postgres.start();
+      } else if (kind === "nats") {
         const downMs = 500 + Math.floor(rand() * 2000);
         faults.push(`NATS killed for ${downMs} ms`);
         log(`fault: ${faults.at(-1)!}`);
@@ -201,6 +223,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         if (kind === "kill") {
           faults.push(`kill -9 ${name}`);
           log(`fault: ${faults.at(-1)!}`);
+          killed.add(p);
           await p.kill();
           await sleep(300 + rand() * 1200);
         } else {
@@ -223,6 +246,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const FINAL = new Set(["JOB_STATE_SUCCEEDED", "JOB_STATE_FAILED", "JOB_STATE_CANCELLED"]);
     const deadline = Date.now() + 180_000;
     let open = [...accepted];
+    const lastSeen = new Map<string, string>();
     while (open.length > 0 && Date.now() < deadline) {
       const still: string[] = [];
       for (const jobId of open) {
@@ -230,7 +254,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
           .call<GetJobResponse__Output>((c, cb) => c.GetJob({ jobId }, md, cb))
           .then((r) => r.job)
           .catch(() => undefined);
-        if (!j || !FINAL.has(String(j.state))) still.push(jobId);
+        if (!j || !FINAL.has(String(j.state))) {
+          still.push(jobId);
+          lastSeen.set(jobId, j ? `${String(j.state)} on ${j.nodeId || "-"}: ${j.message}` : "not found");
+        }
       }
       open = still;
       if (open.length > 0) await sleep(1000);
@@ -287,7 +314,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
                  min(period_start) as s, max(period_end) as e
           from usage_events group by 1, 2, 3, 4
         )
-        select count(*)::text as n from runs a join runs b
+        select a.job_id || ' ' || a.run || '@' || a.node_id || ' ' || to_char(a.s, 'HH24:MI:SS.MS') || '-' || to_char(a.e, 'HH24:MI:SS.MS')
+               || ' overlaps ' || b.run || '@' || b.node_id || ' ' || to_char(b.s, 'HH24:MI:SS.MS') || '-' || to_char(b.e, 'HH24:MI:SS.MS') as n
+        from runs a join runs b
           on a.job_id = b.job_id and a.replica = b.replica and (a.run, a.node_id) < (b.run, b.node_id)
          and a.s < b.e and b.s < a.e`);
       const usageMetered = sum(metered);
@@ -302,14 +331,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         usageSettled: usageSettled.toString(),
         doubleCounted,
         ledgerImbalance: imbalance.rows[0]!.off,
-        concurrentDoubleRuns: Number(overlaps.rows[0]!.n),
+        concurrentDoubleRuns: overlaps.rows.length,
+        internalErrors,
         broken: [],
       };
-      if (result.jobsLost > 0) result.broken.push(`${result.jobsLost} accepted jobs did not end: ${open.slice(0, 5).join(", ")}`);
+      if (result.jobsLost > 0)
+        result.broken.push(
+          `${result.jobsLost} accepted jobs did not end: ${open
+            .slice(0, 5)
+            .map((id) => `${id} (${lastSeen.get(id)})`)
+            .join(", ")}`,
+        );
       if (usageMetered !== usageSettled) result.broken.push(`usage metered ${usageMetered} mST, settled ${usageSettled} mST`);
       if (doubleCounted > 0) result.broken.push(`${doubleCounted} usage events counted twice or invented`);
       if (result.ledgerImbalance !== "0") result.broken.push(`ledgers off by ${result.ledgerImbalance}`);
-      if (result.concurrentDoubleRuns > 0) result.broken.push(`${result.concurrentDoubleRuns} replicas ran twice at once`);
+      if (internalErrors > 0) result.broken.push(`${internalErrors} calls answered INTERNAL`);
+      if (result.concurrentDoubleRuns > 0)
+        result.broken.push(`${result.concurrentDoubleRuns} replicas ran twice at once: ${overlaps.rows.map((r) => r.n).join("; ")}`);
       return result;
     } finally {
       await db.end();
@@ -319,7 +357,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     leader.close();
     await stack?.stop().catch(() => {});
     await nats.cleanup();
-    await dropDatabase(databaseUrl).catch(() => {});
+    await postgres.cleanup();
     await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -76,8 +76,11 @@ const pools = new WeakMap<Kysely<Database>, pg.Pool>();
 
 export function createDb(url: string, maxConnections = 10): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 5000 });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection (the database restarting, say) must not crash the process: the error
+  // reaches whoever is using it as a failed query, and the pool replaces the client. An idle client's error
+  // comes to the pool; a checked-out client's to the client itself, which needs a listener too.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;
@@ -145,4 +148,20 @@ export async function openDatabase(url: string): Promise<Kysely<Database>> {
   const db = createDb(url);
   await migrateToLatest(db);
   return db;
+}
+
+/**
+ * Whether an error is the database being down, restarting or unreachable
+ * (rather than a statement's fault): the caller may retry later.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : "";
+  return (
+    (typeof code === "string" &&
+      (["ECONNREFUSED", "ECONNRESET", "EPIPE", "57P01", "57P02", "57P03"].includes(code) || code.startsWith("08"))) ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message,
+    )
+  );
 }

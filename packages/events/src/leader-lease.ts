@@ -72,8 +72,13 @@ export class LeaderLease {
     return l;
   }
 
+  /**
+   * Whether this process leads now: it won the key and its last renewal is
+   * less than a lease old (a process that was frozen, or cut off, stops
+   * counting itself leader by its own clock, before it learns it was replaced).
+   */
   get isLeader(): boolean {
-    return this.leading;
+    return this.leading && now() - this.renewedAt < this.o.leaseMs;
   }
 
   get epoch(): number {

@@ -2,11 +2,11 @@
  * What tests need to run against the real NATS and PostgreSQL without
  * depending on leftovers: a fresh namespace (streams, buckets) and a fresh
  * database per test file, removed afterwards; free ports; and, for fault
- * tests, a nats-server of their own to kill and restart.
+ * tests, a nats-server and a PostgreSQL server of their own to kill and restart.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -140,6 +140,60 @@ export async function ownNats(label: string): Promise<OwnNats> {
     async cleanup() {
       await self.kill();
       rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+  await self.start();
+  return self;
+}
+
+/** A PostgreSQL server of a test's own (initdb in a temp directory), which it may kill and start again. */
+export interface OwnPostgres {
+  /** postgres://postgres@127.0.0.1:<port>/<database> for a database name. */
+  url(database: string): string;
+  start(): Promise<void>;
+  /** Stops it the hard way (`pg_ctl stop -m immediate`: as in a crash; it recovers from its WAL on start). */
+  kill(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** PostgreSQL's server binaries (initdb, pg_ctl): Debian keeps them under /usr/lib/postgresql/<version>/bin. */
+function postgresBin(): string {
+  for (const dir of (process.env["PATH"] ?? "").split(":"))
+    if (existsSync(join(dir, "pg_ctl")) && existsSync(join(dir, "initdb"))) return dir;
+  const base = "/usr/lib/postgresql";
+  const versions = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const v of versions) if (existsSync(join(base, v, "bin", "pg_ctl"))) return join(base, v, "bin");
+  throw new Error("PostgreSQL's server binaries (initdb, pg_ctl) are not installed (apt-get install postgresql)");
+}
+
+export async function ownPostgres(label: string): Promise<OwnPostgres> {
+  const port = await freePort();
+  const bin = postgresBin();
+  const dir = mkdtempSync(join(tmpdir(), `pg-${label}-`));
+  const data = join(dir, "data");
+  // PostgreSQL refuses to run as root: as root, run it as the postgres user.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) execFileSync("chown", ["-R", "postgres:postgres", dir]);
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(asRoot ? "runuser" : join(bin, cmd), asRoot ? ["-u", "postgres", "--", join(bin, cmd), ...args] : args, {
+      stdio: "ignore",
+    });
+  run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+  const self: OwnPostgres = {
+    url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    async start() {
+      run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-o", `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`, "start"]);
+    },
+    async kill() {
+      run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+    },
+    async cleanup() {
+      try {
+        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+      } catch {
+        // not running
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
   await self.start();

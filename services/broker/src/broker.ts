@@ -9,6 +9,7 @@ import { randomUUID, createHash } from "node:crypto";
 import {
   canTransition,
   FailedPreconditionError,
+  UnavailableError,
   InvalidArgumentError,
   isFinal,
   NotFoundError,
@@ -62,6 +63,12 @@ export interface BrokerDeps {
   authorize: Authorize;
   /** Fair-share weight of a tenant (default 1). */
   tenantWeight?: (tenantId: string) => number;
+  /**
+   * Whether this broker leads right now (its lease is current). A broker that
+   * does not lead gives no orders and writes no job state, even in the moments
+   * before it learns it was replaced. Default: always (a broker alone).
+   */
+  isLeader?: () => boolean;
   now?: () => number;
 }
 
@@ -553,6 +560,7 @@ export class Broker {
    * lease the previous broker granted has run out.
    */
   async checkLiveness(): Promise<void> {
+    if (!this.leads()) return;
     const nowMs = this.now();
     const leaseOver = this.deps.nodeLeaseMs + LEASE_MARGIN_MS;
     for (const node of this.nodes.values()) {
@@ -613,6 +621,7 @@ export class Broker {
    * share, age), each decided by the engine and bound at once.
    */
   private async schedulePending(): Promise<void> {
+    if (!this.leads()) return;
     const nowMs = this.now();
     const queue = new SchedulingQueue(this.deps.tenantWeight);
     for (const id of this.pending) {
@@ -696,6 +705,7 @@ export class Broker {
 
   /** Sends one replica's assignment down the node's stream, carrying the active trace context. */
   private sendAssignment(node: NodeEntry, job: JobRecord, replica: number): void {
+    if (!this.leads()) return;
     const r = job.replicas[replica]!;
     const active = injectToRecord();
     node.stream?.write({
@@ -720,7 +730,13 @@ export class Broker {
     this.requestSchedule();
   }
 
+  /** Whether this broker may act as leader now. */
+  private leads(): boolean {
+    return this.deps.isLeader?.() ?? true;
+  }
+
   private async transition(job: JobRecord, to: JobState, message: string, patch: Partial<JobRecord> = {}): Promise<void> {
+    if (!this.leads()) throw new UnavailableError("this broker no longer leads; call the leader (retry)");
     if (!canTransition(job.state, to)) {
       this.deps.log.warn({ jobId: job.jobId, from: job.state, to }, "illegal job transition ignored");
       return;

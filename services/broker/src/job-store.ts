@@ -46,7 +46,11 @@ export class JobStore {
         );
       }
       if (existing) return { job: existing, created: false };
-      throw err;
+      // Not there yet, and not acknowledged: NATS failed the write (a timeout, say), or has it still in hand.
+      throw new UnavailableError(
+        `the job store (NATS JetStream) did not acknowledge the job (${(err as Error).message}); retry with the same request_id (a retry never makes a second job)`,
+        { cause: err },
+      );
     }
   }
 

@@ -58,6 +58,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     market: config.market,
     profile: config.profile,
     tenantWeight: (t) => config.tenantWeights[t] ?? 1,
+    isLeader: () => leadership.isLeader && (lease?.isLeader ?? false),
   });
   // What only the leader runs: recovery, settlement's control messages, liveness, scheduling.
   let leading: { control: { stop(): Promise<void> }; liveness: NodeJS.Timeout } | undefined;
@@ -95,8 +96,17 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const p = protos();
   const jobService = p.job.tokengrid.job.v1.JobService.service;
   const nodeService = p.node.tokengrid.node.v1.NodeService.service;
-  // Until the lease below says otherwise, this broker is a standby.
-  const leadership = { isLeader: false, leader: undefined as LeaderRecord | undefined };
+  // Until the lease below says otherwise, this broker is a standby; and it stops leading, by its own clock, once
+  // its lease is no longer current.
+  const state = { ready: false, leader: undefined as LeaderRecord | undefined };
+  const leadership = {
+    get isLeader() {
+      return state.ready && (lease?.isLeader ?? false);
+    },
+    get leader() {
+      return state.leader;
+    },
+  };
   server.addService(jobService, leaderOnly(jobService, jobServiceHandlers(broker, log), leadership));
   server.addService(
     nodeService,
@@ -107,7 +117,8 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   let deposed: (reason: string) => void = () => {};
   let firstLead: Promise<void> = Promise.resolve();
   const holder = `${address}/${randomUUID()}`;
-  const lease = await LeaderLease.start(
+  let lease: LeaderLease | undefined;
+  lease = await LeaderLease.start(
     nc,
     n.leaderBucket,
     {
@@ -121,8 +132,9 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
         // Calls are taken once the jobs are loaded.
         firstLead = lead(epoch).then(
           () => {
-            leadership.isLeader = true;
-            leadership.leader = lease.leader;
+            state.ready = true;
+            state.leader = lease?.leader;
+            broker.requestSchedule();
           },
           (err: unknown) => {
             log.error({ err }, "could not take the lead");
@@ -131,7 +143,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
         );
       },
       onDeposed: (reason) => {
-        leadership.isLeader = false;
+        state.ready = false;
         log.error({ reason }, "no longer the leader: stopping, so that a deposed broker gives no orders");
         deposed(reason);
       },
@@ -140,10 +152,10 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     config.natsReplicas,
   );
   await firstLead;
-  leadership.leader = lease.leader;
+  state.leader = lease.leader;
   // A standby keeps its view of the leader current, to name it to callers.
   const watchLeader = setInterval(() => {
-    if (!leadership.isLeader) leadership.leader = lease.leader;
+    if (!leadership.isLeader) state.leader = lease.leader;
   }, 250);
   log.info({ address, namespace: config.namespace, role: lease.isLeader ? "leader" : "standby", leader: lease.leader?.address }, "ready");
 

@@ -59,6 +59,8 @@ export class NodeAgent {
   private readonly heartbeatSentMs = new Map<number, number>();
   /** Until when the broker lets this node run its jobs; past it they stop (the broker may have moved them). */
   private leaseUntilMs = 0;
+  /** When this stream last brought a lease: a broker that stops answering is left for another. */
+  private lastLeaseAtMs = 0;
   /** Replicas stopped for this node's own reasons (lease ran out, shutdown): reported INTERRUPTED, with why. */
   private readonly interrupted = new Map<string, string>();
   private fenceTimer: NodeJS.Timeout | undefined;
@@ -177,6 +179,7 @@ export class NodeAgent {
         stream.write({ heartbeat: { freeDevices: this.freeDevices(), seq } });
       };
       // One now, so that a lease comes at once.
+      this.lastLeaseAtMs = Date.now();
       beat();
       this.heartbeatTimer = setInterval(beat, this.heartbeatMs);
       if (!this.readyLogged) {
@@ -228,6 +231,7 @@ export class NodeAgent {
       if (!this.fresh(msg.lease.epoch, "a lease")) return;
       const sentMs = this.heartbeatSentMs.get(Number(msg.lease.heartbeatSeq));
       if (sentMs !== undefined) this.leaseUntilMs = Math.max(this.leaseUntilMs, sentMs + msg.lease.validForMs);
+      this.lastLeaseAtMs = Date.now();
     } else if (msg.message === "cancel" && msg.cancel) {
       if (!this.fresh(msg.cancel.epoch, "a cancel", msg.cancel.jobId)) return;
       // Every replica of the job on this node stops.
@@ -274,6 +278,13 @@ export class NodeAgent {
    * to now is recorded; nothing after.
    */
   private fence(): void {
+    // A broker that no longer answers heartbeats (frozen, deposed, cut off) may keep the stream open:
+    // leave it, and find the leader again.
+    if (this.stream && Date.now() - this.lastLeaseAtMs > 3 * this.heartbeatMs) {
+      this.log.warn({ broker: this.brokerAddress }, "the broker stopped answering heartbeats; looking for the leader");
+      this.lastLeaseAtMs = Date.now();
+      this.stream.cancel();
+    }
     if (this.jobs.size === 0 || this.leased()) return;
     for (const [key, job] of this.jobs) this.interrupt(key, job.run, "its lease from the broker ran out (no answer to heartbeats)");
   }

@@ -1,8 +1,8 @@
 /** tokengrid.account.v1.AccountService, served by settlement from the settled rows. */
-import { fromTimestamp, tenantFromMetadata, toTimestamp, unary, type AccountServiceHandlers } from "@tokengrid/contracts";
-import { usageTotal, type Database, type Kysely } from "@tokengrid/db";
+import { fromTimestamp, tenantFromMetadata, toTimestamp, unary as grpcUnary, type AccountServiceHandlers } from "@tokengrid/contracts";
+import { isDatabaseUnavailable, usageTotal, type Database, type Kysely } from "@tokengrid/db";
 import { authorize, balance, listPackages, purchase, statement } from "@tokengrid/ledger";
-import { InvalidArgumentError, isValidId } from "@tokengrid/domain";
+import { InvalidArgumentError, isValidId, UnavailableError } from "@tokengrid/domain";
 import type { Logger } from "@tokengrid/telemetry";
 
 const CONDITIONS = {
@@ -13,6 +13,20 @@ const CONDITIONS = {
 
 export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTtlMs: number): AccountServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
+  /** A handler whose database may be down: that is UNAVAILABLE with advice, not an internal error. */
+  const unary: typeof grpcUnary = (handler, onErr) =>
+    grpcUnary(async (call) => {
+      try {
+        return await handler(call);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err)) throw err;
+        log.warn({ err: (err as Error).message }, "the settlement database is unreachable");
+        throw new UnavailableError(
+          "the settlement database is unreachable; retry in a few seconds (with the same request_id where the call has one)",
+          { cause: err },
+        );
+      }
+    }, onErr);
   return {
     GetUsage: unary(async (call) => {
       const tenant = tenantFromMetadata(call.metadata);
