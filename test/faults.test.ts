@@ -126,6 +126,49 @@ describe("a node that stops answering", () => {
   });
 });
 
+describe("a node agent stopped with SIGTERM", () => {
+  it("hands its job back at once (INTERRUPTED), with its usage published, and the job runs on elsewhere", async () => {
+    const sizeSt = 8 * 8 * 12_000;
+    const res = await unary<SubmitJobResponse__Output>((cb) =>
+      jobs.SubmitJob({ requestId: "fault-sigterm", spec: { kind: "JOB_KIND_TRAINING", sizeSt: String(sizeSt), devices: 8 } }, md, cb),
+    );
+    const jobId = res.job!.jobId;
+    const running = await eventually("the job running with some progress", async () => {
+      const j = await getJob(jobId);
+      return j.state === "JOB_STATE_RUNNING" && BigInt(j.doneMst) > 0n ? j : undefined;
+    });
+    const agent = stack.agents.get(running.nodeId)!;
+    const other = running.nodeId === A.nodeId ? B.nodeId : A.nodeId;
+    const t0 = Date.now();
+    await agent.stop();
+    // Not the lease's wait: the agent said it was interrupted, so the job moved at once.
+    await eventually("the job on the other node", async () => {
+      const j = await getJob(jobId);
+      return j.nodeId === other ? j : undefined;
+    });
+    expect(Date.now() - t0).toBeLessThan(LEASE_MS);
+    await agent.start();
+    const done = await eventually(
+      "the job to succeed",
+      async () => {
+        const j = await getJob(jobId);
+        return j.state === "JOB_STATE_SUCCEEDED" ? j : undefined;
+      },
+      60_000,
+    );
+    expect(done.nodeId).toBe(other);
+    // What the stopped agent metered before it exited is settled; the rest was done elsewhere.
+    const settled = await eventually("all usage settled", async () => {
+      const r = await db.query<{ node_id: string; mst: string }>(
+        "select node_id, sum(amount_mst)::text as mst from usage_events where job_id = $1 group by node_id",
+        [jobId],
+      );
+      return r.rows.length === 2 && r.rows.reduce((t, x) => t + BigInt(x.mst), 0n) >= BigInt(sizeSt) * 1000n ? r.rows : undefined;
+    });
+    expect(settled.find((r) => r.node_id === running.nodeId)).toBeDefined();
+  });
+});
+
 describe("a broker that dies", () => {
   let fenv: TestEnv;
   let fstack: Stack;

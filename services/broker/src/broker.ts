@@ -45,6 +45,9 @@ import { PRIORITY_CLASSES, type ValidJobSpec, type ValidRegistration } from "./v
  */
 export const LEASE_MARGIN_MS = 1000;
 
+/** Jobs waiting for nodes the broker holds at most, unless MAX_PENDING_JOBS says otherwise. */
+export const DEFAULT_MAX_PENDING_JOBS = 100_000;
+
 export type JobListener = (job: JobRecord, transition: Transition) => void;
 
 export interface BrokerDeps {
@@ -69,6 +72,8 @@ export interface BrokerDeps {
    * before it learns it was replaced. Default: always (a broker alone).
    */
   isLeader?: () => boolean;
+  /** Most jobs waiting for nodes at once; beyond it SubmitJob is RESOURCE_EXHAUSTED (MAX_PENDING_JOBS). */
+  maxPendingJobs?: number;
   now?: () => number;
 }
 
@@ -224,6 +229,13 @@ export class Broker {
       throw new TokenGridError(
         "ALREADY_EXISTS",
         `request_id: ${JSON.stringify(requestId)} was already used for job ${known.jobId} with a different spec`,
+      );
+    // A bounded queue: beyond it, a clear refusal with advice, before anything is held or recorded.
+    const limit = this.deps.maxPendingJobs ?? DEFAULT_MAX_PENDING_JOBS;
+    if (!known && this.pending.size >= limit)
+      throw new TokenGridError(
+        "RESOURCE_EXHAUSTED",
+        `the broker has ${this.pending.size} jobs waiting for nodes (its limit, MAX_PENDING_JOBS, is ${limit}); nothing was accepted: retry in a minute, with the same request_id`,
       );
     // Hold the job's tokens first (idempotent on the job id): a tenant who cannot pay gets no job.
     if (!known) await this.deps.authorize(tenantId, jobId, sizeMst);

@@ -35,6 +35,8 @@ const schema = z.object({
    * through a failover.
    */
   BROKER_LEADER_LEASE_MS: common.positiveInt(3000, 60_000),
+  /** Most jobs waiting for nodes at once; beyond it SubmitJob is RESOURCE_EXHAUSTED with advice. */
+  MAX_PENDING_JOBS: common.positiveInt(100_000, 10_000_000),
   NATS_REPLICAS: common.positiveInt(1, 5),
   /** Overrides of the catalogue, tariffs, green shares, latencies and pricing (docs/standard-token.md). */
   MARKET_FILE: z.string().optional(),
@@ -52,6 +54,7 @@ export interface BrokerConfig {
   nodeLostAfterMs: number;
   nodeLeaseMs: number;
   leaderLeaseMs: number;
+  maxPendingJobs: number;
   natsReplicas: number;
   logLevel: string;
   market: MarketModel;
@@ -113,6 +116,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     nodeLostAfterMs: c.NODE_LOST_AFTER_MS,
     nodeLeaseMs: c.NODE_LEASE_MS,
     leaderLeaseMs: c.BROKER_LEADER_LEASE_MS,
+    maxPendingJobs: c.MAX_PENDING_JOBS,
     natsReplicas: c.NATS_REPLICAS,
     logLevel: c.LOG_LEVEL,
     market: loadMarket(c.MARKET_FILE),

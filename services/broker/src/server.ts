@@ -55,6 +55,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     log,
     nodeLostAfterMs: config.nodeLostAfterMs,
     nodeLeaseMs: config.nodeLeaseMs,
+    maxPendingJobs: config.maxPendingJobs,
     market: config.market,
     profile: config.profile,
     tenantWeight: (t) => config.tenantWeights[t] ?? 1,
