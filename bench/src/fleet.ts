@@ -4,24 +4,13 @@
  */
 import { CLUSTERS, ORIGINS, findDevice, type Precision } from "@tokengrid/domain";
 import type { JobRequest, NodeSpec } from "@tokengrid/matcher";
-
-/** Mulberry32: a small, fast, seeded generator. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@tokengrid/stack/testing";
 
 const WEST_DEVICES = ["nvidia-h100-sxm", "ascend-910b", "hygon-dcu-k100", "nvidia-a100-sxm", "cambricon-mlu590"];
 const EAST_DEVICES = ["nvidia-h20", "ascend-910b", "nvidia-l20", "cambricon-mlu370-x8", "kunlunxin-p800", "metax-c500", "ascend-310p"];
 
 export function fleet(n: number, seed = 1): NodeSpec[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const out: NodeSpec[] = [];
   const profiles = CLUSTERS.flatMap((c) =>
     (c.region === "west" ? WEST_DEVICES : EAST_DEVICES).flatMap((id) =>
@@ -48,7 +37,7 @@ export function fleet(n: number, seed = 1): NodeSpec[] {
 }
 
 export function jobs(count: number, seed = 2): JobRequest[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const out: JobRequest[] = [];
   for (let i = 0; i < count; i++) {

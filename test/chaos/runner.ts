@@ -21,7 +21,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startStack, type ServiceProcess, type Stack } from "@tokengrid/stack";
-import { freePort, ownNats, ownPostgres, type OwnNats, type OwnPostgres } from "@tokengrid/stack/testing";
+import { freePort, ownNats, ownPostgres, seededRandom, type OwnNats, type OwnPostgres } from "@tokengrid/stack/testing";
 import { accountClient, jobClient, tenantMetadata, unary } from "../helpers.js";
 
 export interface ChaosOptions {
@@ -47,18 +47,6 @@ export interface ChaosResult {
   internalErrors: number;
   /** Invariants broken, in words; empty when all held. */
   broken: string[];
-}
-
-/** A small seeded generator (mulberry32): the same seed, the same draws. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -114,7 +102,7 @@ class LeaderClient {
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const log = o.log ?? (() => {});
-  const rand = prng(o.seed);
+  const rand = seededRandom(o.seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const namespace = `chaos_${o.seed}_${Date.now().toString(36)}`;
   const nats: OwnNats = await ownNats(`chaos-${o.seed}`);
