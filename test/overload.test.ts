@@ -8,9 +8,9 @@ import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBrokerConfig, startBroker, type RunningBroker } from "@tokengrid/broker";
 import { loadSettlementConfig, startSettlement, type RunningSettlement } from "@tokengrid/settlement";
-import type { JobServiceClient, ListJobsResponse__Output, SubmitJobResponse__Output } from "@tokengrid/contracts";
+import type { GetJobResponse__Output, JobServiceClient, ListJobsResponse__Output, SubmitJobResponse__Output } from "@tokengrid/contracts";
 import { freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
-import { accountClient, failure, jobClient, tenantMetadata, unary } from "./helpers.js";
+import { accountClient, failure, jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
 
 let env: TestEnv;
 let settlement: RunningSettlement;
@@ -36,6 +36,7 @@ beforeAll(async () => {
       NATS_URL: env.natsUrl,
       TOKENGRID_NAMESPACE: env.namespace,
       MAX_PENDING_JOBS: "3",
+      FINISHED_JOBS_KEPT: "2",
       LOG_LEVEL: "warn",
     }),
   );
@@ -68,5 +69,25 @@ describe("a full queue", () => {
     // A retry of an accepted job is not a new job: it is answered, full queue or not.
     const again = await submit("q2");
     expect(again.created).toBe(false);
+  });
+
+  it("keeps only the most recent finished jobs in memory; older ones are still found in the store", async () => {
+    const ids: string[] = [];
+    for (const id of ["q1", "q2", "q3"]) {
+      const job = (await submit(id)).job!;
+      ids.push(job.jobId);
+      await unary((cb) => jobs.CancelJob({ jobId: job.jobId, reason: "test" }, md, cb));
+    }
+    const listed = await unary<ListJobsResponse__Output>((cb) => jobs.ListJobs({ pageSize: 100 }, md, cb));
+    expect(listed.jobs.map((j) => j.jobId)).toEqual([ids[2], ids[1]]);
+    // The oldest left memory, not the store: GetJob, WatchJob and CancelJob still know it.
+    const old = await unary<GetJobResponse__Output>((cb) => jobs.GetJob({ jobId: ids[0]! }, md, cb));
+    expect(old.job!.state).toBe("JOB_STATE_CANCELLED");
+    const history = await watchToEnd(jobs, md, ids[0]!);
+    expect(history.transitions.at(-1)!.state).toBe("JOB_STATE_CANCELLED");
+    const cancelAgain = await failure(unary((cb) => jobs.CancelJob({ jobId: ids[0]!, reason: "again" }, md, cb)));
+    expect(cancelAgain.code).toBe(grpc.status.FAILED_PRECONDITION);
+    // And a submission can come in again, the queue being empty.
+    expect((await submit("q5")).created).toBe(true);
   });
 });

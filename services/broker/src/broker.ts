@@ -47,6 +47,8 @@ export const LEASE_MARGIN_MS = 1000;
 
 /** Jobs waiting for nodes the broker holds at most, unless MAX_PENDING_JOBS says otherwise. */
 export const DEFAULT_MAX_PENDING_JOBS = 100_000;
+/** Finished jobs the broker keeps in memory, unless FINISHED_JOBS_KEPT says otherwise. */
+export const DEFAULT_FINISHED_JOBS_KEPT = 10_000;
 
 export type JobListener = (job: JobRecord, transition: Transition) => void;
 
@@ -74,6 +76,8 @@ export interface BrokerDeps {
   isLeader?: () => boolean;
   /** Most jobs waiting for nodes at once; beyond it SubmitJob is RESOURCE_EXHAUSTED (MAX_PENDING_JOBS). */
   maxPendingJobs?: number;
+  /** Finished jobs kept in memory, the most recent first (FINISHED_JOBS_KEPT); older ones are read from the store. */
+  finishedJobsKept?: number;
   now?: () => number;
 }
 
@@ -135,6 +139,8 @@ function hashSpec(spec: ValidJobSpec): string {
 export class Broker {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly byTenant = new Map<string, string[]>();
+  /** Finished jobs in memory, in the order they finished: the oldest leave memory first (they stay in the store). */
+  private readonly finished: string[] = [];
   /** Ids of pending jobs: a scheduling pass looks at these, not at every job ever accepted. */
   private readonly pending = new Set<string>();
   private readonly nodes = new Map<string, NodeEntry>();
@@ -180,15 +186,46 @@ export class Broker {
     return this.recover();
   }
 
-  /** Loads every job the broker had accepted, so none is lost across a restart. */
+  /**
+   * Loads the jobs the broker had accepted, so none is lost across a restart:
+   * every unfinished one, and the most recently finished (the rest stay in the
+   * store, where GetJob finds them).
+   */
   async recover(): Promise<number> {
     const all = await this.deps.store.loadAll();
-    all.sort((a, b) => a.createTimeMs - b.createTimeMs);
-    for (const job of all) {
+    const kept = this.deps.finishedJobsKept ?? DEFAULT_FINISHED_JOBS_KEPT;
+    const done = all.filter((j) => isFinal(j.state)).sort((a, b) => a.updateTimeMs - b.updateTimeMs);
+    const keep = new Set([...all.filter((j) => !isFinal(j.state)), ...done.slice(Math.max(0, done.length - kept))]);
+    for (const job of all.filter((j) => keep.has(j)).sort((a, b) => a.createTimeMs - b.createTimeMs)) {
       job.replicas ??= [];
       this.index(job);
     }
+    this.finished.push(...done.slice(Math.max(0, done.length - kept)).map((j) => j.jobId));
     return all.length;
+  }
+
+  /** A finished job leaves memory once FINISHED_JOBS_KEPT more recent ones have finished. */
+  private retire(job: JobRecord): void {
+    this.finished.push(job.jobId);
+    const kept = this.deps.finishedJobsKept ?? DEFAULT_FINISHED_JOBS_KEPT;
+    while (this.finished.length > kept) {
+      const id = this.finished.shift()!;
+      const old = this.jobs.get(id);
+      if (!old || !isFinal(old.state)) continue;
+      this.jobs.delete(id);
+      this.listeners.delete(id);
+      const list = this.byTenant.get(old.tenantId);
+      const i = list?.indexOf(id) ?? -1;
+      if (i >= 0) list!.splice(i, 1);
+    }
+  }
+
+  /** A tenant's job: from memory, or (finished long ago) from the store. */
+  async find(tenantId: string, jobId: string): Promise<JobRecord> {
+    const job = this.jobs.get(jobId) ?? (await this.deps.store.get(jobId));
+    // Another tenant's job is reported as not found: its existence is not theirs to know.
+    if (!job || job.tenantId !== tenantId) throw new NotFoundError("job", jobId);
+    return job;
   }
 
   private index(job: JobRecord): void {
@@ -260,14 +297,8 @@ export class Broker {
   /** A record another broker created (or this one before a restart) that is not in memory yet. */
   private adopt(job: JobRecord): JobRecord {
     this.index(job);
+    if (isFinal(job.state)) this.retire(job);
     this.requestSchedule();
-    return job;
-  }
-
-  get(tenantId: string, jobId: string): JobRecord {
-    const job = this.jobs.get(jobId);
-    // Another tenant's job is reported as not found: its existence is not theirs to know.
-    if (!job || job.tenantId !== tenantId) throw new NotFoundError("job", jobId);
     return job;
   }
 
@@ -295,7 +326,7 @@ export class Broker {
   }
 
   async cancel(tenantId: string, jobId: string, reason: string): Promise<JobRecord> {
-    const job = this.get(tenantId, jobId);
+    const job = await this.find(tenantId, jobId);
     if (isFinal(job.state)) throw new FailedPreconditionError(`job ${jobId} has already ended (${job.state})`, { jobId });
     const why = reason === "" ? "cancelled by the tenant" : `cancelled by the tenant: ${reason}`;
     this.stopReplicas(job, why);
@@ -763,7 +794,9 @@ export class Broker {
     const t: Transition = { state: to, timeMs: nowMs, message };
     job.transitions.push(t);
     for (const l of this.listeners.get(job.jobId) ?? []) l(job, t);
-    await this.persist(job, job.transitions.length - 1);
+    const written = this.persist(job, job.transitions.length - 1);
+    if (isFinal(to)) this.retire(job);
+    await written;
   }
 
   /** Persists the job, then publishes the transition at `index` (if any); in order per job. */

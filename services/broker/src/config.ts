@@ -37,6 +37,8 @@ const schema = z.object({
   BROKER_LEADER_LEASE_MS: common.positiveInt(3000, 60_000),
   /** Most jobs waiting for nodes at once; beyond it SubmitJob is RESOURCE_EXHAUSTED with advice. */
   MAX_PENDING_JOBS: common.positiveInt(100_000, 10_000_000),
+  /** Finished jobs kept in memory (ListJobs shows them); older ones stay in the store, where GetJob finds them. */
+  FINISHED_JOBS_KEPT: common.positiveInt(10_000, 10_000_000),
   NATS_REPLICAS: common.positiveInt(1, 5),
   /** Overrides of the catalogue, tariffs, green shares, latencies and pricing (docs/standard-token.md). */
   MARKET_FILE: z.string().optional(),
@@ -55,6 +57,7 @@ export interface BrokerConfig {
   nodeLeaseMs: number;
   leaderLeaseMs: number;
   maxPendingJobs: number;
+  finishedJobsKept: number;
   natsReplicas: number;
   logLevel: string;
   market: MarketModel;
@@ -117,6 +120,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     nodeLeaseMs: c.NODE_LEASE_MS,
     leaderLeaseMs: c.BROKER_LEADER_LEASE_MS,
     maxPendingJobs: c.MAX_PENDING_JOBS,
+    finishedJobsKept: c.FINISHED_JOBS_KEPT,
     natsReplicas: c.NATS_REPLICAS,
     logLevel: c.LOG_LEVEL,
     market: loadMarket(c.MARKET_FILE),

@@ -65,7 +65,7 @@ export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandl
     }, onError),
     GetJob: unary(async (call) => {
       const tenantId = tenantFromMetadata(call.metadata);
-      return { job: toApiJob(broker.get(tenantId, validateJobId(call.request.jobId))) };
+      return { job: toApiJob(await broker.find(tenantId, validateJobId(call.request.jobId))) };
     }, onError),
     ListJobs: unary(async (call) => {
       const tenantId = tenantFromMetadata(call.metadata);
@@ -80,9 +80,9 @@ export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandl
       return { job: toApiJob(job) };
     }, onError),
     WatchJob: (call: grpc.ServerWritableStream<WatchJobRequest__Output, WatchJobResponse>) => {
-      try {
+      const watch = async () => {
         const tenantId = tenantFromMetadata(call.metadata);
-        const job = broker.get(tenantId, validateJobId(call.request.jobId));
+        const job = await broker.find(tenantId, validateJobId(call.request.jobId));
         // Everything so far, then each new transition; the stream ends with the job.
         for (const t of job.transitions) call.write({ transition: toApiTransition(t), job: toApiJob(job) });
         if (isFinal(job.state)) {
@@ -98,9 +98,8 @@ export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandl
         });
         call.on("cancelled", stop);
         call.on("close", stop);
-      } catch (err) {
-        call.emit("error", toServiceError(err));
-      }
+      };
+      watch().catch((err: unknown) => call.emit("error", toServiceError(err)));
     },
   };
 }

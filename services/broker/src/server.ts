@@ -56,6 +56,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     nodeLostAfterMs: config.nodeLostAfterMs,
     nodeLeaseMs: config.nodeLeaseMs,
     maxPendingJobs: config.maxPendingJobs,
+    finishedJobsKept: config.finishedJobsKept,
     market: config.market,
     profile: config.profile,
     tenantWeight: (t) => config.tenantWeights[t] ?? 1,
