@@ -4,3 +4,4 @@ export * from "./grpc-errors.js";
 export * from "./timestamps.js";
 export * from "./types.js";
 export * from "./server.js";
+export * from "./enums.js";

@@ -16,14 +16,9 @@ import {
   type MarketModel,
   type Precision,
 } from "@tokengrid/domain";
-import type { JobSpec__Output, RegisterRequest__Output } from "@tokengrid/contracts";
+import { JOB_KIND_BY_NAME, PRECISION_BY_NAME, type JobSpec__Output, type RegisterRequest__Output } from "@tokengrid/contracts";
 
 const MAX_DEVICES = 64;
-const KINDS: Record<string, JobKind> = {
-  JOB_KIND_TRAINING: "TRAINING",
-  JOB_KIND_INFERENCE: "INFERENCE",
-  JOB_KIND_BATCH: "BATCH",
-};
 
 export interface ValidJobSpec {
   kind: JobKind;
@@ -58,14 +53,8 @@ export const PRIORITY_CLASSES: Readonly<Record<PriorityClassName, { priority: nu
 
 const DEFAULT_CLASS: Record<JobKind, PriorityClassName> = { INFERENCE: "HIGH", TRAINING: "NORMAL", BATCH: "LOW" };
 
-const PRECISION_NAMES: Record<string, Precision> = {
-  PRECISION_UNSPECIFIED: "BF16",
-  PRECISION_FP32: "FP32",
-  PRECISION_BF16: "BF16",
-  PRECISION_FP16: "FP16",
-  PRECISION_FP8: "FP8",
-  PRECISION_INT8: "INT8",
-};
+/** An unspecified precision is BF16, the common default for training and serving. */
+const PRECISION_NAMES: Record<string, Precision> = { PRECISION_UNSPECIFIED: "BF16", ...PRECISION_BY_NAME };
 
 function int64(field: string, raw: string): bigint {
   if (!/^-?\d+$/.test(raw)) throw new InvalidArgumentError(field, `must be an integer, got ${JSON.stringify(raw)}`);
@@ -85,7 +74,7 @@ export function validateJobSpec(spec: JobSpec__Output | null, nowMs: number = Da
   const kindName = String(spec.kind);
   if (kindName === "JOB_KIND_UNSPECIFIED")
     throw new InvalidArgumentError("spec.kind", "is required: JOB_KIND_TRAINING, JOB_KIND_INFERENCE or JOB_KIND_BATCH");
-  const kind = KINDS[kindName];
+  const kind = JOB_KIND_BY_NAME[kindName];
   if (!kind)
     throw new InvalidArgumentError("spec.kind", `unknown value ${kindName}; use JOB_KIND_TRAINING, JOB_KIND_INFERENCE or JOB_KIND_BATCH`);
 

@@ -5,6 +5,8 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import {
+  JOB_KIND_BY_NAME,
+  PRECISION_BY_NAME,
   protos,
   statusName,
   toTimestamp,
@@ -31,16 +33,6 @@ interface RunningJob {
   run: SimulatedRun;
   assignment: Assignment__Output;
 }
-
-const PRECISION: Record<string, Precision> = {
-  PRECISION_FP32: "FP32",
-  PRECISION_BF16: "BF16",
-  PRECISION_FP16: "FP16",
-  PRECISION_FP8: "FP8",
-  PRECISION_INT8: "INT8",
-};
-
-const KIND: Record<string, JobKind> = { JOB_KIND_TRAINING: "TRAINING", JOB_KIND_INFERENCE: "INFERENCE", JOB_KIND_BATCH: "BATCH" };
 
 export class NodeAgent {
   private readonly log: Logger;
@@ -307,13 +299,13 @@ export class NodeAgent {
   }
 
   private startJob(a: Assignment__Output): void {
-    const kind = KIND[String(a.kind)] ?? "BATCH";
+    const kind = JOB_KIND_BY_NAME[String(a.kind)] ?? "BATCH";
     const run = new SimulatedRun({
       sizeMst: BigInt(a.sizeMst),
       // A slice runs at its share of one device.
       mstPerSecond: this.mstPerSecond(
         kind,
-        PRECISION[String(a.precision)] ?? "BF16",
+        PRECISION_BY_NAME[String(a.precision)] ?? "BF16",
         a.slice ? a.slice.computePercent / 100 : Math.max(1, a.deviceIndices.length),
       ),
       timeScale: this.config.timeScale,

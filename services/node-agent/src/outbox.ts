@@ -15,7 +15,7 @@
  */
 import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { usageEventCodec, type UsageEvent, type UsageEvent__Output } from "@tokengrid/contracts";
+import { usageEventCodec, type UsageEvent } from "@tokengrid/contracts";
 
 const SEGMENT_BYTES = 4 * 1024 * 1024;
 const HEADER = 4;
@@ -28,7 +28,8 @@ interface Entry {
   segment: number;
   index: number;
   bytes: number;
-  event: UsageEvent__Output;
+  /** As written (a decoded record after a restart: the same fields). */
+  event: UsageEvent & { eventId: string };
 }
 
 export class Outbox {
@@ -87,7 +88,7 @@ export class Outbox {
   }
 
   /** Events written but not yet acknowledged by JetStream, oldest first. */
-  pending(): UsageEvent__Output[] {
+  pending(): (UsageEvent & { eventId: string })[] {
     return this.entries.map((e) => e.event);
   }
 
@@ -104,13 +105,13 @@ export class Outbox {
    * Refuses (OutboxFullError, nothing written) when they would take the
    * unacknowledged total beyond maxBytes.
    */
-  append(events: readonly UsageEvent[]): Promise<void> {
+  append(events: readonly (UsageEvent & { eventId: string })[]): Promise<void> {
     const run = this.chain.then(() => this.write(events));
     this.chain = run.catch(() => {});
     return run;
   }
 
-  private async write(events: readonly UsageEvent[]): Promise<void> {
+  private async write(events: readonly (UsageEvent & { eventId: string })[]): Promise<void> {
     const encoded = events.map((e) => usageEventCodec().encode(e));
     const total = encoded.reduce((n, b) => n + HEADER + b.length, 0);
     if (this.pendingBytes + total > this.maxBytes)
@@ -128,7 +129,7 @@ export class Outbox {
         segment: this.active.n,
         index: this.active.records + i,
         bytes: HEADER + b.length,
-        event: usageEventCodec().decode(b),
+        event: events[i]!,
       });
     });
     try {

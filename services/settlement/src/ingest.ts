@@ -16,8 +16,8 @@ import {
 } from "@tokengrid/db";
 import { captureBatch, payOperators, releaseIn } from "@tokengrid/ledger";
 import { createHash } from "node:crypto";
-import { usageConditions, valueUsage, type JobKind, type MarketModel, type Precision, type UsageConditions } from "@tokengrid/domain";
-import { jobEventCodec, fromTimestamp, usageBatchCodec } from "@tokengrid/contracts";
+import { usageConditions, valueUsage, type MarketModel, type NodeFigures, type UsageConditions } from "@tokengrid/domain";
+import { jobEventCodec, fromTimestamp, JOB_KIND_BY_NAME, PRECISION_BY_NAME, usageBatchCodec } from "@tokengrid/contracts";
 import type { JsMsg } from "@tokengrid/events";
 import { extractFromHeaders, SpanKind, tracer, type Logger } from "@tokengrid/telemetry";
 import { figuresOf, type NodeDirectory } from "./node-directory.js";
@@ -72,15 +72,6 @@ function digest(ids: readonly string[]): string {
   return h.digest("hex").slice(0, 24);
 }
 
-const KINDS: Record<string, JobKind> = { JOB_KIND_TRAINING: "TRAINING", JOB_KIND_INFERENCE: "INFERENCE", JOB_KIND_BATCH: "BATCH" };
-const PRECISIONS: Record<string, Precision> = {
-  PRECISION_FP32: "FP32",
-  PRECISION_BF16: "BF16",
-  PRECISION_FP16: "FP16",
-  PRECISION_FP8: "FP8",
-  PRECISION_INT8: "INT8",
-};
-
 /** What settling one usage event moves, once it is known to be new. */
 interface Settles extends UsageKey {
   operatorId: string;
@@ -121,6 +112,8 @@ export interface UsageContext {
 export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
   const { market, log, nodes } = ctx;
   const prepared: PreparedUsage = { events: [], copy: Buffer.alloc(0) };
+  let lastKey: string | undefined;
+  let lastNode: NodeFigures | undefined;
   let copy = "";
   let events;
   try {
@@ -137,14 +130,20 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       continue;
     }
     const periodEndMs = fromTimestamp(e.periodEndTime);
-    const record = nodes?.record(e.nodeId);
-    if (record === undefined && nodes) (prepared.unresolved ??= new Set()).add(e.nodeId);
-    const node = record ? figuresOf(record, e.deviceModel) : undefined;
+    // A message's events are one node's, mostly on one device model: its figures are worked out once.
+    const key = `${e.nodeId}\u0000${e.deviceModel}`;
+    if (key !== lastKey) {
+      const record = nodes?.record(e.nodeId);
+      if (record === undefined && nodes) (prepared.unresolved ??= new Set()).add(e.nodeId);
+      lastNode = record ? figuresOf(record, e.deviceModel) : undefined;
+      lastKey = key;
+    }
+    const node = lastNode;
     const value = valueUsage(market, {
       cluster: e.cluster,
       deviceModel: e.deviceModel,
-      kind: KINDS[String(e.kind)] ?? "TRAINING",
-      precision: PRECISIONS[String(e.precision)] ?? "BF16",
+      kind: JOB_KIND_BY_NAME[String(e.kind)] ?? "TRAINING",
+      precision: PRECISION_BY_NAME[String(e.precision)] ?? "BF16",
       amountMst,
       atMs: periodEndMs,
       node,

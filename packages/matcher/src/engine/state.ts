@@ -220,6 +220,11 @@ export class ClusterState {
       }
       this.apply(cap, r, -1);
     }
+    this.record(job, placement);
+  }
+
+  /** Keeps a reservation and indexes it by the nodes it uses. */
+  private record(job: JobRequest, placement: Placement): void {
     this.reservations.set(placement.jobId, { placement, job });
     this.countPreemptible(job, 1);
     for (const r of placement.replicas) {
@@ -236,12 +241,8 @@ export class ClusterState {
    */
   restore(job: JobRequest, placement: Placement): void {
     if (this.reservations.has(placement.jobId)) return;
-    this.reservations.set(placement.jobId, { placement, job });
-    this.countPreemptible(job, 1);
+    this.record(job, placement);
     for (const r of placement.replicas) {
-      let set = this.byNode.get(r.nodeId);
-      if (!set) this.byNode.set(r.nodeId, (set = new Set()));
-      set.add(placement.jobId);
       const cap = this.nodes.get(r.nodeId);
       if (cap) this.apply(cap, r, -1);
     }
