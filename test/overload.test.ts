@@ -1,7 +1,8 @@
 /**
  * Overload: the broker's queue of jobs waiting for nodes is bounded; beyond
  * it SubmitJob is RESOURCE_EXHAUSTED with advice, and nothing is recorded or
- * held for the refused job. Settlement and the broker run in this process on
+ * held for the refused job. Open WatchJob streams are bounded per tenant and
+ * in all. Settlement and the broker run in this process on
  * the real NATS and PostgreSQL, with no nodes, so every job waits.
  */
 import * as grpc from "@grpc/grpc-js";
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBrokerConfig, startBroker, type RunningBroker } from "@tokengrid/broker";
 import { loadSettlementConfig, startSettlement, type RunningSettlement } from "@tokengrid/settlement";
 import type { GetJobResponse__Output, JobServiceClient, ListJobsResponse__Output, SubmitJobResponse__Output } from "@tokengrid/contracts";
-import { freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
+import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
 import { accountClient, failure, jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
 
 let env: TestEnv;
@@ -17,6 +18,7 @@ let settlement: RunningSettlement;
 let broker: RunningBroker;
 let jobs: JobServiceClient;
 const md = tenantMetadata("overload-tenant");
+const other = tenantMetadata("overload-other");
 
 beforeAll(async () => {
   env = await testEnv("overload");
@@ -37,12 +39,15 @@ beforeAll(async () => {
       TOKENGRID_NAMESPACE: env.namespace,
       MAX_PENDING_JOBS: "3",
       FINISHED_JOBS_KEPT: "2",
+      MAX_WATCHES: "3",
+      MAX_WATCHES_PER_TENANT: "2",
       LOG_LEVEL: "warn",
     }),
   );
   jobs = jobClient(broker.address);
   const accounts = accountClient(settlement.address);
   await unary((cb) => accounts.PurchasePackage({ requestId: "overload-buy", packageId: "enterprise-100b" }, md, cb));
+  await unary((cb) => accounts.PurchasePackage({ requestId: "overload-buy-2", packageId: "enterprise-100b" }, other, cb));
   accounts.close();
 });
 
@@ -89,5 +94,50 @@ describe("a full queue", () => {
     expect(cancelAgain.code).toBe(grpc.status.FAILED_PRECONDITION);
     // And a submission can come in again, the queue being empty.
     expect((await submit("q5")).created).toBe(true);
+  });
+});
+
+/** Opens a WatchJob stream; `first` says whether it started (its first message came) or was refused. */
+function openWatch(client: JobServiceClient, metadata: grpc.Metadata, jobId: string) {
+  const stream = client.WatchJob({ jobId }, metadata);
+  const first = new Promise<"streaming" | grpc.ServiceError>((resolve) => {
+    stream.once("data", () => resolve("streaming"));
+    stream.once("error", (err: grpc.ServiceError) => resolve(err));
+  });
+  stream.on("error", () => {});
+  return { stream, first };
+}
+
+describe("open WatchJob streams", () => {
+  it("are bounded per tenant and in all, with RESOURCE_EXHAUSTED naming the limit; a closed one frees its place", async () => {
+    const mine = (await submit("w1")).job!.jobId;
+    const theirs = (
+      await unary<SubmitJobResponse__Output>((cb) =>
+        jobs.SubmitJob({ requestId: "w2", spec: { kind: "JOB_KIND_BATCH", sizeSt: "1000", devices: 1 } }, other, cb),
+      )
+    ).job!.jobId;
+    const a = openWatch(jobs, md, mine);
+    const b = openWatch(jobs, md, mine);
+    expect(await a.first).toBe("streaming");
+    expect(await b.first).toBe("streaming");
+    const third = (await openWatch(jobs, md, mine).first) as grpc.ServiceError;
+    expect(third.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(third.details).toMatch(/MAX_WATCHES_PER_TENANT, is 2/);
+
+    // Another tenant has its own allowance, within the broker's.
+    const c = openWatch(jobs, other, theirs);
+    expect(await c.first).toBe("streaming");
+    const over = (await openWatch(jobs, other, theirs).first) as grpc.ServiceError;
+    expect(over.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(over.details).toMatch(/MAX_WATCHES, is 3/);
+
+    // A refused watch took no place; a closed one gives its place back.
+    a.stream.cancel();
+    const again = await eventually("a place for another watch", async () => {
+      const w = openWatch(jobs, md, mine);
+      const r = await w.first;
+      return r === "streaming" ? w : (w.stream.cancel(), undefined);
+    });
+    for (const w of [b, c, again]) w.stream.cancel();
   });
 });

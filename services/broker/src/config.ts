@@ -39,6 +39,10 @@ const schema = z.object({
   MAX_PENDING_JOBS: common.positiveInt(100_000, 10_000_000),
   /** Finished jobs kept in memory (ListJobs shows them); older ones stay in the store, where GetJob finds them. */
   FINISHED_JOBS_KEPT: common.positiveInt(10_000, 10_000_000),
+  /** Open WatchJob streams at once, all tenants together; beyond it WatchJob is RESOURCE_EXHAUSTED. */
+  MAX_WATCHES: common.positiveInt(10_000, 1_000_000),
+  /** Open WatchJob streams at once per tenant. */
+  MAX_WATCHES_PER_TENANT: common.positiveInt(100, 100_000),
   NATS_REPLICAS: common.positiveInt(1, 5),
   /** Overrides of the catalogue, tariffs, green shares, latencies and pricing (docs/standard-token.md). */
   MARKET_FILE: z.string().optional(),
@@ -58,6 +62,8 @@ export interface BrokerConfig {
   leaderLeaseMs: number;
   maxPendingJobs: number;
   finishedJobsKept: number;
+  maxWatches: number;
+  maxWatchesPerTenant: number;
   natsReplicas: number;
   logLevel: string;
   market: MarketModel;
@@ -121,6 +127,8 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     leaderLeaseMs: c.BROKER_LEADER_LEASE_MS,
     maxPendingJobs: c.MAX_PENDING_JOBS,
     finishedJobsKept: c.FINISHED_JOBS_KEPT,
+    maxWatches: c.MAX_WATCHES,
+    maxWatchesPerTenant: c.MAX_WATCHES_PER_TENANT,
     natsReplicas: c.NATS_REPLICAS,
     logLevel: c.LOG_LEVEL,
     market: loadMarket(c.MARKET_FILE),

@@ -16,8 +16,42 @@ import type { Broker } from "./broker.js";
 import { toApiJob, toApiTransition } from "./job-record.js";
 import { validateJobId, validateJobSpec, validatePageSize, validateRequestId } from "./validation.js";
 
-export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandlers {
+export interface WatchLimits {
+  /** Open WatchJob streams at once, all tenants together. */
+  maxWatches: number;
+  /** Open WatchJob streams at once per tenant. */
+  maxWatchesPerTenant: number;
+}
+
+export function jobServiceHandlers(broker: Broker, log: Logger, limits: WatchLimits): JobServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
+  // Each open watch holds a stream and a listener: bounded, per tenant and in all.
+  const watching = new Map<string, number>();
+  let watches = 0;
+  const openWatch = (tenantId: string): (() => void) => {
+    const mine = watching.get(tenantId) ?? 0;
+    if (mine >= limits.maxWatchesPerTenant)
+      throw new TokenGridError(
+        "RESOURCE_EXHAUSTED",
+        `tenant ${tenantId} has ${mine} WatchJob streams open (the limit, MAX_WATCHES_PER_TENANT, is ${limits.maxWatchesPerTenant}); close one, or poll with GetJob`,
+      );
+    if (watches >= limits.maxWatches)
+      throw new TokenGridError(
+        "RESOURCE_EXHAUSTED",
+        `the broker has ${watches} WatchJob streams open (its limit, MAX_WATCHES, is ${limits.maxWatches}); retry in a minute, or poll with GetJob`,
+      );
+    watching.set(tenantId, mine + 1);
+    watches += 1;
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      watches -= 1;
+      const left = (watching.get(tenantId) ?? 1) - 1;
+      if (left > 0) watching.set(tenantId, left);
+      else watching.delete(tenantId);
+    };
+  };
   return {
     SubmitJob: unary(
       (call) =>
@@ -82,10 +116,21 @@ export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandl
     WatchJob: (call: grpc.ServerWritableStream<WatchJobRequest__Output, WatchJobResponse>) => {
       const watch = async () => {
         const tenantId = tenantFromMetadata(call.metadata);
-        const job = await broker.find(tenantId, validateJobId(call.request.jobId));
+        const jobId = validateJobId(call.request.jobId);
+        const close = openWatch(tenantId);
+        call.on("cancelled", close);
+        call.on("close", close);
+        let job;
+        try {
+          job = await broker.find(tenantId, jobId);
+        } catch (err) {
+          close();
+          throw err;
+        }
         // Everything so far, then each new transition; the stream ends with the job.
         for (const t of job.transitions) call.write({ transition: toApiTransition(t), job: toApiJob(job) });
         if (isFinal(job.state)) {
+          close();
           call.end();
           return;
         }
@@ -93,6 +138,7 @@ export function jobServiceHandlers(broker: Broker, log: Logger): JobServiceHandl
           call.write({ transition: toApiTransition(t), job: toApiJob(j) });
           if (isFinal(j.state)) {
             stop();
+            close();
             call.end();
           }
         });

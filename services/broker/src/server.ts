@@ -109,7 +109,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
       return state.leader;
     },
   };
-  server.addService(jobService, leaderOnly(jobService, jobServiceHandlers(broker, log), leadership));
+  server.addService(jobService, leaderOnly(jobService, jobServiceHandlers(broker, log, config), leadership));
   server.addService(
     nodeService,
     leaderOnly(nodeService, nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market), leadership),
