@@ -136,6 +136,11 @@ function hashSpec(spec: ValidJobSpec): string {
   return createHash("sha256").update(JSON.stringify(spec)).digest("hex");
 }
 
+/** Jobs whose create was not acknowledged, looked up again; beyond it the oldest are left to the next leader's recovery. */
+const MAX_UNACKNOWLEDGED = 10_000;
+/** A record not in the store this long after an unacknowledged create will not land (NATS times writes out in seconds). */
+const UNACKNOWLEDGED_GIVE_UP_MS = 60_000;
+
 export class Broker {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly byTenant = new Map<string, string[]>();
@@ -143,6 +148,12 @@ export class Broker {
   private readonly finished: string[] = [];
   /** Ids of pending jobs: a scheduling pass looks at these, not at every job ever accepted. */
   private readonly pending = new Set<string>();
+  /**
+   * Jobs whose create NATS did not acknowledge (the tenant was told UNAVAILABLE): the record may
+   * still land. Looked up again until found (then taken in, as if submitted) or surely absent.
+   */
+  private readonly unacknowledged = new Map<string, number>();
+  private rechecking = false;
   private readonly nodes = new Map<string, NodeEntry>();
   private readonly listeners = new Map<string, Set<JobListener>>();
   private readonly writes = new Map<string, Promise<void>>();
@@ -277,7 +288,7 @@ export class Broker {
     // Hold the job's tokens first (idempotent on the job id): a tenant who cannot pay gets no job.
     if (!known) await this.deps.authorize(tenantId, jobId, sizeMst);
     // The job is accepted once this create succeeds; before that, nothing has changed but the hold, which expires.
-    const { job, created } = known ? { job: known, created: false } : await this.deps.store.create(candidate);
+    const { job, created } = known ? { job: known, created: false } : await this.create(candidate);
     if (!created) {
       if (job.specHash !== specHash)
         throw new TokenGridError(
@@ -292,6 +303,62 @@ export class Broker {
     await this.enqueueWrite(job, 0, false).catch(() => undefined);
     this.requestSchedule();
     return { job, created: true };
+  }
+
+  private async create(job: JobRecord): Promise<{ job: JobRecord; created: boolean }> {
+    try {
+      return await this.deps.store.create(job);
+    } catch (err) {
+      if (err instanceof UnavailableError) {
+        // Bounded: during a long NATS outage the oldest doubts are dropped (the next leader's recovery still finds them).
+        if (this.unacknowledged.size >= MAX_UNACKNOWLEDGED) this.unacknowledged.delete(this.unacknowledged.keys().next().value!);
+        this.unacknowledged.set(job.jobId, this.now());
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Looks up the jobs whose create was not acknowledged: one that landed after all is taken in
+   * and scheduled, as it was accepted; one still absent UNACKNOWLEDGED_GIVE_UP_MS after its
+   * submission never will be (its hold expires). Called periodically by the leader.
+   */
+  async recheckUnacknowledged(): Promise<number> {
+    if (!this.leads() || this.rechecking || this.unacknowledged.size === 0) return 0;
+    this.rechecking = true;
+    try {
+      return await this.lookUpUnacknowledged();
+    } finally {
+      this.rechecking = false;
+    }
+  }
+
+  private async lookUpUnacknowledged(): Promise<number> {
+    let found = 0;
+    for (const [jobId, sinceMs] of [...this.unacknowledged]) {
+      if (this.jobs.has(jobId)) {
+        // A retry with the same request_id found it first.
+        this.unacknowledged.delete(jobId);
+        continue;
+      }
+      let record: JobRecord | undefined;
+      try {
+        record = await this.deps.store.get(jobId);
+      } catch {
+        // NATS still does not answer: ask again next time.
+        continue;
+      }
+      if (record) {
+        this.unacknowledged.delete(jobId);
+        if (this.jobs.has(jobId)) continue;
+        this.adopt(record);
+        found += 1;
+        this.deps.log.warn({ jobId, tenantId: record.tenantId }, "a job whose create NATS did not acknowledge was stored after all: taken in");
+      } else if (this.now() - sinceMs > UNACKNOWLEDGED_GIVE_UP_MS) {
+        this.unacknowledged.delete(jobId);
+      }
+    }
+    return found;
   }
 
   /** A record another broker created (or this one before a restart) that is not in memory yet. */

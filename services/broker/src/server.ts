@@ -86,6 +86,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     const liveness = setInterval(
       () => {
         broker.checkLiveness().catch((err: unknown) => log.error({ err }, "liveness check failed"));
+        broker.recheckUnacknowledged().catch((err: unknown) => log.error({ err }, "unacknowledged jobs not looked up"));
       },
       Math.max(250, Math.floor(config.nodeLostAfterMs / 3)),
     );
