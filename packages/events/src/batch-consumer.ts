@@ -24,6 +24,9 @@ export interface BatchConsumer {
   stop(): Promise<void>;
 }
 
+/** How long one pull request stays open on the server (a stopped consumer's last one lingers this long). */
+const PULL_EXPIRES_MS = 5000;
+
 /** Messages prepared between two yields to the event loop. */
 const PREPARE_SLICE = 16;
 
@@ -75,9 +78,10 @@ export async function startBatchConsumer<T = undefined>(
 
   const messages = await consumer.consume({
     max_messages: Math.min(options.maxBatch, maxAckPending),
+    expires: PULL_EXPIRES_MS,
     callback: (msg) => {
       if (!running) {
-        msg.nak();
+        msg.nak(PULL_EXPIRES_MS + 1000);
         return;
       }
       buffer.push(msg);
@@ -140,7 +144,7 @@ export async function startBatchConsumer<T = undefined>(
         await backoff(delay);
       }
     }
-    for (const m of next?.msgs ?? []) m.nak();
+    for (const m of next?.msgs ?? []) m.nak(PULL_EXPIRES_MS + 1000);
   })();
 
   return {
@@ -150,8 +154,10 @@ export async function startBatchConsumer<T = undefined>(
       // Stop pulling first, so that nothing handed back below is delivered to this consumer again.
       await messages.close();
       await loop;
-      // Whatever arrived but was not written goes back now, for whoever consumes next.
-      for (const m of buffer.splice(0)) m.nak();
+      // Whatever arrived but was not written goes back, for whoever consumes next. Not at once: JetStream
+      // (2.9) still counts this process's last pull request open until it expires, and would deliver the
+      // messages into it, where nobody reads them, until their ack wait ran out.
+      for (const m of buffer.splice(0)) m.nak(PULL_EXPIRES_MS + 1000);
     },
   };
 }

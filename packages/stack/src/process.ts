@@ -117,6 +117,11 @@ export class ServiceProcess {
     });
   }
 
+  /** Resolves with the exit code once the process has exited (null if a signal ended it). */
+  whenExited(): Promise<number | null> {
+    return this.exited;
+  }
+
   /** SIGTERM, then SIGKILL if it has not exited within graceMs. */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
