@@ -335,7 +335,7 @@ export class Broker {
 
   private async lookUpUnacknowledged(): Promise<number> {
     let found = 0;
-    for (const [jobId, sinceMs] of [...this.unacknowledged]) {
+    for (const [jobId, sinceMs] of this.unacknowledged) {
       if (this.jobs.has(jobId)) {
         // A retry with the same request_id found it first.
         this.unacknowledged.delete(jobId);
@@ -353,7 +353,10 @@ export class Broker {
         if (this.jobs.has(jobId)) continue;
         this.adopt(record);
         found += 1;
-        this.deps.log.warn({ jobId, tenantId: record.tenantId }, "a job whose create NATS did not acknowledge was stored after all: taken in");
+        this.deps.log.warn(
+          { jobId, tenantId: record.tenantId },
+          "a job whose create NATS did not acknowledge was stored after all: taken in",
+        );
       } else if (this.now() - sinceMs > UNACKNOWLEDGED_GIVE_UP_MS) {
         this.unacknowledged.delete(jobId);
       }
