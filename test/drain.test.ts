@@ -126,11 +126,11 @@ describe("settlement on SIGTERM", () => {
 
 describe("the leading broker on SIGTERM", () => {
   it("answers what is in flight, exits 0, hands the lead over at once, and loses no accepted job", async () => {
-    const accounts = accountClient(stack.options.settlementAddress);
+    const accounts = accountClient(stack.options.settlementAddress, stack.tls);
     await unary((cb) => accounts.PurchasePackage({ requestId: "drain-buy", packageId: "enterprise-100b" }, md, cb));
     accounts.close();
-    const leader = jobClient(stack.options.brokerAddress);
-    const standby = jobClient(stack.options.standbyBrokerAddresses[0]!);
+    const leader = jobClient(stack.options.brokerAddress, stack.tls);
+    const standby = jobClient(stack.options.standbyBrokerAddresses[0]!, stack.tls);
     const submit = (client: JobServiceClient, requestId: string) =>
       unary<SubmitJobResponse__Output>((cb) =>
         client.SubmitJob(

@@ -49,6 +49,8 @@ const TENANT = "e2e-tenant";
 
 let env: TestEnv;
 let stack: Stack;
+/** The CLI runs as a tenant would: over TLS, trusting the stack's CA. */
+const cliEnv = () => ({ ...process.env, TLS_CA_FILE: stack.tls.caFile });
 let jobs: JobServiceClient;
 let db: pg.Client;
 const md = tenantMetadata(TENANT);
@@ -95,11 +97,11 @@ beforeAll(async () => {
     // Short holds and frequent sweeps, so a hold's expiry can be seen in a test.
     env: { HOLD_TTL_MS: "3000", LEDGER_SWEEP_INTERVAL_MS: "500" },
   });
-  jobs = jobClient(stack.options.brokerAddress);
+  jobs = jobClient(stack.options.brokerAddress, stack.tls);
   db = new pg.Client({ connectionString: env.databaseUrl });
   await db.connect();
   // Jobs draw on the tenant's tokens.
-  const accounts = accountClient(stack.options.settlementAddress);
+  const accounts = accountClient(stack.options.settlementAddress, stack.tls);
   await unary((cb) => accounts.PurchasePackage({ requestId: "e2e-enterprise", packageId: "enterprise-100b" }, md, cb));
   accounts.close();
 });
@@ -147,6 +149,7 @@ describe("the whole loop", () => {
         [join(REPO_ROOT, "packages/cli/dist/main.js"), "--json", "--tenant", TENANT, "--broker", stack.options.brokerAddress, ...args],
         {
           encoding: "utf8",
+          env: cliEnv(),
         },
       );
       expect(r.status, r.stderr + r.stdout).toBe(0);
@@ -186,6 +189,7 @@ describe("the whole loop", () => {
       ],
       {
         encoding: "utf8",
+        env: cliEnv(),
       },
     );
     expect(bad.status).toBe(2);
@@ -348,7 +352,7 @@ describe("the whole loop", () => {
       spawnSync(
         process.execPath,
         [join(REPO_ROOT, "packages/cli/dist/main.js"), "--tenant", TENANT, "--broker", stack.options.brokerAddress, ...args],
-        { encoding: "utf8" },
+        { encoding: "utf8", env: cliEnv() },
       );
     const placed = await unary<GetJobResponse__Output>((cb) => jobs.GetJob({ jobId: training.job!.jobId }, md, cb));
     expect(placed.job!.receipt!.chosen!.cluster).toBe("horinger");
@@ -409,7 +413,7 @@ describe("the whole loop", () => {
   });
 
   it("sells token packages: a purchase adds a lot once, and the balance shows it", async () => {
-    const accounts = accountClient(stack.options.settlementAddress);
+    const accounts = accountClient(stack.options.settlementAddress, stack.tls);
     const md = tenantMetadata("e2e-shopper");
     try {
       const list = await unary<ListPackagesResponse__Output>((cb) => accounts.ListPackages({}, md, cb));
@@ -442,7 +446,7 @@ describe("the whole loop", () => {
           stack.options.settlementAddress,
           "balance",
         ],
-        { encoding: "utf8" },
+        { encoding: "utf8", env: cliEnv() },
       );
       expect(cli.status, cli.stderr).toBe(0);
       expect(cli.stdout).toContain("available 10.0 million ST");
@@ -463,7 +467,7 @@ describe("the whole loop", () => {
   });
 
   it("holds a job's tokens while it runs and gives back the rest when it ends", async () => {
-    const accounts = accountClient(stack.options.settlementAddress);
+    const accounts = accountClient(stack.options.settlementAddress, stack.tls);
     const md2 = tenantMetadata("e2e-holder");
     try {
       await unary((cb) => accounts.PurchasePackage({ requestId: "holder-1", packageId: "starter-10m" }, md2, cb));
@@ -490,7 +494,7 @@ describe("the whole loop", () => {
   });
 
   it("stops a running job whose tokens run out, and says why", async () => {
-    const accounts = accountClient(stack.options.settlementAddress);
+    const accounts = accountClient(stack.options.settlementAddress, stack.tls);
     const md3 = tenantMetadata("e2e-spender");
     try {
       await unary((cb) => accounts.PurchasePackage({ requestId: "spender-1", packageId: "starter-10m" }, md3, cb));
@@ -543,7 +547,7 @@ describe("the whole loop", () => {
   });
 
   it("gives tenants and operators their statements per day and month", async () => {
-    const accounts = accountClient(stack.options.settlementAddress);
+    const accounts = accountClient(stack.options.settlementAddress, stack.tls);
     try {
       const tenant = await unary<GetStatementResponse__Output>((cb) => accounts.GetStatement({ period: "STATEMENT_PERIOD_DAY" }, md, cb));
       // Summed over the lines, so that a run across midnight (CST) reads the same.
@@ -573,7 +577,7 @@ describe("the whole loop", () => {
       spawnSync(
         process.execPath,
         [join(REPO_ROOT, "packages/cli/dist/main.js"), "--json", "report", ...args, "--database", env.databaseUrl],
-        { encoding: "utf8" },
+        { encoding: "utf8", env: cliEnv() },
       );
     const usage = cli("usage", "--by", "region", "--since", "1d");
     expect(usage.status, usage.stderr + usage.stdout).toBe(0);
@@ -635,7 +639,7 @@ describe("the whole loop", () => {
     const before = await listAll();
     expect(before.length).toBeGreaterThanOrEqual(2);
     await stack.restartBroker(true);
-    const fresh = jobClient(stack.options.brokerAddress);
+    const fresh = jobClient(stack.options.brokerAddress, stack.tls);
     try {
       for (const id of before) {
         const res = await unary<GetJobResponse__Output>((cb) => fresh.GetJob({ jobId: id }, md, cb));
@@ -643,7 +647,7 @@ describe("the whole loop", () => {
         expect(["JOB_STATE_SUCCEEDED", "JOB_STATE_CANCELLED", "JOB_STATE_FAILED"]).toContain(res.job!.state);
       }
       // The agents find the new broker by themselves and take new work.
-      const nodes = nodeClient(stack.options.brokerAddress);
+      const nodes = nodeClient(stack.options.brokerAddress, stack.tls);
       await eventually("both agents back online", async () => {
         const r = await unary<ListNodesResponse__Output>((cb) => nodes.ListNodes({}, md, cb));
         return r.nodes.filter((n) => n.state === "NODE_STATE_ONLINE").length === 3 ? true : undefined;

@@ -38,10 +38,10 @@ beforeAll(async () => {
     logLevel: "info",
     env: { NODE_LEASE_MS: String(LEASE_MS), BROKER_LEADER_LEASE_MS: "1000" },
   });
-  jobs = jobClient(stack.options.brokerAddress);
+  jobs = jobClient(stack.options.brokerAddress, stack.tls);
   db = new pg.Client({ connectionString: env.databaseUrl });
   await db.connect();
-  const accounts = accountClient(stack.options.settlementAddress);
+  const accounts = accountClient(stack.options.settlementAddress, stack.tls);
   await unary((cb) => accounts.PurchasePackage({ requestId: "fault-enterprise", packageId: "enterprise-100b" }, md, cb));
   accounts.close();
 });
@@ -191,8 +191,8 @@ describe("a broker that dies", () => {
       logLevel: "info",
       env: { BROKER_LEADER_LEASE_MS: "2000" },
     });
-    standbyJobs = jobClient(standby.address);
-    const accounts = accountClient(fstack.options.settlementAddress);
+    standbyJobs = jobClient(standby.address, fstack.tls);
+    const accounts = accountClient(fstack.options.settlementAddress, fstack.tls);
     await unary((cb) => accounts.PurchasePackage({ requestId: "failover-enterprise", packageId: "enterprise-100b" }, md, cb));
     accounts.close();
   });
@@ -211,7 +211,7 @@ describe("a broker that dies", () => {
     expect(refused?.code).toBe(grpc.status.UNAVAILABLE);
     expect(refused?.details).toContain(fstack.options.brokerAddress);
 
-    const leaderJobs = jobClient(fstack.options.brokerAddress);
+    const leaderJobs = jobClient(fstack.options.brokerAddress, fstack.tls);
     const sizeSt = 8 * 8 * 12_000; // about 8 s on 8 Ascend 910Bs
     const res = await unary<SubmitJobResponse__Output>((cb) =>
       leaderJobs.SubmitJob(
@@ -223,7 +223,7 @@ describe("a broker that dies", () => {
     leaderJobs.close();
     const jobId = res.job!.jobId;
     const get = async () => (await unary<GetJobResponse__Output>((cb) => standbyJobs.GetJob({ jobId }, md, cb))).job!;
-    const leaderView = jobClient(fstack.options.brokerAddress);
+    const leaderView = jobClient(fstack.options.brokerAddress, fstack.tls);
     await eventually("the job running", async () => {
       const j = (await unary<GetJobResponse__Output>((cb) => leaderView.GetJob({ jobId }, md, cb))).job!;
       return j.state === "JOB_STATE_RUNNING" && BigInt(j.doneMst) > 0n ? true : undefined;
@@ -267,7 +267,7 @@ describe("a broker that dies", () => {
     }
     // The dead broker, started again, finds a leader and stands by, naming it.
     await fstack.broker.start();
-    const old = jobClient(fstack.options.brokerAddress);
+    const old = jobClient(fstack.options.brokerAddress, fstack.tls);
     const again = await unary((cb) => old.ListJobs({}, md, cb)).then(
       () => undefined,
       (err: grpc.ServiceError) => err,

@@ -9,20 +9,19 @@ import {
   type AccountServiceClient,
   type NodeServiceClient,
 } from "@tokengrid/contracts";
+import type { TlsSettings } from "@tokengrid/config";
+import { channelCredentials } from "@tokengrid/security";
 
-export function jobClient(address: string): JobServiceClient {
-  return new (protos().job.tokengrid.job.v1.JobService)(address, grpc.credentials.createInsecure()) as unknown as JobServiceClient;
+export function jobClient(address: string, tls: TlsSettings): JobServiceClient {
+  return new (protos().job.tokengrid.job.v1.JobService)(address, channelCredentials(tls)) as unknown as JobServiceClient;
 }
 
-export function nodeClient(address: string): NodeServiceClient {
-  return new (protos().node.tokengrid.node.v1.NodeService)(address, grpc.credentials.createInsecure()) as unknown as NodeServiceClient;
+export function nodeClient(address: string, tls: TlsSettings): NodeServiceClient {
+  return new (protos().node.tokengrid.node.v1.NodeService)(address, channelCredentials(tls)) as unknown as NodeServiceClient;
 }
 
-export function accountClient(address: string): AccountServiceClient {
-  return new (protos().account.tokengrid.account.v1.AccountService)(
-    address,
-    grpc.credentials.createInsecure(),
-  ) as unknown as AccountServiceClient;
+export function accountClient(address: string, tls: TlsSettings): AccountServiceClient {
+  return new (protos().account.tokengrid.account.v1.AccountService)(address, channelCredentials(tls)) as unknown as AccountServiceClient;
 }
 
 export function tenantMetadata(tenant: string): grpc.Metadata {

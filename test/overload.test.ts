@@ -10,10 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBrokerConfig, startBroker, type RunningBroker } from "@tokengrid/broker";
 import { loadSettlementConfig, startSettlement, type RunningSettlement } from "@tokengrid/settlement";
 import type { GetJobResponse__Output, JobServiceClient, ListJobsResponse__Output, SubmitJobResponse__Output } from "@tokengrid/contracts";
-import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
+import { eventually, freePort, testCertificates, testEnv, type TestCertificates, type TestEnv } from "@tokengrid/stack/testing";
 import { accountClient, failure, jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
 
 let env: TestEnv;
+let tls: TestCertificates;
 let settlement: RunningSettlement;
 let broker: RunningBroker;
 let jobs: JobServiceClient;
@@ -22,8 +23,10 @@ const other = tenantMetadata("overload-other");
 
 beforeAll(async () => {
   env = await testEnv("overload");
+  tls = await testCertificates("overload");
   settlement = await startSettlement(
     loadSettlementConfig({
+      ...tls.settlement,
       SETTLEMENT_ADDRESS: `127.0.0.1:${await freePort()}`,
       NATS_URL: env.natsUrl,
       DATABASE_URL: env.databaseUrl,
@@ -33,6 +36,7 @@ beforeAll(async () => {
   );
   broker = await startBroker(
     loadBrokerConfig({
+      ...tls.broker,
       BROKER_ADDRESS: `127.0.0.1:${await freePort()}`,
       SETTLEMENT_ADDRESS: settlement.address,
       NATS_URL: env.natsUrl,
@@ -44,8 +48,8 @@ beforeAll(async () => {
       LOG_LEVEL: "warn",
     }),
   );
-  jobs = jobClient(broker.address);
-  const accounts = accountClient(settlement.address);
+  jobs = jobClient(broker.address, tls.client);
+  const accounts = accountClient(settlement.address, tls.client);
   await unary((cb) => accounts.PurchasePackage({ requestId: "overload-buy", packageId: "enterprise-100b" }, md, cb));
   await unary((cb) => accounts.PurchasePackage({ requestId: "overload-buy-2", packageId: "enterprise-100b" }, other, cb));
   accounts.close();
@@ -56,6 +60,7 @@ afterAll(async () => {
   await broker?.stop();
   await settlement?.stop();
   await env?.cleanup();
+  tls?.cleanup();
 });
 
 const submit = (requestId: string) =>

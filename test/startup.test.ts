@@ -1,7 +1,13 @@
 /** What an operator sees when a service cannot start: one clear message, no stack trace. */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServiceProcess, serviceScript } from "@tokengrid/stack";
-import { freePort } from "@tokengrid/stack/testing";
+import { freePort, testCertificates, type TestCertificates } from "@tokengrid/stack/testing";
+
+let tls: TestCertificates;
+beforeAll(async () => {
+  tls = await testCertificates("startup");
+});
+afterAll(() => tls?.cleanup());
 
 async function startFailure(service: "broker" | "settlement" | "node-agent", env: Record<string, string>): Promise<string> {
   const p = new ServiceProcess({ name: service, script: serviceScript(service), env });
@@ -17,7 +23,11 @@ async function startFailure(service: "broker" | "settlement" | "node-agent", env
 
 describe("start-up failures", () => {
   it("names NATS, where it looked, and how to start it", async () => {
-    const msg = await startFailure("broker", { NATS_URL: "nats://127.0.0.1:1", BROKER_ADDRESS: `127.0.0.1:${await freePort()}` });
+    const msg = await startFailure("broker", {
+      ...tls.broker,
+      NATS_URL: "nats://127.0.0.1:1",
+      BROKER_ADDRESS: `127.0.0.1:${await freePort()}`,
+    });
     expect(msg).toContain("exited (code 2)");
     expect(msg).toContain("NATS is not reachable at nats://127.0.0.1:1");
     expect(msg).toContain("To start it: start-stop-daemon");
@@ -26,6 +36,7 @@ describe("start-up failures", () => {
 
   it("names PostgreSQL, where it looked, and how to start it", async () => {
     const msg = await startFailure("settlement", {
+      ...tls.settlement,
       DATABASE_URL: "postgres://postgres@127.0.0.1:1/tokengrid",
       SETTLEMENT_ADDRESS: `127.0.0.1:${await freePort()}`,
     });
@@ -39,5 +50,18 @@ describe("start-up failures", () => {
     expect(msg).toContain("BROKER_ADDRESS: host:port");
     const agent = await startFailure("node-agent", {});
     expect(agent).toContain("NODE_CONFIG");
+  });
+
+  it("asks for its certificate, and says how to make one or to run without TLS", async () => {
+    const msg = await startFailure("settlement", { SETTLEMENT_ADDRESS: `127.0.0.1:${await freePort()}` });
+    expect(msg).toContain("exited (code 2)");
+    expect(msg).toContain("TLS_CERT_FILE: required");
+    expect(msg).toContain("tokengrid certs init");
+    expect(msg).toContain("GRPC_PLAINTEXT=true");
+    const unreadable = await startFailure("broker", { ...tls.broker, TLS_KEY_FILE: "/nonexistent/key.pem" });
+    expect(unreadable).toContain("TLS_KEY_FILE: cannot read /nonexistent/key.pem");
+    const notPem = await startFailure("broker", { ...tls.broker, TLS_KEY_FILE: tls.broker["TLS_CERT_FILE"]! });
+    expect(notPem).toContain("TLS_KEY_FILE");
+    expect(notPem).toContain("is not a PEM private key");
   });
 });

@@ -14,7 +14,7 @@ import { loadBrokerConfig, startBroker, type RunningBroker } from "@tokengrid/br
 import { loadSettlementConfig, startSettlement, type RunningSettlement } from "@tokengrid/settlement";
 import { NodeAgent, parseNodeFile } from "@tokengrid/node-agent";
 import { startTelemetry, type Telemetry } from "@tokengrid/telemetry";
-import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
+import { eventually, freePort, testCertificates, testEnv, type TestCertificates, type TestEnv } from "@tokengrid/stack/testing";
 import type { SubmitJobResponse__Output } from "@tokengrid/contracts";
 import { defaultMarket } from "@tokengrid/domain";
 import { accountClient, jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
@@ -22,6 +22,7 @@ import { accountClient, jobClient, tenantMetadata, unary, watchToEnd } from "./h
 const exporter = new InMemorySpanExporter();
 let telemetry: Telemetry;
 let env: TestEnv;
+let tls: TestCertificates;
 let broker: RunningBroker;
 let settlement: RunningSettlement;
 let agent: NodeAgent;
@@ -29,8 +30,10 @@ let agent: NodeAgent;
 beforeAll(async () => {
   telemetry = startTelemetry({ serviceName: "tokengrid-trace-test", exporter });
   env = await testEnv("trace");
+  tls = await testCertificates("trace");
   settlement = await startSettlement(
     loadSettlementConfig({
+      ...tls.settlement,
       SETTLEMENT_ADDRESS: `127.0.0.1:${await freePort()}`,
       NATS_URL: env.natsUrl,
       DATABASE_URL: env.databaseUrl,
@@ -41,6 +44,7 @@ beforeAll(async () => {
   );
   broker = await startBroker(
     loadBrokerConfig({
+      ...tls.broker,
       BROKER_ADDRESS: `127.0.0.1:${await freePort()}`,
       SETTLEMENT_ADDRESS: settlement.address,
       NATS_URL: env.natsUrl,
@@ -53,6 +57,7 @@ beforeAll(async () => {
     node: parseNodeFile("nodeId: trace-node\noperatorId: op\ncluster: guian\naccelerators: [{model: ascend-910b, count: 2}]\n", "inline"),
     nodeConfigPath: "inline",
     brokerAddresses: [broker.address],
+    tls: await tls.node("op", "trace-node"),
     natsUrl: env.natsUrl,
     namespace: env.namespace,
     timeScale: 1,
@@ -63,7 +68,7 @@ beforeAll(async () => {
     market: defaultMarket(),
   });
   await eventually("the node online", () => (broker.broker.listNodes().some((n) => n.stream) ? true : undefined));
-  const accounts = accountClient(settlement.address);
+  const accounts = accountClient(settlement.address, tls.client);
   await unary((cb) => accounts.PurchasePackage({ requestId: "trace-buy", packageId: "starter-10m" }, tenantMetadata("trace-tenant"), cb));
   accounts.close();
 });
@@ -74,11 +79,12 @@ afterAll(async () => {
   await settlement?.stop();
   await rm(join(tmpdir(), `outbox-${env.namespace}`), { recursive: true, force: true });
   await env?.cleanup();
+  tls?.cleanup();
   await telemetry?.shutdown();
 });
 
 it("follows a job in one trace from SubmitJob to the settlement write", async () => {
-  const client = jobClient(broker.address);
+  const client = jobClient(broker.address, tls.client);
   const md = tenantMetadata("trace-tenant");
   const tracer = trace.getTracer("tenant");
   const root = tracer.startSpan("tenant SubmitJob", { kind: SpanKind.CLIENT });

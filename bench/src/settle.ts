@@ -19,7 +19,7 @@ import { copyTransaction, createDb, sql, usageCopyLine } from "@tokengrid/db";
 import { authorize, purchase } from "@tokengrid/ledger";
 import { connectNats, jetstream, jetStreamManager, names, type NatsConnection } from "@tokengrid/events";
 import { ServiceProcess } from "@tokengrid/stack";
-import { freePort, testEnv } from "@tokengrid/stack/testing";
+import { freePort, testCertificates, testEnv } from "@tokengrid/stack/testing";
 import { fileURLToPath } from "node:url";
 
 const args = process.argv.slice(2);
@@ -193,10 +193,12 @@ async function main() {
 
     // (c) The real pipeline: settlement consuming, de-duplicating and posting the ledger.
     // Settlement as it runs in production: its own process.
+    const tls = await testCertificates("bench");
     const settlement = new ServiceProcess({
       name: "settlement",
       script: fileURLToPath(new URL("../../services/settlement/dist/main.js", import.meta.url)),
       env: {
+        ...tls.settlement,
         SETTLEMENT_ADDRESS: `127.0.0.1:${await freePort()}`,
         NATS_URL: env.natsUrl,
         DATABASE_URL: env.databaseUrl,

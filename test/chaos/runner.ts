@@ -20,6 +20,7 @@ import { AckPolicy, connectNats, jetstream, jetStreamManager, names } from "@tok
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TlsSettings } from "@tokengrid/config";
 import { startStack, type ServiceProcess, type Stack } from "@tokengrid/stack";
 import { freePort, ownNats, ownPostgres, seededRandom, type OwnNats, type OwnPostgres } from "@tokengrid/stack/testing";
 import { accountClient, jobClient, tenantMetadata, unary } from "../helpers.js";
@@ -63,13 +64,16 @@ class LeaderClient {
   private readonly clients = new Map<string, JobServiceClient>();
   private current: string;
 
-  constructor(private readonly addresses: string[]) {
+  constructor(
+    private readonly addresses: string[],
+    private readonly tls: TlsSettings,
+  ) {
     this.current = addresses[0]!;
   }
 
   private client(address: string): JobServiceClient {
     let c = this.clients.get(address);
-    if (!c) this.clients.set(address, (c = jobClient(address)));
+    if (!c) this.clients.set(address, (c = jobClient(address, this.tls)));
     return c;
   }
 
@@ -114,7 +118,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   let stack: Stack | undefined;
   const faults: string[] = [];
   const accepted: string[] = [];
-  const leader = new LeaderClient(brokers);
+  // Clients are made once the stack has made its CA there.
+  const leader = new LeaderClient(brokers, { mode: "tls", caFile: join(workDir, "tls", "ca.pem") });
   try {
     stack = await startStack({
       namespace,
@@ -132,7 +137,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       env: { NODE_LEASE_MS: "4000", BROKER_LEADER_LEASE_MS: "1500", HOLD_TTL_MS: "600000" },
     });
     const s = stack;
-    const accounts = accountClient(s.options.settlementAddress);
+    const accounts = accountClient(s.options.settlementAddress, s.tls);
     await unary((cb) => accounts.PurchasePackage({ requestId: "chaos-enterprise", packageId: "enterprise-100b" }, md, cb));
     accounts.close();
 

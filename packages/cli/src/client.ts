@@ -1,7 +1,11 @@
 /** gRPC clients for the CLI, with the tenant in call metadata and errors in words. */
 import * as grpc from "@grpc/grpc-js";
 import { protos, statusName, type JobServiceClient, type NodeServiceClient, type AccountServiceClient } from "@tokengrid/contracts";
-import { HOW_TO_START } from "@tokengrid/config";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { HOW_TO_START, tlsSettings, type TlsSettings } from "@tokengrid/config";
+import { channelCredentials } from "@tokengrid/security";
+import { REPO_ROOT } from "@tokengrid/stack";
 
 export class CliError extends Error {
   override readonly name = "CliError";
@@ -23,9 +27,23 @@ export interface Clients {
   close(): void;
 }
 
-export function clients(brokerAddress: string, settlementAddress: string, tenant: string): Clients {
+/** Where `tokengrid up` keeps its development CA and certificates. */
+export const DEV_CERTS_DIR = join(REPO_ROOT, ".tokengrid", "certs");
+
+/**
+ * The CLI's TLS settings: TLS_CA_FILE (and TLS_CERT_FILE, TLS_KEY_FILE for a
+ * certificate of one's own), or GRPC_PLAINTEXT=true; with neither, the CA
+ * `tokengrid up` made, when there is one.
+ */
+export function cliTls(env: NodeJS.ProcessEnv = process.env): TlsSettings {
+  const dev = join(DEV_CERTS_DIR, "ca.pem");
+  if (!env["TLS_CA_FILE"] && env["GRPC_PLAINTEXT"] !== "true" && existsSync(dev)) return tlsSettings({ ...env, TLS_CA_FILE: dev }, false);
+  return tlsSettings(env, false);
+}
+
+export function clients(brokerAddress: string, settlementAddress: string, tenant: string, tls: TlsSettings = cliTls()): Clients {
   const p = protos();
-  const creds = grpc.credentials.createInsecure();
+  const creds = channelCredentials(tls);
   const jobs = new p.job.tokengrid.job.v1.JobService(brokerAddress, creds) as unknown as JobServiceClient;
   const nodes = new p.node.tokengrid.node.v1.NodeService(brokerAddress, creds) as unknown as NodeServiceClient;
   const accounts = new p.account.tokengrid.account.v1.AccountService(settlementAddress, creds) as unknown as AccountServiceClient;

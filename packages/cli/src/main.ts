@@ -23,6 +23,9 @@ import type {
   WatchJobResponse__Output,
 } from "@tokengrid/contracts";
 import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CertDir, describeCertificate, nodeIdentity, serviceIdentity } from "@tokengrid/security";
 import { CliError, clients, deadline, explain, rpc, type Clients } from "./client.js";
 import { explainText, JOB_HEAD, jobDetail, jobRow, NODE_HEAD, nodeRow, QUOTE_HEAD, quoteRow, short, table, time } from "./format.js";
 import { parseStart } from "./start-time.js";
@@ -458,6 +461,89 @@ program
       throw new CliError(code === "3D000" ? "NOT_FOUND" : "INVALID_ARGUMENT", (err as Error).message);
     }
     out(g, r, r.rows.length === 0 ? `no ${kind} in the last ${o.since}` : `${kind} by ${o.by}, last ${o.since}\n${table(r.head, r.rows)}`);
+  });
+
+const certs = program
+  .command("certs")
+  .description("a development CA and certificates for mutual TLS (docs/security.md has the production way)");
+
+certs
+  .command("init")
+  .description("make a CA in --dir (ca.pem, and ca-key.pem, which signs every certificate: keep it safe)")
+  .requiredOption("--dir <dir>", "where the CA and certificates are kept")
+  .action(async (o: { dir: string }) => {
+    const dir = new CertDir(o.dir);
+    if (existsSync(dir.caFile))
+      throw new CliError("ALREADY_EXISTS", `${dir.caFile} exists; a new CA would orphan every certificate it issued`);
+    await dir.ca(true);
+    out(globals(), { caFile: dir.caFile }, `CA made: ${dir.caFile} (its key: ${join(o.dir, "ca-key.pem")}, readable by you only)`);
+  });
+
+certs
+  .command("issue")
+  .description("issue a certificate with the CA in --dir: for a service (--service) or a node (--node and --operator)")
+  .requiredOption("--dir <dir>", "where the CA is; the certificate and key are written there")
+  .option("--service <name>", "broker or settlement")
+  .option("--node <id>", "the node's id")
+  .option("--operator <id>", "the node's operator")
+  .option("--host <names>", "host names and IP addresses the service answers on, comma-separated", "127.0.0.1,localhost")
+  .option("--days <n>", "days it is valid", "365")
+  .action(async (o: { dir: string; service?: string; node?: string; operator?: string; host: string; days: string }) => {
+    const days = Number(o.days);
+    if (!Number.isInteger(days) || days < 1 || days > 3650)
+      throw new CliError("INVALID_ARGUMENT", `--days: a whole number from 1 to 3650; got ${JSON.stringify(o.days)}`);
+    if ((o.service === undefined) === (o.node === undefined))
+      throw new CliError("INVALID_ARGUMENT", "give --service <broker|settlement>, or --node <id> with --operator <id>");
+    if (o.service !== undefined && !["broker", "settlement"].includes(o.service))
+      throw new CliError("INVALID_ARGUMENT", `--service: broker or settlement; got ${JSON.stringify(o.service)}`);
+    if (o.node !== undefined && o.operator === undefined)
+      throw new CliError("INVALID_ARGUMENT", "--node needs --operator <id>: a node belongs to one operator");
+    let identity: string;
+    try {
+      identity = o.service !== undefined ? serviceIdentity(o.service) : nodeIdentity(o.operator!, o.node!);
+    } catch (err) {
+      throw new CliError("INVALID_ARGUMENT", (err as Error).message);
+    }
+    const name = o.service ?? `node-${o.node}`;
+    const hosts = o.service !== undefined ? o.host.split(",").filter(Boolean) : [];
+    let tls;
+    try {
+      tls = await new CertDir(o.dir).issue(name, { identity, hosts, days });
+    } catch (err) {
+      throw new CliError("FAILED_PRECONDITION", (err as Error).message);
+    }
+    const env = CertDir.env(tls);
+    out(
+      globals(),
+      { identity, hosts, ...tls },
+      [
+        `issued ${identity}${hosts.length > 0 ? ` for ${hosts.join(", ")}` : ""}, valid ${days} days; run with:`,
+        ...Object.entries(env).map(([k, v]) => `  ${k}=${v}`),
+      ].join("\n"),
+    );
+  });
+
+certs
+  .command("show <file>")
+  .description("who a certificate names, for which hosts, issued by whom, until when")
+  .action((file: string) => {
+    let c;
+    try {
+      c = describeCertificate(readFileSync(file, "utf8"));
+    } catch (err) {
+      throw new CliError("INVALID_ARGUMENT", `${file}: not a PEM certificate (${(err as Error).message})`);
+    }
+    out(
+      globals(),
+      c,
+      [
+        `subject   ${c.subject}`,
+        `issuer    ${c.issuer}`,
+        `identity  ${c.uris.join(", ") || "(none)"}`,
+        `hosts     ${c.hosts.join(", ") || "(none)"}`,
+        `valid to  ${c.validTo}`,
+      ].join("\n"),
+    );
   });
 
 program

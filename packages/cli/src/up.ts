@@ -1,5 +1,6 @@
 /** `tokengrid up`: the whole system on this machine, with a door list and what to try next. */
 import { startStack, type LogLine } from "@tokengrid/stack";
+import { DEV_CERTS_DIR } from "./client.js";
 import { CLUSTERS, findCluster } from "@tokengrid/domain";
 
 export interface UpOptions {
@@ -27,6 +28,8 @@ export async function up(opts: UpOptions): Promise<void> {
   const stack = await startStack({
     namespace: opts.namespace,
     timeScale: opts.timeScale,
+    // Where the CLI looks for the CA when TLS_CA_FILE is not set.
+    tlsDir: DEV_CERTS_DIR,
     onLine: (l) => {
       if (!ready || opts.json) return;
       const s = compact(l);
@@ -58,6 +61,7 @@ export async function up(opts: UpOptions): Promise<void> {
         `  accounts (AccountService, gRPC)  ${o.settlementAddress}`,
         `  analysts (PostgreSQL)            ${o.databaseUrl.replace(/:[^:@/]+@/, ":***@")}  (tables usage_events, jobs, job_events)`,
         `  NATS JetStream                   ${o.natsUrl}  (streams ${o.namespace.toUpperCase()}_USAGE, ${o.namespace.toUpperCase()}_JOBS)`,
+        `  TLS                              mutual, development CA in ${DEV_CERTS_DIR} (the CLI finds it there)`,
         "",
         `  ${o.agents.length} simulated nodes: ${west} west, ${o.agents.length - west} east, across ${new Set(o.agents.map((a) => a.cluster)).size} of ${CLUSTERS.length} national clusters; time runs ${o.timeScale}× faster.`,
         "",

@@ -4,3 +4,4 @@ export * from "./main.js";
 export { z } from "zod";
 export { parse as parseYaml } from "yaml";
 export * from "./market.js";
+export * from "./tls.js";

@@ -6,9 +6,15 @@ import { DependencyUnavailableError, InvalidArgumentError, isValidId, Unauthenti
  * Binds the server to host:port (port 0 picks a free one) and returns the
  * address it listens on. A port in use is a clear error naming the variable.
  */
-export async function bindServer(server: grpc.Server, address: string, what: string, envVar: string): Promise<string> {
+export async function bindServer(
+  server: grpc.Server,
+  address: string,
+  what: string,
+  envVar: string,
+  credentials: grpc.ServerCredentials,
+): Promise<string> {
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(address, credentials, (err, p) => (err ? reject(err) : resolve(p))),
   ).catch((err: unknown) => {
     throw new DependencyUnavailableError(`${what}'s listen address`, address, `free the port or set ${envVar} to another host:port`, err);
   });

@@ -57,6 +57,14 @@ export class UnauthenticatedError extends TokenGridError {
   }
 }
 
+/** The caller is known, and may not do this. */
+export class PermissionDeniedError extends TokenGridError {
+  override readonly name = "PermissionDeniedError";
+  constructor(message: string) {
+    super("PERMISSION_DENIED", message);
+  }
+}
+
 export class UnavailableError extends TokenGridError {
   override readonly name = "UnavailableError";
   constructor(message: string, options: { cause?: unknown } = {}) {

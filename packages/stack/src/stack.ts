@@ -7,7 +7,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_BROKER_ADDRESS, DEFAULT_DATABASE_URL, DEFAULT_NATS_URL, DEFAULT_SETTLEMENT_ADDRESS } from "@tokengrid/config";
+import {
+  DEFAULT_BROKER_ADDRESS,
+  DEFAULT_DATABASE_URL,
+  DEFAULT_NATS_URL,
+  DEFAULT_SETTLEMENT_ADDRESS,
+  type TlsSettings,
+} from "@tokengrid/config";
+import { CertDir, nodeIdentity, serviceIdentity } from "@tokengrid/security";
 import { ServiceProcess, type LogLine } from "./process.js";
 import { DEFAULT_FLEET, type AgentSpec } from "./fleet.js";
 
@@ -33,6 +40,11 @@ export interface StackOptions {
   logLevel?: string;
   /** Where agent config files are written. */
   workDir?: string;
+  /**
+   * Where the development CA and every process's certificate are kept (made
+   * on first use; a CA already there is reused); default <workDir>/tls.
+   */
+  tlsDir?: string;
   onLine?: (line: LogLine) => void;
   /** Extra environment for every process. */
   env?: Record<string, string>;
@@ -40,6 +52,10 @@ export interface StackOptions {
 
 export interface Stack {
   readonly options: Required<Omit<StackOptions, "onLine" | "env">>;
+  /** TLS settings for a client of the stack with no certificate of its own (a tenant): the CA to trust. */
+  readonly tls: TlsSettings & { mode: "tls" };
+  /** Where the certificates are: issue more (another node, another CA's for tests) here. */
+  readonly certs: CertDir;
   readonly settlement: ServiceProcess;
   readonly broker: ServiceProcess;
   /** Every broker: the first, then the standbys. */
@@ -69,7 +85,18 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     nodeLostAfterMs: opts.nodeLostAfterMs ?? 3000,
     logLevel: opts.logLevel ?? "info",
     workDir: opts.workDir ?? join(tmpdir(), `tokengrid-${opts.namespace ?? "tokengrid"}`),
+    tlsDir: "",
   };
+  o.tlsDir = opts.tlsDir ?? join(o.workDir, "tls");
+  // Every process proves who it is with a certificate from one development CA (mTLS).
+  const certs = new CertDir(o.tlsDir);
+  await certs.ca(true);
+  const hosts = ["127.0.0.1", "localhost"];
+  const brokerTls = CertDir.env(await certs.issue("broker", { identity: serviceIdentity("broker"), hosts }));
+  const settlementTls = CertDir.env(await certs.issue("settlement", { identity: serviceIdentity("settlement"), hosts }));
+  const nodeTls = new Map<string, Record<string, string>>();
+  for (const a of o.agents)
+    nodeTls.set(a.nodeId, CertDir.env(await certs.issue(`node-${a.nodeId}`, { identity: nodeIdentity(a.operatorId, a.nodeId) })));
   const common = {
     ...opts.env,
     NATS_URL: o.natsUrl,
@@ -80,7 +107,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     {
       name: "settlement",
       script: serviceScript("settlement"),
-      env: { ...common, DATABASE_URL: o.databaseUrl, SETTLEMENT_ADDRESS: o.settlementAddress },
+      env: { ...common, ...settlementTls, DATABASE_URL: o.databaseUrl, SETTLEMENT_ADDRESS: o.settlementAddress },
     },
     opts.onLine,
   );
@@ -91,6 +118,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         script: serviceScript("broker"),
         env: {
           ...common,
+          ...brokerTls,
           BROKER_ADDRESS: address,
           SETTLEMENT_ADDRESS: o.settlementAddress,
           NODE_LOST_AFTER_MS: String(o.nodeLostAfterMs),
@@ -128,6 +156,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
             script: serviceScript("node-agent"),
             env: {
               ...common,
+              ...nodeTls.get(a.nodeId),
               NODE_CONFIG: file,
               OUTBOX_DIR: join(o.workDir, "outbox", a.nodeId),
               BROKER_ADDRESS: [o.brokerAddress, ...o.standbyBrokerAddresses].join(","),
@@ -146,6 +175,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   }
   return {
     options: o,
+    tls: { mode: "tls", caFile: certs.caFile },
+    certs,
     settlement,
     broker,
     brokers,

@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dropDatabase, ensureDatabase } from "@tokengrid/db";
 import { connectNats, deleteNamespace, jetStreamManager, names } from "@tokengrid/events";
-import { DEFAULT_DATABASE_URL, DEFAULT_NATS_URL } from "@tokengrid/config";
+import { DEFAULT_DATABASE_URL, DEFAULT_NATS_URL, type TlsSettings } from "@tokengrid/config";
+import { CertDir, nodeIdentity, serviceIdentity } from "@tokengrid/security";
 
 export interface TestEnv {
   namespace: string;
@@ -209,5 +210,32 @@ export function seededRandom(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Certificates for services started in a test's own process: each one's environment, and a tenant's client settings. */
+export interface TestCertificates {
+  readonly certs: CertDir;
+  /** TLS_* variables for a broker and for settlement. */
+  readonly broker: Record<string, string>;
+  readonly settlement: Record<string, string>;
+  /** A client with no certificate of its own (a tenant): trusts the CA. */
+  readonly client: TlsSettings;
+  /** A node's certificate. */
+  node(operatorId: string, nodeId: string): Promise<TlsSettings & { mode: "mtls" }>;
+  cleanup(): void;
+}
+
+export async function testCertificates(label: string): Promise<TestCertificates> {
+  const certs = new CertDir(mkdtempSync(join(tmpdir(), `tokengrid-tls-${label}-`)));
+  await certs.ca(true);
+  const hosts = ["127.0.0.1", "localhost"];
+  return {
+    certs,
+    broker: CertDir.env(await certs.issue("broker", { identity: serviceIdentity("broker"), hosts })),
+    settlement: CertDir.env(await certs.issue("settlement", { identity: serviceIdentity("settlement"), hosts })),
+    client: { mode: "tls", caFile: certs.caFile },
+    node: (operatorId, nodeId) => certs.issue(`node-${nodeId}`, { identity: nodeIdentity(operatorId, nodeId) }),
+    cleanup: () => rmSync(certs.dir, { recursive: true, force: true }),
   };
 }

@@ -6,11 +6,8 @@ import { injectToHeaders } from "@tokengrid/telemetry";
 
 export type Authorize = (tenantId: string, jobId: string, amountMst: bigint) => Promise<void>;
 
-export function accountsClient(address: string): { authorize: Authorize; close(): void } {
-  const client = new (protos().account.tokengrid.account.v1.AccountService)(
-    address,
-    grpc.credentials.createInsecure(),
-  ) as unknown as AccountServiceClient;
+export function accountsClient(address: string, credentials: grpc.ChannelCredentials): { authorize: Authorize; close(): void } {
+  const client = new (protos().account.tokengrid.account.v1.AccountService)(address, credentials) as unknown as AccountServiceClient;
   return {
     authorize: (tenantId, jobId, amountMst) =>
       new Promise<void>((resolve, reject) => {

@@ -9,6 +9,8 @@ import {
   z,
   DEFAULT_BROKER_ADDRESS,
   DEFAULT_SETTLEMENT_ADDRESS,
+  tlsSettings,
+  type TlsSettings,
 } from "@tokengrid/config";
 import { DEFAULT_PROFILE, PLUGINS, type SchedulingProfile } from "@tokengrid/matcher";
 import type { MarketModel } from "@tokengrid/domain";
@@ -53,6 +55,8 @@ const schema = z.object({
 
 export interface BrokerConfig {
   address: string;
+  /** Its certificate (it serves, and calls settlement, with it), or plaintext. */
+  tls: TlsSettings;
   settlementAddress: string;
   natsUrl: string;
   namespace: string;
@@ -118,6 +122,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     ]);
   return {
     address: c.BROKER_ADDRESS,
+    tls: tlsSettings(env, true),
     settlementAddress: c.SETTLEMENT_ADDRESS,
     natsUrl: c.NATS_URL,
     namespace: c.TOKENGRID_NAMESPACE,

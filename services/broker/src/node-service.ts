@@ -2,15 +2,24 @@
 import { toServiceError, toTimestamp, unary, type NodeServiceHandlers } from "@tokengrid/contracts";
 import { FailedPreconditionError, InvalidArgumentError, type MarketModel } from "@tokengrid/domain";
 import type { Logger } from "@tokengrid/telemetry";
+import { requireNode, type Enforcement } from "@tokengrid/security";
 import type { Broker } from "./broker.js";
 import type { AgentStream } from "./registry.js";
 import { validatePageSize, validateRegistration } from "./validation.js";
 
-export function nodeServiceHandlers(broker: Broker, log: Logger, heartbeatIntervalMs: number, market: MarketModel): NodeServiceHandlers {
+export function nodeServiceHandlers(
+  broker: Broker,
+  log: Logger,
+  heartbeatIntervalMs: number,
+  market: MarketModel,
+  enforce: Enforcement,
+): NodeServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
   return {
     Register: unary(async (call) => {
       const reg = validateRegistration(call.request, market);
+      // A node registers only as the node its certificate names, of its operator.
+      requireNode(call, enforce, reg.nodeId, reg.operatorId);
       const sessionId = await broker.register(reg);
       return { sessionId, heartbeatIntervalMs };
     }, onError),
@@ -21,6 +30,7 @@ export function nodeServiceHandlers(broker: Broker, log: Logger, heartbeatInterv
         try {
           if (nodeId === undefined) {
             if (msg.message !== "hello" || !msg.hello) throw new FailedPreconditionError("the first message on Connect must be a hello");
+            requireNode(stream, enforce, msg.hello.nodeId);
             broker.attach(msg.hello.nodeId, msg.hello.sessionId, stream, msg.hello.runningJobIds);
             nodeId = msg.hello.nodeId;
             return;

@@ -21,6 +21,7 @@ import {
 import { randomUUID } from "node:crypto";
 import { leaderOnly } from "./standby.js";
 import { createLogger } from "@tokengrid/telemetry";
+import { channelCredentials, serverCredentials } from "@tokengrid/security";
 import { Broker } from "./broker.js";
 import type { BrokerConfig } from "./config.js";
 import { JobStore } from "./job-store.js";
@@ -39,13 +40,15 @@ export interface RunningBroker {
 
 export async function startBroker(config: BrokerConfig): Promise<RunningBroker> {
   const log = createLogger("broker", config.logLevel);
+  if (config.tls.mode === "plaintext")
+    log.warn("GRPC_PLAINTEXT=true: gRPC without TLS; anyone on the network can read calls and claim any identity (development only)");
   const nc = await connectNats(config.natsUrl, "tokengrid-broker");
   const jsm = await jetStreamManager(nc, config.natsUrl);
   const n = names(config.namespace);
   await ensureStreams(jsm, n, config.natsReplicas);
   const store = await JobStore.open(nc, n.jobsBucket, config.natsReplicas);
   const nodes = await NodeRegistry.open(nc, n.nodesBucket, config.natsReplicas);
-  const accounts = accountsClient(config.settlementAddress);
+  const accounts = accountsClient(config.settlementAddress, channelCredentials(config.tls));
   const broker = new Broker({
     authorize: accounts.authorize,
     store,
@@ -113,9 +116,13 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   server.addService(jobService, leaderOnly(jobService, jobServiceHandlers(broker, log, config), leadership));
   server.addService(
     nodeService,
-    leaderOnly(nodeService, nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market), leadership),
+    leaderOnly(
+      nodeService,
+      nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market, { identities: config.tls.mode !== "plaintext" }),
+      leadership,
+    ),
   );
-  const address = await bindServer(server, config.address, "the broker", "BROKER_ADDRESS");
+  const address = await bindServer(server, config.address, "the broker", "BROKER_ADDRESS", await serverCredentials(config.tls));
 
   let deposed: (reason: string) => void = () => {};
   let firstLead: Promise<void> = Promise.resolve();

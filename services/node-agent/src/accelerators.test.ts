@@ -13,6 +13,7 @@ function config(nodeYaml: string): AgentConfig {
     node: parseNodeFile(`nodeId: n1\noperatorId: op\ncluster: guian\n${nodeYaml}`, "n1.yaml"),
     nodeConfigPath: "n1.yaml",
     brokerAddresses: ["127.0.0.1:1"],
+    tls: { mode: "plaintext" },
     natsUrl: "nats://127.0.0.1:1",
     namespace: "t",
     timeScale: 1,

@@ -21,10 +21,12 @@ import {
   type NodeServiceHandlers,
 } from "@tokengrid/contracts";
 import { connectNats, ensureStreams, jetStreamManager, names } from "@tokengrid/events";
-import { eventually, testEnv, type TestEnv } from "@tokengrid/stack/testing";
+import { eventually, testCertificates, testEnv, type TestCertificates, type TestEnv } from "@tokengrid/stack/testing";
+import { serverCredentials } from "@tokengrid/security";
 import { NodeAgent } from "./agent.js";
 
 let env: TestEnv;
+let tls: TestCertificates;
 let dir: string;
 let server: grpc.Server;
 let agent: NodeAgent;
@@ -36,6 +38,7 @@ let leaseEpoch = 2;
 
 beforeAll(async () => {
   env = await testEnv("agentepoch");
+  tls = await testCertificates("agentepoch");
   const nc = await connectNats(env.natsUrl, "agent-epoch-test");
   await ensureStreams(await jetStreamManager(nc, env.natsUrl), names(env.namespace));
   await nc.close();
@@ -53,7 +56,13 @@ beforeAll(async () => {
   };
   server = new grpc.Server();
   server.addService(protos().node.tokengrid.node.v1.NodeService.service, handlers as NodeServiceHandlers);
-  const address = await bindServer(server, "127.0.0.1:0", "the scripted broker", "BROKER_ADDRESS");
+  const brokerTls = {
+    mode: "mtls" as const,
+    caFile: tls.certs.caFile,
+    certFile: tls.broker["TLS_CERT_FILE"]!,
+    keyFile: tls.broker["TLS_KEY_FILE"]!,
+  };
+  const address = await bindServer(server, "127.0.0.1:0", "the scripted broker", "BROKER_ADDRESS", await serverCredentials(brokerTls));
   agent = await NodeAgent.start({
     node: {
       nodeId: "epoch-node",
@@ -68,6 +77,7 @@ beforeAll(async () => {
     },
     nodeConfigPath: "(test)",
     brokerAddresses: [address],
+    tls: await tls.node("op-test", "epoch-node"),
     natsUrl: env.natsUrl,
     namespace: env.namespace,
     timeScale: 1,
@@ -85,6 +95,7 @@ afterAll(async () => {
   server?.forceShutdown();
   await rm(dir, { recursive: true, force: true });
   await env?.cleanup();
+  tls?.cleanup();
 });
 
 const assignment = (jobId: string, epoch: number) => ({

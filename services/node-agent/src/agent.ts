@@ -26,6 +26,8 @@ import { runTool, type Runner } from "./detect.js";
 import { SimulatedRun } from "./simulated-executor.js";
 import { UsagePublisher } from "./usage-publisher.js";
 import { Outbox } from "./outbox.js";
+import { channelCredentials } from "@tokengrid/security";
+import type { TlsSettings } from "@tokengrid/config";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -73,7 +75,7 @@ export class NodeAgent {
   ) {
     this.log = createLogger(`node-agent`, config.logLevel).child({ nodeId: config.node.nodeId });
     this.brokerAddress = config.brokerAddresses[0]!;
-    this.client = clientFor(this.brokerAddress);
+    this.client = clientFor(this.brokerAddress, config.tls);
     this.names = names(config.namespace);
   }
 
@@ -255,7 +257,7 @@ export class NodeAgent {
     if (next === this.brokerAddress) return;
     this.client.close();
     this.brokerAddress = next;
-    this.client = clientFor(next);
+    this.client = clientFor(next, this.config.tls);
     this.log.info({ broker: next }, "trying another broker");
   }
 
@@ -441,8 +443,8 @@ export class NodeAgent {
 /** The leader's address, when a standby broker names it in a refusal. */
 const LEADER_METADATA_KEY = "x-tokengrid-leader";
 
-function clientFor(address: string): NodeServiceClient {
-  return new (protos().node.tokengrid.node.v1.NodeService)(address, grpc.credentials.createInsecure()) as unknown as NodeServiceClient;
+function clientFor(address: string, tls: TlsSettings): NodeServiceClient {
+  return new (protos().node.tokengrid.node.v1.NodeService)(address, channelCredentials(tls)) as unknown as NodeServiceClient;
 }
 
 /** A replica's key on this node: "<job_id>#<replica>" (one node may run several replicas of a job). */

@@ -5,7 +5,18 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { common, ConfigError, describeIssues, loadMarket, parseEnv, parseYaml, z, DEFAULT_BROKER_ADDRESS } from "@tokengrid/config";
+import {
+  common,
+  ConfigError,
+  describeIssues,
+  loadMarket,
+  parseEnv,
+  parseYaml,
+  tlsSettings,
+  z,
+  DEFAULT_BROKER_ADDRESS,
+  type TlsSettings,
+} from "@tokengrid/config";
 import { CLUSTERS, findDevice, ID_PATTERN, type MarketModel } from "@tokengrid/domain";
 
 const envSchema = z.object({
@@ -80,6 +91,8 @@ export interface AgentConfig {
   node: NodeFile;
   nodeConfigPath: string;
   brokerAddresses: string[];
+  /** The node's certificate (it names the node and its operator), or plaintext. */
+  tls: TlsSettings;
   natsUrl: string;
   namespace: string;
   timeScale: number;
@@ -115,6 +128,7 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     node,
     nodeConfigPath: e.NODE_CONFIG,
     brokerAddresses: e.BROKER_ADDRESS,
+    tls: tlsSettings(env, true),
     natsUrl: e.NATS_URL,
     namespace: e.TOKENGRID_NAMESPACE,
     timeScale: e.TIME_SCALE,

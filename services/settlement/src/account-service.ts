@@ -1,5 +1,6 @@
 /** tokengrid.account.v1.AccountService, served by settlement from the settled rows. */
 import { fromTimestamp, tenantFromMetadata, toTimestamp, unary as grpcUnary, type AccountServiceHandlers } from "@tokengrid/contracts";
+import { requireService, type Enforcement } from "@tokengrid/security";
 import { isDatabaseUnavailable, usageTotal, type Database, type Kysely } from "@tokengrid/db";
 import { authorize, balance, listPackages, purchase, statement } from "@tokengrid/ledger";
 import { InvalidArgumentError, isValidId, UnavailableError } from "@tokengrid/domain";
@@ -11,7 +12,7 @@ const CONDITIONS = {
   off_peak: "PACKAGE_CONDITION_OFF_PEAK",
 } as const;
 
-export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTtlMs: number): AccountServiceHandlers {
+export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTtlMs: number, enforce: Enforcement): AccountServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
   /** A handler whose database may be down: that is UNAVAILABLE with advice, not an internal error. */
   const unary: typeof grpcUnary = (handler, onErr) =>
@@ -70,6 +71,8 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
       };
     }, onError),
     Authorize: unary(async (call) => {
+      // Holds are the broker's to take, for the tenant it names.
+      requireService(call, enforce, "broker", "Authorize");
       const tenant = tenantFromMetadata(call.metadata);
       const { jobId, amountMst } = call.request;
       if (!isValidId(jobId)) throw new InvalidArgumentError("job_id", "is required: the job the hold is for");

@@ -1,4 +1,4 @@
-import { common, loadMarket, parseEnv, z, DEFAULT_SETTLEMENT_ADDRESS } from "@tokengrid/config";
+import { common, loadMarket, parseEnv, tlsSettings, z, DEFAULT_SETTLEMENT_ADDRESS, type TlsSettings } from "@tokengrid/config";
 import type { MarketModel } from "@tokengrid/domain";
 
 const schema = z.object({
@@ -20,6 +20,8 @@ const schema = z.object({
 
 export interface SettlementConfig {
   address: string;
+  /** Its certificate, or plaintext. */
+  tls: TlsSettings;
   natsUrl: string;
   databaseUrl: string;
   namespace: string;
@@ -35,6 +37,7 @@ export function loadSettlementConfig(env: NodeJS.ProcessEnv = process.env): Sett
   const c = parseEnv(schema, env);
   return {
     address: c.SETTLEMENT_ADDRESS,
+    tls: tlsSettings(env, true),
     natsUrl: c.NATS_URL,
     databaseUrl: c.DATABASE_URL,
     namespace: c.TOKENGRID_NAMESPACE,

@@ -14,6 +14,7 @@ import {
   startBatchConsumer,
 } from "@tokengrid/events";
 import { createLogger } from "@tokengrid/telemetry";
+import { serverCredentials } from "@tokengrid/security";
 import { accountServiceHandlers } from "./account-service.js";
 import type { SettlementConfig } from "./config.js";
 import { ingestJobEvents, ingestUsage, prepareUsage, type UsageContext } from "./ingest.js";
@@ -26,6 +27,8 @@ export interface RunningSettlement {
 
 export async function startSettlement(config: SettlementConfig): Promise<RunningSettlement> {
   const log = createLogger("settlement", config.logLevel);
+  if (config.tls.mode === "plaintext")
+    log.warn("GRPC_PLAINTEXT=true: gRPC without TLS; anyone on the network can read calls and claim any identity (development only)");
   const db = await openDatabase(config.databaseUrl);
   await seedLedger(db);
   await ensureUsagePartitions(db, Date.now());
@@ -79,7 +82,10 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
   });
 
   const server = new grpc.Server();
-  server.addService(protos().account.tokengrid.account.v1.AccountService.service, accountServiceHandlers(db, log, config.holdTtlMs));
+  server.addService(
+    protos().account.tokengrid.account.v1.AccountService.service,
+    accountServiceHandlers(db, log, config.holdTtlMs, { identities: config.tls.mode !== "plaintext" }),
+  );
   const sweep = setInterval(() => {
     const nowMs = Date.now();
     Promise.all([expireHolds(db, nowMs), expireLots(db, nowMs), ensureUsagePartitions(db, nowMs)]).then(
@@ -89,7 +95,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
       (err: unknown) => log.error({ err }, "ledger sweep failed; it runs again"),
     );
   }, config.ledgerSweepIntervalMs);
-  const address = await bindServer(server, config.address, "settlement", "SETTLEMENT_ADDRESS");
+  const address = await bindServer(server, config.address, "settlement", "SETTLEMENT_ADDRESS", await serverCredentials(config.tls));
   log.info({ address, namespace: config.namespace }, "ready");
 
   return {

@@ -1,0 +1,5 @@
+export * from "./certs.js";
+export * from "./identity.js";
+export * from "./tls.js";
+export * from "./cert-dir.js";
+export * from "./access.js";
