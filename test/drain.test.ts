@@ -14,10 +14,10 @@ import { toTimestamp, usageBatchCodec, type JobServiceClient, type SubmitJobResp
 import { connectNats, jetstream, jetStreamManager, names } from "@tokengrid/events";
 import { startStack, type Stack } from "@tokengrid/stack";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
-import { accountClient, jobClient, tenantMetadata, unary } from "./helpers.js";
+import { accountClient, jobClient, keyMetadata, unary } from "./helpers.js";
 
 const TENANT = "drain-tenant";
-const md = tenantMetadata(TENANT);
+let md: grpc.Metadata;
 const LEADER_LEASE_MS = 10_000;
 
 let env: TestEnv;
@@ -38,6 +38,7 @@ beforeAll(async () => {
     logLevel: "debug",
     env: { NODE_LEASE_MS: "30000", BROKER_LEADER_LEASE_MS: String(LEADER_LEASE_MS) },
   });
+  md = keyMetadata(await stack.apiKey("tenant", TENANT));
   db = new pg.Client({ connectionString: env.databaseUrl });
   await db.connect();
 });

@@ -25,7 +25,7 @@ import {
 import { connectNats, headers, jetstream, names } from "@tokengrid/events";
 import { REPO_ROOT, startStack, type Stack } from "@tokengrid/stack";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
-import { accountClient, failure, jobClient, nodeClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
+import { accountClient, failure, jobClient, nodeClient, keyMetadata, unary, watchToEnd } from "./helpers.js";
 
 const WEST = {
   nodeId: "e2e-horinger-01",
@@ -50,10 +50,13 @@ const TENANT = "e2e-tenant";
 let env: TestEnv;
 let stack: Stack;
 /** The CLI runs as a tenant would: over TLS, trusting the stack's CA. */
-const cliEnv = () => ({ ...process.env, TLS_CA_FILE: stack.tls.caFile });
+const cliEnv = (key = tenantKey) => ({ ...process.env, TLS_CA_FILE: stack.tls.caFile, TOKENGRID_API_KEY: key });
+let tenantKey: string;
+let adminKey: string;
 let jobs: JobServiceClient;
 let db: pg.Client;
-const md = tenantMetadata(TENANT);
+let md: grpc.Metadata;
+let admin: grpc.Metadata;
 const accepted: string[] = [];
 
 function submit(requestId: string, spec: Record<string, unknown>): Promise<SubmitJobResponse__Output> {
@@ -98,6 +101,10 @@ beforeAll(async () => {
     env: { HOLD_TTL_MS: "3000", LEDGER_SWEEP_INTERVAL_MS: "500" },
   });
   jobs = jobClient(stack.options.brokerAddress, stack.tls);
+  tenantKey = await stack.apiKey("tenant", TENANT);
+  adminKey = await stack.apiKey("admin", "");
+  md = keyMetadata(tenantKey);
+  admin = keyMetadata(adminKey);
   db = new pg.Client({ connectionString: env.databaseUrl });
   await db.connect();
   // Jobs draw on the tenant's tokens.
@@ -297,7 +304,7 @@ describe("the whole loop", () => {
     expect(badGet.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(badGet.details).toMatch(/^job_id:/);
     // Another tenant's job, and a job that does not exist, are not found; WatchJob says so too.
-    const stranger = tenantMetadata("someone-else");
+    const stranger = keyMetadata(await stack.apiKey("tenant", "someone-else"));
     const theirs = await failure(unary((cb) => jobs.GetJob({ jobId: before[0]! }, stranger, cb)));
     expect(theirs.code).toBe(grpc.status.NOT_FOUND);
     const watched = await failure(watchToEnd(jobs, md, "j-does-not-exist"));
@@ -414,7 +421,7 @@ describe("the whole loop", () => {
 
   it("sells token packages: a purchase adds a lot once, and the balance shows it", async () => {
     const accounts = accountClient(stack.options.settlementAddress, stack.tls);
-    const md = tenantMetadata("e2e-shopper");
+    const md = keyMetadata(await stack.apiKey("tenant", "e2e-shopper"));
     try {
       const list = await unary<ListPackagesResponse__Output>((cb) => accounts.ListPackages({}, md, cb));
       expect(list.packages.map((p) => p.packageId)).toContain("starter-10m");
@@ -440,13 +447,14 @@ describe("the whole loop", () => {
         process.execPath,
         [
           join(REPO_ROOT, "packages/cli/dist/main.js"),
+          // An admin acting for the tenant.
           "--tenant",
           "e2e-shopper",
           "--settlement",
           stack.options.settlementAddress,
           "balance",
         ],
-        { encoding: "utf8", env: cliEnv() },
+        { encoding: "utf8", env: cliEnv(adminKey) },
       );
       expect(cli.status, cli.stderr).toBe(0);
       expect(cli.stdout).toContain("available 10.0 million ST");
@@ -456,7 +464,7 @@ describe("the whole loop", () => {
   });
 
   it("refuses a job its tenant cannot pay for, with the shortfall, and accepts nothing", async () => {
-    const poor = tenantMetadata("e2e-poor");
+    const poor = keyMetadata(await stack.apiKey("tenant", "e2e-poor"));
     const err = await failure(
       unary((cb) => jobs.SubmitJob({ requestId: "poor-1", spec: { kind: "JOB_KIND_BATCH", sizeSt: "1000" } }, poor, cb)),
     );
@@ -468,7 +476,7 @@ describe("the whole loop", () => {
 
   it("holds a job's tokens while it runs and gives back the rest when it ends", async () => {
     const accounts = accountClient(stack.options.settlementAddress, stack.tls);
-    const md2 = tenantMetadata("e2e-holder");
+    const md2 = keyMetadata(await stack.apiKey("tenant", "e2e-holder"));
     try {
       await unary((cb) => accounts.PurchasePackage({ requestId: "holder-1", packageId: "starter-10m" }, md2, cb));
       const sub = await unary<SubmitJobResponse__Output>((cb) =>
@@ -495,7 +503,7 @@ describe("the whole loop", () => {
 
   it("stops a running job whose tokens run out, and says why", async () => {
     const accounts = accountClient(stack.options.settlementAddress, stack.tls);
-    const md3 = tenantMetadata("e2e-spender");
+    const md3 = keyMetadata(await stack.apiKey("tenant", "e2e-spender"));
     try {
       await unary((cb) => accounts.PurchasePackage({ requestId: "spender-1", packageId: "starter-10m" }, md3, cb));
       // A long job holds 8 million ST; its hold expires after HOLD_TTL_MS (3 s here) ...
@@ -555,8 +563,7 @@ describe("the whole loop", () => {
       expect(sum((l) => l.boughtMst)).toBe(100_000_000_000_000n);
       expect(sum((l) => l.usedMst)).toBeGreaterThan(0n);
       expect(sum((l) => l.paidMicroYuan)).toBe(22_000_000_000n);
-      const opMd = tenantMetadata(TENANT);
-      opMd.set("x-operator-id", "op-west");
+      const opMd = keyMetadata(await stack.apiKey("operator", "op-west"), { "x-operator-id": "op-west" });
       // Usage may still be settling: the statement and the account agree once they are read between two batches.
       const agreed = await eventually("the operator's statement to agree with its account", async () => {
         const op = await unary<GetStatementResponse__Output>((cb) => accounts.GetStatement({ period: "STATEMENT_PERIOD_MONTH" }, opMd, cb));
@@ -649,7 +656,7 @@ describe("the whole loop", () => {
       // The agents find the new broker by themselves and take new work.
       const nodes = nodeClient(stack.options.brokerAddress, stack.tls);
       await eventually("both agents back online", async () => {
-        const r = await unary<ListNodesResponse__Output>((cb) => nodes.ListNodes({}, md, cb));
+        const r = await unary<ListNodesResponse__Output>((cb) => nodes.ListNodes({}, admin, cb));
         return r.nodes.filter((n) => n.state === "NODE_STATE_ONLINE").length === 3 ? true : undefined;
       });
       nodes.close();

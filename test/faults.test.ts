@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GetJobResponse__Output, JobServiceClient, SubmitJobResponse__Output } from "@tokengrid/contracts";
 import { startStack, type Stack } from "@tokengrid/stack";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
-import { accountClient, jobClient, tenantMetadata, unary } from "./helpers.js";
+import { accountClient, jobClient, keyMetadata, unary } from "./helpers.js";
 
 const A = { nodeId: "fault-guian-a", operatorId: "op-west", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 8 }] };
 const B = { nodeId: "fault-guian-b", operatorId: "op-west", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 8 }] };
 const TENANT = "fault-tenant";
 const LEASE_MS = 3000;
-const md = tenantMetadata(TENANT);
+let md: grpc.Metadata;
 
 let env: TestEnv;
 let stack: Stack;
@@ -39,6 +39,7 @@ beforeAll(async () => {
     env: { NODE_LEASE_MS: String(LEASE_MS), BROKER_LEADER_LEASE_MS: "1000" },
   });
   jobs = jobClient(stack.options.brokerAddress, stack.tls);
+  md = keyMetadata(await stack.apiKey("tenant", TENANT));
   db = new pg.Client({ connectionString: env.databaseUrl });
   await db.connect();
   const accounts = accountClient(stack.options.settlementAddress, stack.tls);
@@ -192,6 +193,8 @@ describe("a broker that dies", () => {
       env: { BROKER_LEADER_LEASE_MS: "2000" },
     });
     standbyJobs = jobClient(standby.address, fstack.tls);
+    // This stack has its own namespace, and so its own keys.
+    md = keyMetadata(await fstack.apiKey("tenant", TENANT));
     const accounts = accountClient(fstack.options.settlementAddress, fstack.tls);
     await unary((cb) => accounts.PurchasePackage({ requestId: "failover-enterprise", packageId: "enterprise-100b" }, md, cb));
     accounts.close();

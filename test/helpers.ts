@@ -24,9 +24,11 @@ export function accountClient(address: string, tls: TlsSettings): AccountService
   return new (protos().account.tokengrid.account.v1.AccountService)(address, channelCredentials(tls)) as unknown as AccountServiceClient;
 }
 
-export function tenantMetadata(tenant: string): grpc.Metadata {
+/** Call metadata carrying an API key (a tenant's, an operator's or an admin's). */
+export function keyMetadata(key: string, extra: Record<string, string> = {}): grpc.Metadata {
   const md = new grpc.Metadata();
-  md.set("x-tenant-id", tenant);
+  md.set("authorization", `Bearer ${key}`);
+  for (const [k, v] of Object.entries(extra)) md.set(k, v);
   return md;
 }
 

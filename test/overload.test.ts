@@ -10,20 +10,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBrokerConfig, startBroker, type RunningBroker } from "@tokengrid/broker";
 import { loadSettlementConfig, startSettlement, type RunningSettlement } from "@tokengrid/settlement";
 import type { GetJobResponse__Output, JobServiceClient, ListJobsResponse__Output, SubmitJobResponse__Output } from "@tokengrid/contracts";
-import { eventually, freePort, testCertificates, testEnv, type TestCertificates, type TestEnv } from "@tokengrid/stack/testing";
-import { accountClient, failure, jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
+import { eventually, freePort, testApiKey, testCertificates, testEnv, type TestCertificates, type TestEnv } from "@tokengrid/stack/testing";
+import { accountClient, failure, jobClient, keyMetadata, unary, watchToEnd } from "./helpers.js";
 
 let env: TestEnv;
 let tls: TestCertificates;
 let settlement: RunningSettlement;
 let broker: RunningBroker;
 let jobs: JobServiceClient;
-const md = tenantMetadata("overload-tenant");
-const other = tenantMetadata("overload-other");
+let md: grpc.Metadata;
+let other: grpc.Metadata;
 
 beforeAll(async () => {
   env = await testEnv("overload");
   tls = await testCertificates("overload");
+  md = keyMetadata(await testApiKey(env, "tenant", "overload-tenant"));
+  other = keyMetadata(await testApiKey(env, "tenant", "overload-other"));
   settlement = await startSettlement(
     loadSettlementConfig({
       ...tls.settlement,

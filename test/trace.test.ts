@@ -9,19 +9,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { context, propagation, trace, SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import type { Metadata } from "@grpc/grpc-js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadBrokerConfig, startBroker, type RunningBroker } from "@tokengrid/broker";
 import { loadSettlementConfig, startSettlement, type RunningSettlement } from "@tokengrid/settlement";
 import { NodeAgent, parseNodeFile } from "@tokengrid/node-agent";
 import { startTelemetry, type Telemetry } from "@tokengrid/telemetry";
-import { eventually, freePort, testCertificates, testEnv, type TestCertificates, type TestEnv } from "@tokengrid/stack/testing";
+import { eventually, freePort, testApiKey, testCertificates, testEnv, type TestCertificates, type TestEnv } from "@tokengrid/stack/testing";
 import type { SubmitJobResponse__Output } from "@tokengrid/contracts";
 import { defaultMarket } from "@tokengrid/domain";
-import { accountClient, jobClient, tenantMetadata, unary, watchToEnd } from "./helpers.js";
+import { accountClient, jobClient, keyMetadata, unary, watchToEnd } from "./helpers.js";
 
 const exporter = new InMemorySpanExporter();
 let telemetry: Telemetry;
 let env: TestEnv;
+let md: Metadata;
 let tls: TestCertificates;
 let broker: RunningBroker;
 let settlement: RunningSettlement;
@@ -31,6 +33,7 @@ beforeAll(async () => {
   telemetry = startTelemetry({ serviceName: "tokengrid-trace-test", exporter });
   env = await testEnv("trace");
   tls = await testCertificates("trace");
+  md = keyMetadata(await testApiKey(env, "tenant", "trace-tenant"));
   settlement = await startSettlement(
     loadSettlementConfig({
       ...tls.settlement,
@@ -69,7 +72,7 @@ beforeAll(async () => {
   });
   await eventually("the node online", () => (broker.broker.listNodes().some((n) => n.stream) ? true : undefined));
   const accounts = accountClient(settlement.address, tls.client);
-  await unary((cb) => accounts.PurchasePackage({ requestId: "trace-buy", packageId: "starter-10m" }, tenantMetadata("trace-tenant"), cb));
+  await unary((cb) => accounts.PurchasePackage({ requestId: "trace-buy", packageId: "starter-10m" }, md, cb));
   accounts.close();
 });
 
@@ -85,7 +88,6 @@ afterAll(async () => {
 
 it("follows a job in one trace from SubmitJob to the settlement write", async () => {
   const client = jobClient(broker.address, tls.client);
-  const md = tenantMetadata("trace-tenant");
   const tracer = trace.getTracer("tenant");
   const root = tracer.startSpan("tenant SubmitJob", { kind: SpanKind.CLIENT });
   const traceId = root.spanContext().traceId;

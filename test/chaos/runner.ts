@@ -23,7 +23,7 @@ import { join } from "node:path";
 import type { TlsSettings } from "@tokengrid/config";
 import { startStack, type ServiceProcess, type Stack } from "@tokengrid/stack";
 import { freePort, ownNats, ownPostgres, seededRandom, type OwnNats, type OwnPostgres } from "@tokengrid/stack/testing";
-import { accountClient, jobClient, tenantMetadata, unary } from "../helpers.js";
+import { accountClient, jobClient, keyMetadata, unary } from "../helpers.js";
 
 export interface ChaosOptions {
   seed: number;
@@ -52,7 +52,6 @@ export interface ChaosResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TENANT = "chaos-tenant";
-const md = tenantMetadata(TENANT);
 const AGENTS = [
   { nodeId: "chaos-guian-1", operatorId: "op-west", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 8 }] },
   { nodeId: "chaos-guian-2", operatorId: "op-west", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 8 }] },
@@ -137,6 +136,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       env: { NODE_LEASE_MS: "4000", BROKER_LEADER_LEASE_MS: "1500", HOLD_TTL_MS: "600000" },
     });
     const s = stack;
+    const md = keyMetadata(await s.apiKey("tenant", TENANT));
     const accounts = accountClient(s.options.settlementAddress, s.tls);
     await unary((cb) => accounts.PurchasePackage({ requestId: "chaos-enterprise", packageId: "enterprise-100b" }, md, cb));
     accounts.close();

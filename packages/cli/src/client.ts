@@ -1,7 +1,7 @@
 /** gRPC clients for the CLI, with the tenant in call metadata and errors in words. */
 import * as grpc from "@grpc/grpc-js";
 import { protos, statusName, type JobServiceClient, type NodeServiceClient, type AccountServiceClient } from "@tokengrid/contracts";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { HOW_TO_START, tlsSettings, type TlsSettings } from "@tokengrid/config";
 import { channelCredentials } from "@tokengrid/security";
@@ -41,14 +41,34 @@ export function cliTls(env: NodeJS.ProcessEnv = process.env): TlsSettings {
   return tlsSettings(env, false);
 }
 
-export function clients(brokerAddress: string, settlementAddress: string, tenant: string, tls: TlsSettings = cliTls()): Clients {
+/** Who the CLI is: the key in TOKENGRID_API_KEY; with none, the one `tokengrid up` made for its audience. */
+export function cliApiKey(audience: "tenant" | "operator", env: NodeJS.ProcessEnv = process.env): string {
+  const key = env["TOKENGRID_API_KEY"];
+  if (key) return key;
+  const dev = join(REPO_ROOT, ".tokengrid", audience === "tenant" ? "api-key" : "admin-key");
+  if (existsSync(dev)) return readFileSync(dev, "utf8").trim();
+  throw new CliError(
+    "UNAUTHENTICATED",
+    "no API key: set TOKENGRID_API_KEY (an admin makes keys with `tokengrid keys create`; `pnpm start` makes development keys in .tokengrid/)",
+  );
+}
+
+export function clients(
+  brokerAddress: string,
+  settlementAddress: string,
+  key: string,
+  tenant: string | undefined,
+  tls: TlsSettings = cliTls(),
+): Clients {
   const p = protos();
   const creds = channelCredentials(tls);
   const jobs = new p.job.tokengrid.job.v1.JobService(brokerAddress, creds) as unknown as JobServiceClient;
   const nodes = new p.node.tokengrid.node.v1.NodeService(brokerAddress, creds) as unknown as NodeServiceClient;
   const accounts = new p.account.tokengrid.account.v1.AccountService(settlementAddress, creds) as unknown as AccountServiceClient;
   const metadata = new grpc.Metadata();
-  metadata.set("x-tenant-id", tenant);
+  metadata.set("authorization", `Bearer ${key}`);
+  // An admin acts for a tenant by naming it; a tenant's key needs no name.
+  if (tenant !== undefined) metadata.set("x-tenant-id", tenant);
   return {
     jobs,
     nodes,

@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 /** tokengrid: the command line for tenants, operators and whoever runs the system. */
 import { Command, Option } from "commander";
-import { DEFAULT_BROKER_ADDRESS, DEFAULT_DATABASE_URL, DEFAULT_SETTLEMENT_ADDRESS, HOW_TO_START } from "@tokengrid/config";
+import {
+  DEFAULT_BROKER_ADDRESS,
+  DEFAULT_DATABASE_URL,
+  DEFAULT_NATS_URL,
+  DEFAULT_SETTLEMENT_ADDRESS,
+  HOW_TO_START,
+} from "@tokengrid/config";
 import { report, type ReportBy, type ReportKind } from "./report.js";
-import { formatMst, isFinal, type JobState } from "@tokengrid/domain";
+import { formatMst, isFinal, isValidId, type JobState } from "@tokengrid/domain";
 import { toTimestamp } from "@tokengrid/contracts";
 import type {
   CancelJobResponse__Output,
@@ -25,8 +31,9 @@ import type {
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CertDir, describeCertificate, nodeIdentity, serviceIdentity } from "@tokengrid/security";
-import { CliError, clients, deadline, explain, rpc, type Clients } from "./client.js";
+import { CertDir, describeCertificate, nodeIdentity, ROLES, serviceIdentity, type Role } from "@tokengrid/security";
+import { ApiKeyStore, connectNats, names } from "@tokengrid/events";
+import { CliError, cliApiKey, clients, deadline, explain, rpc, type Clients } from "./client.js";
 import { explainText, JOB_HEAD, jobDetail, jobRow, NODE_HEAD, nodeRow, QUOTE_HEAD, quoteRow, short, table, time } from "./format.js";
 import { parseStart } from "./start-time.js";
 import { parseInteger } from "./numbers.js";
@@ -35,7 +42,7 @@ import { up } from "./up.js";
 interface Globals {
   broker: string;
   settlement: string;
-  tenant: string;
+  tenant?: string;
   json: boolean;
 }
 
@@ -44,7 +51,7 @@ const program = new Command()
   .description("TokenGrid: a broker for a national computing network")
   .addOption(new Option("--broker <host:port>", "broker address").env("BROKER_ADDRESS").default(DEFAULT_BROKER_ADDRESS))
   .addOption(new Option("--settlement <host:port>", "settlement address").env("SETTLEMENT_ADDRESS").default(DEFAULT_SETTLEMENT_ADDRESS))
-  .addOption(new Option("--tenant <id>", "the tenant you act as").env("TOKENGRID_TENANT").default("demo"))
+  .addOption(new Option("--tenant <id>", "with an admin's key: the tenant to act for").env("TOKENGRID_TENANT"))
   .option("--json", "print JSON instead of tables", false)
   .showHelpAfterError();
 
@@ -56,9 +63,9 @@ function out(g: Globals, json: unknown, text: string): void {
   process.stdout.write(g.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
 }
 
-async function withClients<T>(fn: (c: Clients, g: Globals) => Promise<T>): Promise<T> {
+async function withClients<T>(fn: (c: Clients, g: Globals) => Promise<T>, audience: "tenant" | "operator" = "tenant"): Promise<T> {
   const g = globals();
-  const c = clients(g.broker, g.settlement, g.tenant);
+  const c = clients(g.broker, g.settlement, cliApiKey(audience), g.tenant);
   try {
     return await fn(c, g);
   } finally {
@@ -312,7 +319,7 @@ program
         pageToken = res.nextPageToken;
       } while (pageToken !== "");
       out(g, { nodes }, nodes.length === 0 ? "no nodes registered yet" : table(NODE_HEAD, nodes.map(nodeRow)));
-    });
+    }, "operator");
   });
 
 program
@@ -415,28 +422,31 @@ program
   .option("--operator <id>", "the operator's statement instead of the tenant's")
   .action(async (o: { by: string; operator?: string }) => {
     if (o.by !== "day" && o.by !== "month") throw new CliError("INVALID_ARGUMENT", `--by: day or month; got ${JSON.stringify(o.by)}`);
-    await withClients(async (c, g) => {
-      const md = c.metadata.clone();
-      if (o.operator) md.set("x-operator-id", o.operator);
-      const period = o.by === "month" ? "STATEMENT_PERIOD_MONTH" : "STATEMENT_PERIOD_DAY";
-      const res = await rpc<GetStatementResponse__Output>(
-        (cb) => c.accounts.GetStatement({ period }, md, deadline(), cb),
-        "settlement",
-        c.settlementAddress,
-      );
-      const yuan = (micro: string) => (Number(micro) / 1e6).toFixed(2);
-      const rows = o.operator
-        ? res.lines.map((l) => [l.period, yuan(l.earnedMicroYuan)])
-        : res.lines.map((l) => [
-            l.period,
-            formatMst(BigInt(l.boughtMst)),
-            formatMst(BigInt(l.usedMst)),
-            formatMst(BigInt(l.lapsedMst)),
-            yuan(l.paidMicroYuan),
-          ]);
-      const head = o.operator ? [o.by, "earned (yuan)"] : [o.by, "bought", "used", "lapsed", "paid (yuan)"];
-      out(g, res, rows.length === 0 ? "nothing in this period" : table(head, rows));
-    });
+    await withClients(
+      async (c, g) => {
+        const md = c.metadata.clone();
+        if (o.operator) md.set("x-operator-id", o.operator);
+        const period = o.by === "month" ? "STATEMENT_PERIOD_MONTH" : "STATEMENT_PERIOD_DAY";
+        const res = await rpc<GetStatementResponse__Output>(
+          (cb) => c.accounts.GetStatement({ period }, md, deadline(), cb),
+          "settlement",
+          c.settlementAddress,
+        );
+        const yuan = (micro: string) => (Number(micro) / 1e6).toFixed(2);
+        const rows = o.operator
+          ? res.lines.map((l) => [l.period, yuan(l.earnedMicroYuan)])
+          : res.lines.map((l) => [
+              l.period,
+              formatMst(BigInt(l.boughtMst)),
+              formatMst(BigInt(l.usedMst)),
+              formatMst(BigInt(l.lapsedMst)),
+              yuan(l.paidMicroYuan),
+            ]);
+        const head = o.operator ? [o.by, "earned (yuan)"] : [o.by, "bought", "used", "lapsed", "paid (yuan)"];
+        out(g, res, rows.length === 0 ? "nothing in this period" : table(head, rows));
+      },
+      o.operator ? "operator" : "tenant",
+    );
   });
 
 program
@@ -461,6 +471,76 @@ program
       throw new CliError(code === "3D000" ? "NOT_FOUND" : "INVALID_ARGUMENT", (err as Error).message);
     }
     out(g, r, r.rows.length === 0 ? `no ${kind} in the last ${o.since}` : `${kind} by ${o.by}, last ${o.since}\n${table(r.head, r.rows)}`);
+  });
+
+const keys = program
+  .command("keys")
+  .description("API keys for tenants, operators and admins (an admin's job: needs NATS access to the keys bucket)")
+  .addOption(new Option("--nats <url>", "NATS").env("NATS_URL").default(DEFAULT_NATS_URL))
+  .addOption(new Option("--namespace <ns>", "the deployment's namespace").env("TOKENGRID_NAMESPACE").default("tokengrid"));
+
+async function withKeys<T>(fn: (store: ApiKeyStore) => Promise<T>): Promise<T> {
+  const o = keys.opts<{ nats: string; namespace: string }>();
+  let nc;
+  try {
+    nc = await connectNats(o.nats, "tokengrid-cli-keys");
+  } catch (err) {
+    throw new CliError("UNAVAILABLE", `${(err as Error).message}`);
+  }
+  try {
+    return await fn(await ApiKeyStore.open(nc, names(o.namespace).apiKeysBucket));
+  } finally {
+    await nc.close();
+  }
+}
+
+keys
+  .command("create")
+  .description("make a key; it is printed once, and only its hash is kept")
+  .requiredOption("--role <role>", `one of ${ROLES.join(", ")}`)
+  .option("--subject <id>", "the tenant (role tenant) or operator (role operator) it acts for")
+  .option("--label <text>", "who it is for, in words", "")
+  .action(async (o: { role: string; subject?: string; label: string }) => {
+    if (!(ROLES as readonly string[]).includes(o.role))
+      throw new CliError("INVALID_ARGUMENT", `--role: one of ${ROLES.join(", ")}; got ${JSON.stringify(o.role)}`);
+    const role = o.role as Role;
+    if (role === "admin" && o.subject !== undefined)
+      throw new CliError("INVALID_ARGUMENT", "--subject: an admin key acts for no one in particular; leave it out");
+    if (role !== "admin" && (o.subject === undefined || !isValidId(o.subject)))
+      throw new CliError("INVALID_ARGUMENT", `--subject: the ${role}'s id (1..64 letters, digits, '.', '_' or '-')`);
+    if (o.label.length > 200) throw new CliError("INVALID_ARGUMENT", "--label: at most 200 characters");
+    const { key, record } = await withKeys((k) => k.create(role, o.subject ?? "", o.label));
+    out(
+      globals(),
+      { key, ...record },
+      `${key}\n(key ${record.keyId}, ${role}${record.subject ? ` ${record.subject}` : ""}: shown this once; pass it as TOKENGRID_API_KEY)`,
+    );
+  });
+
+keys
+  .command("list")
+  .description("every key: id, role, whom it acts for, label, when made (never the key)")
+  .action(async () => {
+    const all = await withKeys((k) => k.list());
+    out(
+      globals(),
+      { keys: all },
+      all.length === 0
+        ? "no keys"
+        : table(
+            ["key id", "role", "subject", "label", "made"],
+            all.map((r) => [r.keyId, r.role, r.subject, r.label, new Date(r.createdMs).toISOString()]),
+          ),
+    );
+  });
+
+keys
+  .command("revoke <keyId>")
+  .description("revoke a key: the broker and settlement refuse it at once")
+  .action(async (keyId: string) => {
+    if (!(await withKeys((k) => k.revoke(keyId))))
+      throw new CliError("NOT_FOUND", `no key with id ${JSON.stringify(keyId)} (tokengrid keys list shows them)`);
+    out(globals(), { revoked: keyId }, `revoked ${keyId}`);
   });
 
 const certs = program

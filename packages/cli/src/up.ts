@@ -1,5 +1,7 @@
 /** `tokengrid up`: the whole system on this machine, with a door list and what to try next. */
 import { startStack, type LogLine } from "@tokengrid/stack";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { DEV_CERTS_DIR } from "./client.js";
 import { CLUSTERS, findCluster } from "@tokengrid/domain";
 
@@ -38,6 +40,10 @@ export async function up(opts: UpOptions): Promise<void> {
   });
   ready = true;
   const o = stack.options;
+  // Development keys, where the CLI looks when TOKENGRID_API_KEY is not set: tenant "demo", and an admin.
+  const devDir = join(DEV_CERTS_DIR, "..");
+  writeFileSync(join(devDir, "api-key"), `${await stack.apiKey("tenant", "demo", "tokengrid up: demo tenant")}\n`, { mode: 0o600 });
+  writeFileSync(join(devDir, "admin-key"), `${await stack.apiKey("admin", "", "tokengrid up: admin")}\n`, { mode: 0o600 });
   if (opts.json) {
     process.stdout.write(
       `${JSON.stringify({
@@ -62,6 +68,7 @@ export async function up(opts: UpOptions): Promise<void> {
         `  analysts (PostgreSQL)            ${o.databaseUrl.replace(/:[^:@/]+@/, ":***@")}  (tables usage_events, jobs, job_events)`,
         `  NATS JetStream                   ${o.natsUrl}  (streams ${o.namespace.toUpperCase()}_USAGE, ${o.namespace.toUpperCase()}_JOBS)`,
         `  TLS                              mutual, development CA in ${DEV_CERTS_DIR} (the CLI finds it there)`,
+        `  API keys                         tenant "demo" in ${join(devDir, "api-key")}, an admin's in ${join(devDir, "admin-key")} (the CLI uses them)`,
         "",
         `  ${o.agents.length} simulated nodes: ${west} west, ${o.agents.length - west} east, across ${new Set(o.agents.map((a) => a.cluster)).size} of ${CLUSTERS.length} national clusters; time runs ${o.timeScale}× faster.`,
         "",

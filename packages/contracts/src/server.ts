@@ -1,5 +1,5 @@
 /** Shared pieces of every gRPC server: binding with a clear error, and who is calling. */
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import { DependencyUnavailableError, InvalidArgumentError, isValidId, UnauthenticatedError } from "@tokengrid/domain";
 
 /**

@@ -7,3 +7,4 @@ export { Kvm, type KV, type KvEntry } from "@nats-io/kv";
 export { headers } from "@nats-io/transport-node";
 export * from "./node-registry.js";
 export * from "./leader-lease.js";
+export * from "./api-key-store.js";

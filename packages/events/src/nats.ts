@@ -66,7 +66,15 @@ export async function ensureStreams(jsm: JetStreamManager, n: Names, replicas = 
 
 /** Deletes a namespace's streams and buckets (tests clean up with it). */
 export async function deleteNamespace(jsm: JetStreamManager, n: Names): Promise<void> {
-  for (const name of [n.usageStream, n.jobsStream, n.controlStream, `KV_${n.jobsBucket}`, `KV_${n.nodesBucket}`, `KV_${n.leaderBucket}`]) {
+  for (const name of [
+    n.usageStream,
+    n.jobsStream,
+    n.controlStream,
+    `KV_${n.jobsBucket}`,
+    `KV_${n.nodesBucket}`,
+    `KV_${n.leaderBucket}`,
+    `KV_${n.apiKeysBucket}`,
+  ]) {
     try {
       await jsm.streams.delete(name);
     } catch {

@@ -24,6 +24,8 @@ export interface Names {
   readonly nodesBucket: string;
   /** JetStream KV bucket holding the brokers' leader lease. */
   readonly leaderBucket: string;
+  /** JetStream KV bucket holding API keys, by hash. */
+  readonly apiKeysBucket: string;
   readonly settlementUsageConsumer: string;
   readonly settlementJobsConsumer: string;
 }
@@ -45,6 +47,7 @@ export function names(namespace: string): Names {
     jobsBucket: `${namespace}_broker_jobs`,
     nodesBucket: `${namespace}_nodes`,
     leaderBucket: `${namespace}_broker_leader`,
+    apiKeysBucket: `${namespace}_api_keys`,
     settlementUsageConsumer: "settlement-usage",
     settlementJobsConsumer: "settlement-jobs",
   };

@@ -68,8 +68,27 @@ function checkFiles(tls: TlsSettings): void {
   if (problems.length > 0) throw new ConfigError("environment", problems);
 }
 
+/**
+ * grpc-js hands an IP address to TLS as the server name when the target is
+ * one (it still checks the certificate's IP address entry); Node then warns
+ * once per process (DEP0123). Nothing is wrong: that one warning is dropped.
+ */
+function quietIpServerNameWarning(): void {
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+    const code = typeof rest[0] === "object" && rest[0] !== null ? (rest[0] as { code?: string }).code : rest[1];
+    if (code === "DEP0123") return;
+    emit(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+let quieted = false;
+
 export function channelCredentials(tls: TlsSettings): grpc.ChannelCredentials {
   if (tls.mode === "plaintext") return grpc.credentials.createInsecure();
+  if (!quieted) {
+    quieted = true;
+    quietIpServerNameWarning();
+  }
   checkFiles(tls);
   const ca = readFileSync(tls.caFile);
   if (tls.mode === "tls") return grpc.credentials.createSsl(ca);

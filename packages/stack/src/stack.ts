@@ -14,7 +14,8 @@ import {
   DEFAULT_SETTLEMENT_ADDRESS,
   type TlsSettings,
 } from "@tokengrid/config";
-import { CertDir, nodeIdentity, serviceIdentity } from "@tokengrid/security";
+import { CertDir, nodeIdentity, serviceIdentity, type Role } from "@tokengrid/security";
+import { ApiKeyStore, connectNats, names, type NatsConnection } from "@tokengrid/events";
 import { ServiceProcess, type LogLine } from "./process.js";
 import { DEFAULT_FLEET, type AgentSpec } from "./fleet.js";
 
@@ -56,6 +57,8 @@ export interface Stack {
   readonly tls: TlsSettings & { mode: "tls" };
   /** Where the certificates are: issue more (another node, another CA's for tests) here. */
   readonly certs: CertDir;
+  /** Makes an API key (as `tokengrid keys create` does) and returns it. */
+  apiKey(role: Role, subject: string, label?: string): Promise<string>;
   readonly settlement: ServiceProcess;
   readonly broker: ServiceProcess;
   /** Every broker: the first, then the standbys. */
@@ -130,7 +133,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const brokers = [broker, ...o.standbyBrokerAddresses.map((a, i) => brokerProcess(a, `broker ${i + 2}`))];
   const agents = new Map<string, ServiceProcess>();
   const started: ServiceProcess[] = [];
+  let keysNc: NatsConnection | undefined;
+  let keys: ApiKeyStore | undefined;
   const stopAll = async () => {
+    await keysNc?.close();
     await Promise.all([...agents.values()].map((a) => a.stop()));
     for (const b of brokers.slice(1)) await b.stop();
     await broker.stop();
@@ -185,6 +191,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       if (hard) await broker.kill();
       else await broker.stop();
       await broker.start();
+    },
+    async apiKey(role, subject, label = `${role} ${subject}`) {
+      if (!keys) {
+        keysNc = await connectNats(o.natsUrl, "tokengrid-stack-keys");
+        keys = await ApiKeyStore.open(keysNc, names(o.namespace).apiKeysBucket);
+      }
+      return (await keys.create(role, subject, label)).key;
     },
     stop: stopAll,
   };

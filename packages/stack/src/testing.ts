@@ -11,9 +11,9 @@ import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dropDatabase, ensureDatabase } from "@tokengrid/db";
-import { connectNats, deleteNamespace, jetStreamManager, names } from "@tokengrid/events";
+import { ApiKeyStore, connectNats, deleteNamespace, jetStreamManager, names } from "@tokengrid/events";
 import { DEFAULT_DATABASE_URL, DEFAULT_NATS_URL, type TlsSettings } from "@tokengrid/config";
-import { CertDir, nodeIdentity, serviceIdentity } from "@tokengrid/security";
+import { CertDir, nodeIdentity, serviceIdentity, type Role } from "@tokengrid/security";
 
 export interface TestEnv {
   namespace: string;
@@ -238,4 +238,14 @@ export async function testCertificates(label: string): Promise<TestCertificates>
     node: (operatorId, nodeId) => certs.issue(`node-${nodeId}`, { identity: nodeIdentity(operatorId, nodeId) }),
     cleanup: () => rmSync(certs.dir, { recursive: true, force: true }),
   };
+}
+
+/** An API key in the test's namespace, as `tokengrid keys create` makes one. */
+export async function testApiKey(env: { natsUrl: string; namespace: string }, role: Role, subject: string): Promise<string> {
+  const nc = await connectNats(env.natsUrl, "tokengrid-test-keys");
+  try {
+    return (await (await ApiKeyStore.open(nc, names(env.namespace).apiKeysBucket)).create(role, subject, `test ${role} ${subject}`)).key;
+  } finally {
+    await nc.close();
+  }
 }

@@ -2,7 +2,6 @@
 import type * as grpc from "@grpc/grpc-js";
 import {
   fromTimestamp,
-  tenantFromMetadata,
   toTimestamp,
   toServiceError,
   unary,
@@ -13,6 +12,7 @@ import {
 import { isFinal, TokenGridError } from "@tokengrid/domain";
 import { extractFromHeaders, inSpan, SpanKind, type Logger } from "@tokengrid/telemetry";
 import type { Broker } from "./broker.js";
+import { tenantOf, type Guard } from "@tokengrid/security";
 import { toApiJob, toApiTransition } from "./job-record.js";
 import { validateJobId, validateJobSpec, validatePageSize, validateRequestId } from "./validation.js";
 
@@ -23,7 +23,7 @@ export interface WatchLimits {
   maxWatchesPerTenant: number;
 }
 
-export function jobServiceHandlers(broker: Broker, log: Logger, limits: WatchLimits): JobServiceHandlers {
+export function jobServiceHandlers(broker: Broker, log: Logger, limits: WatchLimits, guard: Guard): JobServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
   // Each open watch holds a stream and a listener: bounded, per tenant and in all.
   const watching = new Map<string, number>();
@@ -56,7 +56,7 @@ export function jobServiceHandlers(broker: Broker, log: Logger, limits: WatchLim
     SubmitJob: unary(
       (call) =>
         inSpan("JobService/SubmitJob", { kind: SpanKind.SERVER, parent: extractFromHeaders(call.metadata) }, async (span) => {
-          const tenantId = tenantFromMetadata(call.metadata);
+          const tenantId = await tenantOf(call, guard);
           const requestId = validateRequestId(call.request.requestId);
           const { spec, sizeMst } = validateJobSpec(call.request.spec);
           const { job, created } = await broker.submit(tenantId, requestId, spec, sizeMst);
@@ -66,7 +66,7 @@ export function jobServiceHandlers(broker: Broker, log: Logger, limits: WatchLim
       onError,
     ),
     Quote: unary(async (call) => {
-      const tenantId = tenantFromMetadata(call.metadata);
+      const tenantId = await tenantOf(call, guard);
       const { spec, sizeMst } = validateJobSpec(call.request.spec);
       const max = call.request.maxOptions === 0 ? 10 : call.request.maxOptions;
       if (max > 100) throw new TokenGridError("INVALID_ARGUMENT", `max_options: at most 100, got ${max}`);
@@ -98,24 +98,24 @@ export function jobServiceHandlers(broker: Broker, log: Logger, limits: WatchLim
       };
     }, onError),
     GetJob: unary(async (call) => {
-      const tenantId = tenantFromMetadata(call.metadata);
+      const tenantId = await tenantOf(call, guard);
       return { job: toApiJob(await broker.find(tenantId, validateJobId(call.request.jobId))) };
     }, onError),
     ListJobs: unary(async (call) => {
-      const tenantId = tenantFromMetadata(call.metadata);
+      const tenantId = await tenantOf(call, guard);
       const pageSize = validatePageSize(call.request.pageSize, 50, 500);
       const { jobs, next } = broker.list(tenantId, pageSize, call.request.pageToken);
       return { jobs: jobs.map(toApiJob), nextPageToken: next };
     }, onError),
     CancelJob: unary(async (call) => {
-      const tenantId = tenantFromMetadata(call.metadata);
+      const tenantId = await tenantOf(call, guard);
       if (call.request.reason.length > 256) throw new TokenGridError("INVALID_ARGUMENT", "reason: at most 256 characters");
       const job = await broker.cancel(tenantId, validateJobId(call.request.jobId), call.request.reason);
       return { job: toApiJob(job) };
     }, onError),
     WatchJob: (call: grpc.ServerWritableStream<WatchJobRequest__Output, WatchJobResponse>) => {
       const watch = async () => {
-        const tenantId = tenantFromMetadata(call.metadata);
+        const tenantId = await tenantOf(call, guard);
         const jobId = validateJobId(call.request.jobId);
         const close = openWatch(tenantId);
         call.on("cancelled", close);

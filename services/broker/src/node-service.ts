@@ -2,7 +2,7 @@
 import { toServiceError, toTimestamp, unary, type NodeServiceHandlers } from "@tokengrid/contracts";
 import { FailedPreconditionError, InvalidArgumentError, type MarketModel } from "@tokengrid/domain";
 import type { Logger } from "@tokengrid/telemetry";
-import { requireNode, type Enforcement } from "@tokengrid/security";
+import { operatorOf, requireNode, type Guard } from "@tokengrid/security";
 import type { Broker } from "./broker.js";
 import type { AgentStream } from "./registry.js";
 import { validatePageSize, validateRegistration } from "./validation.js";
@@ -12,14 +12,14 @@ export function nodeServiceHandlers(
   log: Logger,
   heartbeatIntervalMs: number,
   market: MarketModel,
-  enforce: Enforcement,
+  guard: Guard,
 ): NodeServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
   return {
     Register: unary(async (call) => {
       const reg = validateRegistration(call.request, market);
       // A node registers only as the node its certificate names, of its operator.
-      requireNode(call, enforce, reg.nodeId, reg.operatorId);
+      requireNode(call, guard, reg.nodeId, reg.operatorId);
       const sessionId = await broker.register(reg);
       return { sessionId, heartbeatIntervalMs };
     }, onError),
@@ -30,7 +30,7 @@ export function nodeServiceHandlers(
         try {
           if (nodeId === undefined) {
             if (msg.message !== "hello" || !msg.hello) throw new FailedPreconditionError("the first message on Connect must be a hello");
-            requireNode(stream, enforce, msg.hello.nodeId);
+            requireNode(stream, guard, msg.hello.nodeId);
             broker.attach(msg.hello.nodeId, msg.hello.sessionId, stream, msg.hello.runningJobIds);
             nodeId = msg.hello.nodeId;
             return;
@@ -72,7 +72,9 @@ export function nodeServiceHandlers(
 
     ListNodes: unary(async (call) => {
       const pageSize = validatePageSize(call.request.pageSize, 100, 1000);
-      const all = broker.listNodes();
+      // An operator sees its own nodes; an admin sees every node.
+      const operator = await operatorOf(call, guard, undefined);
+      const all = broker.listNodes().filter((n) => operator === undefined || n.reg.operatorId === operator);
       let start = 0;
       if (call.request.pageToken !== "") {
         const i = all.findIndex((n) => n.reg.nodeId === Buffer.from(call.request.pageToken, "base64url").toString("utf8"));

@@ -12,6 +12,7 @@ import {
   ensureStreams,
   jetstream,
   jetStreamManager,
+  ApiKeyStore,
   LeaderLease,
   names,
   NodeRegistry,
@@ -48,6 +49,9 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   await ensureStreams(jsm, n, config.natsReplicas);
   const store = await JobStore.open(nc, n.jobsBucket, config.natsReplicas);
   const nodes = await NodeRegistry.open(nc, n.nodesBucket, config.natsReplicas);
+  const keys = await ApiKeyStore.open(nc, n.apiKeysBucket, config.natsReplicas);
+  await keys.watch();
+  const guard = { identities: config.tls.mode !== "plaintext", keys };
   const accounts = accountsClient(config.settlementAddress, channelCredentials(config.tls));
   const broker = new Broker({
     authorize: accounts.authorize,
@@ -113,14 +117,10 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
       return state.leader;
     },
   };
-  server.addService(jobService, leaderOnly(jobService, jobServiceHandlers(broker, log, config), leadership));
+  server.addService(jobService, leaderOnly(jobService, jobServiceHandlers(broker, log, config, guard), leadership));
   server.addService(
     nodeService,
-    leaderOnly(
-      nodeService,
-      nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market, { identities: config.tls.mode !== "plaintext" }),
-      leadership,
-    ),
+    leaderOnly(nodeService, nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market, guard), leadership),
   );
   const address = await bindServer(server, config.address, "the broker", "BROKER_ADDRESS", await serverCredentials(config.tls));
 
@@ -177,6 +177,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
       await leading.control.stop();
     }
     accounts.close();
+    keys.stop();
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
     server.forceShutdown();
     await broker.flush();

@@ -142,7 +142,7 @@ describe("orders from a deposed broker", () => {
     const interrupted = await eventually(
       "the later job interrupted when its lease ran out",
       async () => (statesOf("job-later").includes("JOB_RUN_STATE_INTERRUPTED") ? true : undefined),
-      10_000,
+      20_000,
     );
     expect(interrupted).toBe(true);
   });

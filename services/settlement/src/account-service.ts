@@ -1,6 +1,6 @@
 /** tokengrid.account.v1.AccountService, served by settlement from the settled rows. */
 import { fromTimestamp, tenantFromMetadata, toTimestamp, unary as grpcUnary, type AccountServiceHandlers } from "@tokengrid/contracts";
-import { requireService, type Enforcement } from "@tokengrid/security";
+import { callerOf, operatorOf, requireService, tenantOf, type Guard } from "@tokengrid/security";
 import { isDatabaseUnavailable, usageTotal, type Database, type Kysely } from "@tokengrid/db";
 import { authorize, balance, listPackages, purchase, statement } from "@tokengrid/ledger";
 import { InvalidArgumentError, isValidId, UnavailableError } from "@tokengrid/domain";
@@ -12,7 +12,7 @@ const CONDITIONS = {
   off_peak: "PACKAGE_CONDITION_OFF_PEAK",
 } as const;
 
-export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTtlMs: number, enforce: Enforcement): AccountServiceHandlers {
+export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTtlMs: number, guard: Guard): AccountServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
   /** A handler whose database may be down: that is UNAVAILABLE with advice, not an internal error. */
   const unary: typeof grpcUnary = (handler, onErr) =>
@@ -30,14 +30,14 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
     }, onErr);
   return {
     GetUsage: unary(async (call) => {
-      const tenant = tenantFromMetadata(call.metadata);
+      const tenant = await tenantOf(call, guard);
       const jobId = call.request.jobId;
       if (jobId !== "" && !isValidId(jobId)) throw new InvalidArgumentError("job_id", "not a job id");
       const t = await usageTotal(db, tenant, jobId || undefined);
       return { settledMst: t.settledMst.toString(), eventCount: t.eventCount.toString() };
     }, onError),
     ListPackages: unary(async (call) => {
-      tenantFromMetadata(call.metadata);
+      await callerOf(call, guard);
       const packages = await listPackages(db);
       return {
         packages: packages.map((p) => ({
@@ -51,7 +51,7 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
       };
     }, onError),
     PurchasePackage: unary(async (call) => {
-      const tenant = tenantFromMetadata(call.metadata);
+      const tenant = await tenantOf(call, guard);
       const { requestId, packageId } = call.request;
       if (requestId === "")
         throw new InvalidArgumentError("request_id", "is required (any unique string up to 128 characters; a retry reuses it)");
@@ -72,7 +72,7 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
     }, onError),
     Authorize: unary(async (call) => {
       // Holds are the broker's to take, for the tenant it names.
-      requireService(call, enforce, "broker", "Authorize");
+      requireService(call, guard, "broker", "Authorize");
       const tenant = tenantFromMetadata(call.metadata);
       const { jobId, amountMst } = call.request;
       if (!isValidId(jobId)) throw new InvalidArgumentError("job_id", "is required: the job the hold is for");
@@ -84,10 +84,17 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
     }, onError),
     GetStatement: unary(async (call) => {
       const raw = call.metadata.get("x-operator-id")[0];
-      const operator = typeof raw === "string" ? raw : "";
-      if (operator !== "" && !isValidId(operator))
+      const operator = typeof raw === "string" && raw !== "" ? raw : undefined;
+      if (operator !== undefined && !isValidId(operator))
         throw new InvalidArgumentError("x-operator-id", "1..64 letters, digits, '.', '_' or '-'");
-      const owner = operator !== "" ? operator : tenantFromMetadata(call.metadata);
+      // An operator's earnings (its own; an admin names one), or a tenant's statement.
+      const caller = await callerOf(call, guard);
+      let owner: string;
+      if (caller.kind === "operator" || operator !== undefined) {
+        const o = await operatorOf(call, guard, operator);
+        if (o === undefined) throw new InvalidArgumentError("x-operator-id", "an admin names the operator whose statement it wants");
+        owner = o;
+      } else owner = await tenantOf(call, guard);
       const period = String(call.request.period) === "STATEMENT_PERIOD_MONTH" ? "month" : "day";
       if (!["STATEMENT_PERIOD_UNSPECIFIED", "STATEMENT_PERIOD_DAY", "STATEMENT_PERIOD_MONTH"].includes(String(call.request.period)))
         throw new InvalidArgumentError(
@@ -110,7 +117,7 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
       };
     }, onError),
     GetBalance: unary(async (call) => {
-      const tenant = tenantFromMetadata(call.metadata);
+      const tenant = await tenantOf(call, guard);
       const b = await balance(db, tenant, Date.now());
       return {
         availableMst: b.availableMst.toString(),

@@ -10,6 +10,7 @@ import {
   jetStreamManager,
   names,
   NodeRegistry,
+  ApiKeyStore,
   publishEvent,
   startBatchConsumer,
 } from "@tokengrid/events";
@@ -37,6 +38,9 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
   const n = names(config.namespace);
   await ensureStreams(jsm, n, config.natsReplicas);
   const js = jetstream(nc);
+  const keys = await ApiKeyStore.open(nc, n.apiKeysBucket, config.natsReplicas);
+  await keys.watch();
+  const guard = { identities: config.tls.mode !== "plaintext", keys };
   const onError = (what: string) => (err: unknown, attempt: number) =>
     log.error({ err: err instanceof Error ? err.message : String(err), attempt }, `${what} batch not written; it will be redelivered`);
   const nodes = await NodeDirectory.open(await NodeRegistry.open(nc, n.nodesBucket, config.natsReplicas), (r) => {
@@ -82,10 +86,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
   });
 
   const server = new grpc.Server();
-  server.addService(
-    protos().account.tokengrid.account.v1.AccountService.service,
-    accountServiceHandlers(db, log, config.holdTtlMs, { identities: config.tls.mode !== "plaintext" }),
-  );
+  server.addService(protos().account.tokengrid.account.v1.AccountService.service, accountServiceHandlers(db, log, config.holdTtlMs, guard));
   const sweep = setInterval(() => {
     const nowMs = Date.now();
     Promise.all([expireHolds(db, nowMs), expireLots(db, nowMs), ensureUsagePartitions(db, nowMs)]).then(
@@ -105,6 +106,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       await Promise.all([usage.stop(), jobs.stop()]);
       nodes.close();
+      keys.stop();
       await nc.drain();
       await db.destroy();
     },

@@ -1,0 +1,252 @@
+/**
+ * The negative matrix against the running services (real processes, mTLS,
+ * NATS, PostgreSQL): each way of acting as someone else is refused with the
+ * right status, and nothing changes. (Issue #7; usage checks and rates are
+ * not in it yet.)
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type {
+  GetStatementResponse__Output,
+  ListJobsResponse__Output,
+  ListNodesResponse__Output,
+  RegisterRequest,
+  SubmitJobResponse__Output,
+} from "@tokengrid/contracts";
+import { CertDir, nodeIdentity } from "@tokengrid/security";
+import type { TlsSettings } from "@tokengrid/config";
+import { ApiKeyStore, connectNats, names } from "@tokengrid/events";
+import { startStack, type Stack } from "@tokengrid/stack";
+import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
+import { accountClient, failure, jobClient, keyMetadata, nodeClient, unary } from "./helpers.js";
+
+const A = { nodeId: "sec-a", operatorId: "op-a", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 8 }] };
+const B = { nodeId: "sec-b", operatorId: "op-b", cluster: "horinger", accelerators: [{ model: "nvidia-h100-sxm", count: 8 }] };
+
+let env: TestEnv;
+let stack: Stack;
+let otherCa: CertDir;
+const keys: Record<string, string> = {};
+let jobA: string;
+
+beforeAll(async () => {
+  env = await testEnv("security");
+  stack = await startStack({
+    namespace: env.namespace,
+    natsUrl: env.natsUrl,
+    databaseUrl: env.databaseUrl,
+    brokerAddress: `127.0.0.1:${await freePort()}`,
+    settlementAddress: `127.0.0.1:${await freePort()}`,
+    agents: [A, B],
+    logLevel: "info",
+  });
+  for (const [name, role, subject] of [
+    ["alice", "tenant", "alice"],
+    ["bob", "tenant", "bob"],
+    ["opA", "operator", "op-a"],
+    ["admin", "admin", ""],
+  ] as const)
+    keys[name] = await stack.apiKey(role, subject);
+  otherCa = new CertDir(mkdtempSync(join(tmpdir(), "other-ca-")));
+  await otherCa.ca(true);
+  const accounts = accountClient(stack.options.settlementAddress, stack.tls);
+  await unary((cb) => accounts.PurchasePackage({ requestId: "sec-buy", packageId: "enterprise-100b" }, keyMetadata(keys["alice"]!), cb));
+  accounts.close();
+  const jobs = jobClient(stack.options.brokerAddress, stack.tls);
+  jobA = (
+    await unary<SubmitJobResponse__Output>((cb) =>
+      jobs.SubmitJob({ requestId: "sec-1", spec: { kind: "JOB_KIND_BATCH", sizeSt: "1000", devices: 1 } }, keyMetadata(keys["alice"]!), cb),
+    )
+  ).job!.jobId;
+  jobs.close();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await env?.cleanup();
+  if (otherCa) rmSync(otherCa.dir, { recursive: true, force: true });
+});
+
+const registration = (nodeId: string, operatorId: string): RegisterRequest => ({
+  nodeId,
+  operatorId,
+  cluster: "guian",
+  agentVersion: "test",
+  accelerators: [{ model: "ascend-910b", count: 1 }],
+});
+
+async function register(tls: TlsSettings, req: RegisterRequest): Promise<grpc.ServiceError | "registered"> {
+  const c = nodeClient(stack.options.brokerAddress, tls);
+  try {
+    await unary((cb) => c.Register(req, new grpc.Metadata(), { deadline: Date.now() + 5000 }, cb));
+    return "registered";
+  } catch (err) {
+    return err as grpc.ServiceError;
+  } finally {
+    c.close();
+  }
+}
+
+const allNodes = async () => {
+  const c = nodeClient(stack.options.brokerAddress, stack.tls);
+  try {
+    const r = await unary<ListNodesResponse__Output>((cb) => c.ListNodes({}, keyMetadata(keys["admin"]!), cb));
+    return r.nodes.map((n) => `${n.nodeId}/${n.operatorId}`).sort();
+  } finally {
+    c.close();
+  }
+};
+
+describe("node identity", () => {
+  it("a node registers only as the node its certificate names; others are refused and nothing changes", async () => {
+    const before = await allNodes();
+    expect(before).toEqual(["sec-a/op-a", "sec-b/op-b"]);
+    const aCert = await stack.certs.issue("probe-sec-a", { identity: nodeIdentity("op-a", "sec-a") });
+    const foreign = await otherCa.issue("foreign-sec-a", { identity: nodeIdentity("op-a", "sec-a") });
+    const cases: [string, TlsSettings, RegisterRequest, grpc.status][] = [
+      ["no certificate", stack.tls, registration("sec-a", "op-a"), grpc.status.UNAUTHENTICATED],
+      [
+        "a certificate from another CA",
+        { ...foreign, caFile: stack.tls.caFile },
+        registration("sec-a", "op-a"),
+        grpc.status.UNAUTHENTICATED,
+      ],
+      ["another node's identity", aCert, registration("sec-b", "op-b"), grpc.status.PERMISSION_DENIED],
+      ["its own id under another operator", aCert, registration("sec-a", "op-b"), grpc.status.PERMISSION_DENIED],
+      ["a new node id", aCert, registration("sec-new", "op-a"), grpc.status.PERMISSION_DENIED],
+    ];
+    for (const [what, tls, req, code] of cases) {
+      const r = await register(tls, req);
+      expect(r, what).not.toBe("registered");
+      expect((r as grpc.ServiceError).code, `${what}: ${(r as grpc.ServiceError).details}`).toBe(code);
+    }
+    expect(await allNodes()).toEqual(before);
+    // The same certificate, as itself, is taken: the refusals above were about identity, nothing else.
+    expect(await register(aCert, registration("sec-a", "op-a"))).toBe("registered");
+  });
+
+  it("a client that does not trust the broker's CA does not connect", async () => {
+    const r = await register({ mode: "tls", caFile: otherCa.caFile }, registration("sec-a", "op-a"));
+    expect((r as grpc.ServiceError).code).toBe(grpc.status.UNAVAILABLE);
+  });
+});
+
+describe("API keys and roles", () => {
+  const jobs = () => jobClient(stack.options.brokerAddress, stack.tls);
+  const listJobs = async (md: grpc.Metadata) => {
+    const c = jobs();
+    try {
+      return (await unary<ListJobsResponse__Output>((cb) => c.ListJobs({}, md, cb))).jobs.map((j) => j.jobId);
+    } finally {
+      c.close();
+    }
+  };
+
+  it("a tenant sees and acts on only its own jobs", async () => {
+    const c = jobs();
+    const bob = keyMetadata(keys["bob"]!);
+    try {
+      expect((await failure(unary((cb) => c.GetJob({ jobId: jobA }, bob, cb)))).code).toBe(grpc.status.NOT_FOUND);
+      expect((await failure(unary((cb) => c.CancelJob({ jobId: jobA }, bob, cb)))).code).toBe(grpc.status.NOT_FOUND);
+      // Naming another tenant with one's own key.
+      const posing = keyMetadata(keys["bob"]!, { "x-tenant-id": "alice" });
+      const err = await failure(unary((cb) => c.ListJobs({}, posing, cb)));
+      expect(err.code).toBe(grpc.status.PERMISSION_DENIED);
+      expect(err.details).toContain("tenant bob's");
+      expect(await listJobs(bob)).toEqual([]);
+      expect(await listJobs(keyMetadata(keys["alice"]!))).toEqual([jobA]);
+      // An admin acts for a tenant by naming it.
+      expect(await listJobs(keyMetadata(keys["admin"]!, { "x-tenant-id": "alice" }))).toEqual([jobA]);
+    } finally {
+      c.close();
+    }
+  });
+
+  it("no key, a malformed key, an unknown key: UNAUTHENTICATED; a revoked key is refused at once", async () => {
+    const c = jobs();
+    try {
+      for (const md of [new grpc.Metadata(), keyMetadata("not-a-key"), keyMetadata(`tg_${"0".repeat(16)}_${"A".repeat(43)}`)]) {
+        const err = await failure(unary((cb) => c.ListJobs({}, md, cb)));
+        expect(err.code, err.details).toBe(grpc.status.UNAUTHENTICATED);
+      }
+      const raw = new grpc.Metadata();
+      raw.set("authorization", keys["alice"]!);
+      expect((await failure(unary((cb) => c.ListJobs({}, raw, cb)))).code).toBe(grpc.status.UNAUTHENTICATED);
+
+      const doomed = await stack.apiKey("tenant", "alice", "to revoke");
+      expect(await listJobs(keyMetadata(doomed))).toEqual([jobA]);
+      const nc = await connectNats(env.natsUrl, "sec-revoke");
+      const store = await ApiKeyStore.open(nc, names(env.namespace).apiKeysBucket);
+      const id = (await store.list()).find((r) => r.label === "to revoke")!.keyId;
+      expect(await store.revoke(id)).toBe(true);
+      await nc.close();
+      // Both doors refuse it as soon as the revocation reaches them (a watch, not a poll).
+      await eventually(
+        "the broker refusing the revoked key",
+        async () => {
+          const err = await failure(unary((cb) => c.ListJobs({}, keyMetadata(doomed), cb)));
+          return err.code === grpc.status.UNAUTHENTICATED ? true : undefined;
+        },
+        2000,
+        50,
+      );
+      const accounts = accountClient(stack.options.settlementAddress, stack.tls);
+      await eventually(
+        "settlement refusing the revoked key",
+        async () => {
+          const err = await failure(unary((cb) => accounts.GetBalance({}, keyMetadata(doomed), cb)));
+          return err.code === grpc.status.UNAUTHENTICATED ? true : undefined;
+        },
+        2000,
+        50,
+      );
+      accounts.close();
+    } finally {
+      c.close();
+    }
+  });
+
+  it("operators see their own nodes and earnings only; tenants neither", async () => {
+    const nodes = nodeClient(stack.options.brokerAddress, stack.tls);
+    const accounts = accountClient(stack.options.settlementAddress, stack.tls);
+    try {
+      const mine = await unary<ListNodesResponse__Output>((cb) => nodes.ListNodes({}, keyMetadata(keys["opA"]!), cb));
+      expect(mine.nodes.map((n) => n.nodeId)).toEqual(["sec-a"]);
+      const tenantAsks = await failure(unary((cb) => nodes.ListNodes({}, keyMetadata(keys["alice"]!), cb)));
+      expect(tenantAsks.code).toBe(grpc.status.PERMISSION_DENIED);
+
+      const statement = (md: grpc.Metadata) =>
+        unary<GetStatementResponse__Output>((cb) => accounts.GetStatement({ period: "STATEMENT_PERIOD_DAY" }, md, cb));
+      await statement(keyMetadata(keys["opA"]!, { "x-operator-id": "op-a" }));
+      const theirs = await failure(statement(keyMetadata(keys["opA"]!, { "x-operator-id": "op-b" })));
+      expect(theirs.code).toBe(grpc.status.PERMISSION_DENIED);
+      const tenantPeeks = await failure(statement(keyMetadata(keys["alice"]!, { "x-operator-id": "op-a" })));
+      expect(tenantPeeks.code).toBe(grpc.status.PERMISSION_DENIED);
+      // An operator's key is not a tenant's: it cannot buy or submit.
+      const buys = await failure(
+        unary((cb) => accounts.PurchasePackage({ requestId: "op-buy", packageId: "starter-10m" }, keyMetadata(keys["opA"]!), cb)),
+      );
+      expect(buys.code).toBe(grpc.status.PERMISSION_DENIED);
+    } finally {
+      nodes.close();
+      accounts.close();
+    }
+  });
+
+  it("only the broker takes holds: a tenant calling Authorize itself is refused, and nothing is held", async () => {
+    const accounts = accountClient(stack.options.settlementAddress, stack.tls);
+    try {
+      const held = async () => (await unary<{ heldMst: string }>((cb) => accounts.GetBalance({}, keyMetadata(keys["alice"]!), cb))).heldMst;
+      const before = await held();
+      const md = keyMetadata(keys["alice"]!, { "x-tenant-id": "alice" });
+      const err = await failure(unary((cb) => accounts.Authorize({ jobId: "j-forged", amountMst: "1000000" }, md, cb)));
+      expect(err.code).toBe(grpc.status.UNAUTHENTICATED);
+      expect(await held()).toBe(before);
+    } finally {
+      accounts.close();
+    }
+  });
+});
