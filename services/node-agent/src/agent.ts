@@ -404,15 +404,17 @@ export class NodeAgent {
         if (why !== undefined && outcome.kind !== "succeeded") {
           // Not the tenant's cancel: the broker runs the job again (training from its last reported progress).
           this.log.info({ jobId: a.jobId, replica: a.replica, meteredMst: metered.toString(), why }, "job interrupted");
-          this.send({
-            jobStatus: {
-              jobId: a.jobId,
-              replica: a.replica,
-              state: "JOB_RUN_STATE_INTERRUPTED",
-              doneMst: outcome.doneMst.toString(),
-              message: why,
-            },
-          });
+          const interrupted: JobStatus = {
+            jobId: a.jobId,
+            replica: a.replica,
+            state: "JOB_RUN_STATE_INTERRUPTED",
+            doneMst: outcome.doneMst.toString(),
+            message: why,
+          };
+          // Kept to send again after a reconnect: a lease runs out when the broker is out of reach, so there may be no stream now.
+          this.finished.set(key, interrupted);
+          setTimeout(() => this.finished.delete(key), 10 * 60_000).unref();
+          this.send({ jobStatus: interrupted });
           return;
         }
         this.finished.set(key, status);
