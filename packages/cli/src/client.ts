@@ -92,6 +92,11 @@ export function explain(err: unknown, door: "broker" | "settlement", address: st
   if (e.code === grpc.status.UNAVAILABLE && typeof leader === "string" && leader !== "")
     return new CliError("UNAVAILABLE", `${e.details}\n  Try: --broker ${leader} (or BROKER_ADDRESS=${leader})`);
   if (e.code === grpc.status.UNAVAILABLE && e.details?.includes("standby")) return new CliError("UNAVAILABLE", e.details);
+  if (e.code === grpc.status.UNAVAILABLE && /certificate|self.signed|ssl|tls/i.test(e.details ?? ""))
+    return new CliError(
+      "UNAVAILABLE",
+      `the ${door} at ${address} answered, but the CLI does not trust its certificate (${e.details.replace(/^No connection established\. Last error: (Error: )?/, "").replace(/\. Resolution note: $/, "")}).\n  Set TLS_CA_FILE to the CA that issued it (docs/security.md)`,
+    );
   if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED) {
     return new CliError("UNAVAILABLE", `the ${door} is not reachable at ${address}.\n  To start it: ${HOW_TO_START[door]}`);
   }
