@@ -16,7 +16,7 @@ import type {
   RegisterRequest,
   SubmitJobResponse__Output,
 } from "@tokengrid/contracts";
-import { CertDir, nodeIdentity } from "@tokengrid/security";
+import { CertDir, channelCredentials, nodeIdentity } from "@tokengrid/security";
 import type { TlsSettings } from "@tokengrid/config";
 import { ApiKeyStore, connectNats, names } from "@tokengrid/events";
 import { startStack, type Stack } from "@tokengrid/stack";
@@ -247,6 +247,54 @@ describe("API keys and roles", () => {
       expect(await held()).toBe(before);
     } finally {
       accounts.close();
+    }
+  });
+});
+
+describe("limits", () => {
+  it("each tenant has its own call rate: a flood is refused with when to retry, and other tenants go on", async () => {
+    const c = jobClient(stack.options.brokerAddress, stack.tls);
+    try {
+      const flood = await Promise.all(
+        Array.from({ length: 400 }, () =>
+          unary((cb) => c.ListJobs({}, keyMetadata(keys["alice"]!), cb)).then(
+            () => "ok",
+            (err: grpc.ServiceError) => err,
+          ),
+        ),
+      );
+      const refused = flood.filter((r): r is grpc.ServiceError => r !== "ok");
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.every((e) => e.code === grpc.status.RESOURCE_EXHAUSTED)).toBe(true);
+      expect(refused[0]!.details).toMatch(/tenant alice is over its rate \(100 calls a second, TENANT_RATE_PER_SECOND\); retry in \d+ ms/);
+      // Bob is not slowed by Alice.
+      expect(await unary<ListJobsResponse__Output>((cb) => c.ListJobs({}, keyMetadata(keys["bob"]!), cb))).toMatchObject({ jobs: [] });
+    } finally {
+      c.close();
+    }
+  });
+
+  it("a request over the size limit is refused, and one that is not a message is INVALID_ARGUMENT", async () => {
+    const c = jobClient(stack.options.brokerAddress, stack.tls);
+    try {
+      const huge = await failure(unary((cb) => c.GetJob({ jobId: "x".repeat(2 << 20) }, keyMetadata(keys["bob"]!), cb)));
+      expect(huge.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+      const raw = new grpc.Client(stack.options.brokerAddress, channelCredentials(stack.tls));
+      const bad = await new Promise<grpc.ServiceError>((resolve) =>
+        raw.makeUnaryRequest(
+          "/tokengrid.job.v1.JobService/SubmitJob",
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.from([0x0a, 0xff, 0xff]),
+          keyMetadata(keys["bob"]!),
+          (err) => resolve(err!),
+        ),
+      );
+      raw.close();
+      expect(bad.code).toBe(grpc.status.INVALID_ARGUMENT);
+      expect(bad.details).toMatch(/^not a valid SubmitJob request/);
+    } finally {
+      c.close();
     }
   });
 });

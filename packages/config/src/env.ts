@@ -65,4 +65,6 @@ export const common = {
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   positiveInt: (def: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(1).max(max).default(def),
   positiveNumber: (def: number) => z.coerce.number().positive().default(def),
+  /** Calls a second each tenant may make at a service's doors. */
+  tenantRate: z.coerce.number().int().min(1).max(1_000_000).default(100),
 };

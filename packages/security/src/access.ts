@@ -54,6 +54,8 @@ export interface KeyLookup {
 /** What a service checks callers with. */
 export interface Guard extends Enforcement {
   readonly keys: KeyLookup;
+  /** Each tenant's call rate (RESOURCE_EXHAUSTED beyond it). */
+  readonly rate: (tenantId: string) => Promise<void>;
 }
 
 /** Who is calling: a service or node (by certificate), or the holder of an API key. */
@@ -104,6 +106,12 @@ function namedTenant(metadata: Metadata, who: string): string {
  * an admin names one in `x-tenant-id`. Anyone else: PERMISSION_DENIED.
  */
 export async function tenantOf(call: KeyedCall, guard: Guard): Promise<string> {
+  const tenant = await actingTenant(call, guard);
+  await guard.rate(tenant);
+  return tenant;
+}
+
+async function actingTenant(call: KeyedCall, guard: Guard): Promise<string> {
   const c = await callerOf(call, guard);
   if (c.kind === "tenant") {
     const raw = call.metadata.get("x-tenant-id")[0];

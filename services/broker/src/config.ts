@@ -20,6 +20,8 @@ const schema = z.object({
   /** Where settlement's AccountService is: holds are taken there before a job is accepted. */
   SETTLEMENT_ADDRESS: common.address(DEFAULT_SETTLEMENT_ADDRESS),
   NATS_URL: common.natsUrl,
+  /** Calls a second each tenant may make here; beyond it RESOURCE_EXHAUSTED with how long to wait. */
+  TENANT_RATE_PER_SECOND: common.tenantRate,
   TOKENGRID_NAMESPACE: common.namespace,
   /** How often agents send heartbeats, ms. */
   HEARTBEAT_INTERVAL_MS: common.positiveInt(1000, 60_000),
@@ -57,6 +59,7 @@ export interface BrokerConfig {
   address: string;
   /** Its certificate (it serves, and calls settlement, with it), or plaintext. */
   tls: TlsSettings;
+  tenantRatePerSecond: number;
   settlementAddress: string;
   natsUrl: string;
   namespace: string;
@@ -123,6 +126,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
   return {
     address: c.BROKER_ADDRESS,
     tls: tlsSettings(env, true),
+    tenantRatePerSecond: c.TENANT_RATE_PER_SECOND,
     settlementAddress: c.SETTLEMENT_ADDRESS,
     natsUrl: c.NATS_URL,
     namespace: c.TOKENGRID_NAMESPACE,

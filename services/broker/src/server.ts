@@ -5,7 +5,7 @@
  * calls, naming the leader, and take over when its lease runs out.
  */
 import * as grpc from "@grpc/grpc-js";
-import { balanceExhaustedCodec, bindServer, protos } from "@tokengrid/contracts";
+import { balanceExhaustedCodec, bindServer, protos, SERVER_OPTIONS, tolerantService } from "@tokengrid/contracts";
 import { accountsClient } from "./accounts.js";
 import {
   connectNats,
@@ -22,7 +22,7 @@ import {
 import { randomUUID } from "node:crypto";
 import { leaderOnly } from "./standby.js";
 import { createLogger } from "@tokengrid/telemetry";
-import { channelCredentials, serverCredentials } from "@tokengrid/security";
+import { channelCredentials, perTenantRate, serverCredentials } from "@tokengrid/security";
 import { Broker } from "./broker.js";
 import type { BrokerConfig } from "./config.js";
 import { JobStore } from "./job-store.js";
@@ -51,7 +51,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const nodes = await NodeRegistry.open(nc, n.nodesBucket, config.natsReplicas);
   const keys = await ApiKeyStore.open(nc, n.apiKeysBucket, config.natsReplicas);
   await keys.watch();
-  const guard = { identities: config.tls.mode !== "plaintext", keys };
+  const guard = { identities: config.tls.mode !== "plaintext", keys, rate: perTenantRate(config.tenantRatePerSecond) };
   const accounts = accountsClient(config.settlementAddress, channelCredentials(config.tls));
   const broker = new Broker({
     authorize: accounts.authorize,
@@ -102,10 +102,10 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     log.info({ epoch, recoveredJobs: recovered }, "leading");
   };
 
-  const server = new grpc.Server({ "grpc.keepalive_time_ms": 10_000, "grpc.keepalive_permit_without_calls": 1 });
+  const server = new grpc.Server(SERVER_OPTIONS);
   const p = protos();
-  const jobService = p.job.tokengrid.job.v1.JobService.service;
-  const nodeService = p.node.tokengrid.node.v1.NodeService.service;
+  const jobService = tolerantService(p.job.tokengrid.job.v1.JobService.service);
+  const nodeService = tolerantService(p.node.tokengrid.node.v1.NodeService.service);
   // Until the lease below says otherwise, this broker is a standby; and it stops leading, by its own clock, once
   // its lease is no longer current.
   const state = { ready: false, leader: undefined as LeaderRecord | undefined };

@@ -4,6 +4,8 @@ import type { MarketModel } from "@tokengrid/domain";
 const schema = z.object({
   SETTLEMENT_ADDRESS: common.address(DEFAULT_SETTLEMENT_ADDRESS),
   NATS_URL: common.natsUrl,
+  /** Calls a second each tenant may make here; beyond it RESOURCE_EXHAUSTED with how long to wait. */
+  TENANT_RATE_PER_SECOND: common.tenantRate,
   DATABASE_URL: common.databaseUrl,
   TOKENGRID_NAMESPACE: common.namespace,
   /** Most events written in one transaction. */
@@ -22,6 +24,7 @@ export interface SettlementConfig {
   address: string;
   /** Its certificate, or plaintext. */
   tls: TlsSettings;
+  tenantRatePerSecond: number;
   natsUrl: string;
   databaseUrl: string;
   namespace: string;
@@ -38,6 +41,7 @@ export function loadSettlementConfig(env: NodeJS.ProcessEnv = process.env): Sett
   return {
     address: c.SETTLEMENT_ADDRESS,
     tls: tlsSettings(env, true),
+    tenantRatePerSecond: c.TENANT_RATE_PER_SECOND,
     natsUrl: c.NATS_URL,
     databaseUrl: c.DATABASE_URL,
     namespace: c.TOKENGRID_NAMESPACE,

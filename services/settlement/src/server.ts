@@ -1,6 +1,6 @@
 /** Starts settlement: the database and its migrations, the JetStream consumers, AccountService. */
 import * as grpc from "@grpc/grpc-js";
-import { balanceExhaustedCodec, bindServer, protos, toTimestamp } from "@tokengrid/contracts";
+import { balanceExhaustedCodec, bindServer, protos, SERVER_OPTIONS, toTimestamp, tolerantService } from "@tokengrid/contracts";
 import { ensureUsagePartitions, openDatabase } from "@tokengrid/db";
 import { expireHolds, expireLots, seedLedger } from "@tokengrid/ledger";
 import {
@@ -15,7 +15,7 @@ import {
   startBatchConsumer,
 } from "@tokengrid/events";
 import { createLogger } from "@tokengrid/telemetry";
-import { serverCredentials } from "@tokengrid/security";
+import { perTenantRate, serverCredentials } from "@tokengrid/security";
 import { accountServiceHandlers } from "./account-service.js";
 import type { SettlementConfig } from "./config.js";
 import { ingestJobEvents, ingestUsage, prepareUsage, type UsageContext } from "./ingest.js";
@@ -40,7 +40,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
   const js = jetstream(nc);
   const keys = await ApiKeyStore.open(nc, n.apiKeysBucket, config.natsReplicas);
   await keys.watch();
-  const guard = { identities: config.tls.mode !== "plaintext", keys };
+  const guard = { identities: config.tls.mode !== "plaintext", keys, rate: perTenantRate(config.tenantRatePerSecond) };
   const onError = (what: string) => (err: unknown, attempt: number) =>
     log.error({ err: err instanceof Error ? err.message : String(err), attempt }, `${what} batch not written; it will be redelivered`);
   const nodes = await NodeDirectory.open(await NodeRegistry.open(nc, n.nodesBucket, config.natsReplicas), (r) => {
@@ -85,8 +85,11 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
     onError: onError("job event"),
   });
 
-  const server = new grpc.Server();
-  server.addService(protos().account.tokengrid.account.v1.AccountService.service, accountServiceHandlers(db, log, config.holdTtlMs, guard));
+  const server = new grpc.Server(SERVER_OPTIONS);
+  server.addService(
+    tolerantService(protos().account.tokengrid.account.v1.AccountService.service),
+    accountServiceHandlers(db, log, config.holdTtlMs, guard),
+  );
   const sweep = setInterval(() => {
     const nowMs = Date.now();
     Promise.all([expireHolds(db, nowMs), expireLots(db, nowMs), ensureUsagePartitions(db, nowMs)]).then(
