@@ -14,7 +14,7 @@ import { toTimestamp, usageBatchCodec, type JobServiceClient, type SubmitJobResp
 import { connectNats, jetstream, jetStreamManager, names } from "@tokengrid/events";
 import { startStack, type Stack } from "@tokengrid/stack";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
-import { accountClient, jobClient, keyMetadata, unary } from "./helpers.js";
+import { accountClient, jobClient, keyMetadata, publishPlacement, unary } from "./helpers.js";
 
 const TENANT = "drain-tenant";
 let md: grpc.Metadata;
@@ -59,6 +59,16 @@ describe("settlement on SIGTERM", () => {
     try {
       const js = jetstream(nc);
       const subject = names(env.namespace).usageSubject("drain-node");
+      for (let j = 0; j < 20; j++) await publishPlacement(js, env.namespace, TENANT, `drain-job-${j}`, "drain-node");
+      // Settlement knows the placements before the usage comes, so that no message waits for one (the ack floor below counts on it).
+      await eventually(
+        "the placements recorded",
+        async () => {
+          const r = await db.query<{ n: string }>("select count(*)::text as n from job_assignments where job_id like 'drain-job-%'");
+          return r.rows[0]!.n === "20" ? true : undefined;
+        },
+        20_000,
+      );
       const now = Date.now();
       for (let m = 0; m < MESSAGES; m += 50) {
         await Promise.all(
@@ -78,6 +88,7 @@ describe("settlement on SIGTERM", () => {
               periodStartTime: toTimestamp(now - 1000),
               periodEndTime: toTimestamp(now),
               final: false,
+              attempt: 1,
             }));
             return js.publish(subject, usageBatchCodec().encode({ events }), { msgID: `drain-${i}` });
           }),

@@ -1,7 +1,9 @@
 /** Small helpers shared by the cross-service tests. */
 import * as grpc from "@grpc/grpc-js";
 import {
+  jobEventCodec,
   protos,
+  toTimestamp,
   type JobServiceClient,
   type Job__Output,
   type JobTransition__Output,
@@ -11,6 +13,7 @@ import {
 } from "@tokengrid/contracts";
 import type { TlsSettings } from "@tokengrid/config";
 import { channelCredentials } from "@tokengrid/security";
+import { names, type JetStreamClient } from "@tokengrid/events";
 
 export function jobClient(address: string, tls: TlsSettings): JobServiceClient {
   return new (protos().job.tokengrid.job.v1.JobService)(address, channelCredentials(tls)) as unknown as JobServiceClient;
@@ -22,6 +25,33 @@ export function nodeClient(address: string, tls: TlsSettings): NodeServiceClient
 
 export function accountClient(address: string, tls: TlsSettings): AccountServiceClient {
   return new (protos().account.tokengrid.account.v1.AccountService)(address, channelCredentials(tls)) as unknown as AccountServiceClient;
+}
+
+/**
+ * Publishes a placement as the broker would (a SCHEDULED job event naming the
+ * node of replica 0, attempt 1): settlement pays usage only from there.
+ */
+export async function publishPlacement(
+  js: JetStreamClient,
+  namespace: string,
+  tenantId: string,
+  jobId: string,
+  nodeId: string,
+): Promise<void> {
+  const bytes = jobEventCodec().encode({
+    eventId: `${jobId}:placed`,
+    jobId,
+    tenantId,
+    kind: "JOB_KIND_BATCH",
+    state: "JOB_STATE_SCHEDULED",
+    time: toTimestamp(Date.now()),
+    nodeId,
+    sizeMst: "0",
+    message: "placed by the test",
+    attempt: 1,
+    replicas: [{ replica: 0, nodeId, deviceCount: 1 }],
+  });
+  await js.publish(names(namespace).jobSubject(tenantId), bytes, { msgID: `${jobId}:placed` });
 }
 
 /** Call metadata carrying an API key (a tenant's, an operator's or an admin's). */

@@ -4,12 +4,15 @@
  * right status, and nothing changes. (Issue #7; usage checks and rates are
  * not in it yet.)
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toTimestamp, usageBatchCodec } from "@tokengrid/contracts";
 import type {
+  GetJobResponse__Output,
   GetStatementResponse__Output,
   ListJobsResponse__Output,
   ListNodesResponse__Output,
@@ -18,8 +21,9 @@ import type {
 } from "@tokengrid/contracts";
 import { CertDir, channelCredentials, nodeIdentity } from "@tokengrid/security";
 import type { TlsSettings } from "@tokengrid/config";
-import { ApiKeyStore, connectNats, names } from "@tokengrid/events";
-import { startStack, type Stack } from "@tokengrid/stack";
+import { ApiKeyStore, connectNats, jetstream, names } from "@tokengrid/events";
+import pg from "pg";
+import { REPO_ROOT, startStack, type Stack } from "@tokengrid/stack";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
 import { accountClient, failure, jobClient, keyMetadata, nodeClient, unary } from "./helpers.js";
 
@@ -295,6 +299,86 @@ describe("limits", () => {
       expect(bad.details).toMatch(/^not a valid SubmitJob request/);
     } finally {
       c.close();
+    }
+  });
+});
+
+describe("usage is checked before it is paid", () => {
+  it("forged usage on NATS — from a node the job was not placed on, or beyond what its devices can do — is quarantined, not paid", async () => {
+    const c = jobClient(stack.options.brokerAddress, stack.tls);
+    const alice = keyMetadata(keys["alice"]!);
+    const done = await eventually("alice's job finished", async () => {
+      const j = (await unary<GetJobResponse__Output>((cb) => c.GetJob({ jobId: jobA }, alice, cb))).job!;
+      return j.state === "JOB_STATE_SUCCEEDED" ? j : undefined;
+    });
+    c.close();
+    const placed = done.nodeId;
+    const other = placed === A.nodeId ? B : A;
+    const db = new pg.Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    try {
+      const settled = async () =>
+        (await db.query<{ n: string }>("select coalesce(sum(amount_mst), 0)::text as n from usage_events where job_id = $1", [jobA]))
+          .rows[0]!.n;
+      const before = await eventually("the job's usage settled", async () => {
+        const n = await settled();
+        return n === done.sizeMst ? n : undefined;
+      });
+      const nc = await connectNats(env.natsUrl, "sec-forger");
+      const forged = (eventId: string, nodeId: string, operatorId: string, amountMst: string) =>
+        usageBatchCodec().encode({
+          events: [
+            {
+              eventId,
+              jobId: jobA,
+              tenantId: "alice",
+              nodeId,
+              operatorId,
+              cluster: "guian",
+              deviceModel: "ascend-910b",
+              deviceCount: 1,
+              amountMst,
+              seq: 99,
+              periodStartTime: toTimestamp(Date.now() - 1000),
+              periodEndTime: toTimestamp(Date.now()),
+              final: false,
+              attempt: 1,
+              replica: 0,
+            },
+          ],
+        });
+      const js = jetstream(nc);
+      const n = names(env.namespace);
+      await js.publish(n.usageSubject(other.nodeId), forged("forged:other-node", other.nodeId, other.operatorId, "1000"), {
+        msgID: "forged:1",
+      });
+      const own = placed === A.nodeId ? A : B;
+      await js.publish(n.usageSubject(own.nodeId), forged("forged:too-much", own.nodeId, own.operatorId, "999999999999"), {
+        msgID: "forged:2",
+      });
+      await nc.close();
+      const held = await eventually("both quarantined", async () => {
+        const r = await db.query<{ event_id: string; reason: string }>(
+          "select event_id, reason from usage_quarantine where event_id like 'forged:%' order by 1",
+        );
+        return r.rows.length === 2 ? r.rows : undefined;
+      });
+      expect(held[0]!.reason).toMatch(
+        new RegExp(`from node ${other.nodeId}, but replica 0 of job ${jobA} \\(attempt 1\\) was assigned to node ${placed}`),
+      );
+      expect(held[1]!.reason).toMatch(/can do \(at most \d+ mST\)/);
+      expect(await settled()).toBe(before);
+      // Operators and analysts see it.
+      const cli = spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, "packages/cli/dist/main.js"), "--json", "report", "quarantine", "--by", "node", "--database", env.databaseUrl],
+        { encoding: "utf8" },
+      );
+      expect(cli.status, cli.stderr).toBe(0);
+      const rows = (JSON.parse(cli.stdout) as { rows: string[][] }).rows;
+      expect(rows.map((r) => r[0]).sort()).toEqual([A.nodeId, B.nodeId].sort());
+    } finally {
+      await db.end();
     }
   });
 });

@@ -71,6 +71,7 @@ function event(r: Row) {
     final: false,
     kind: "JOB_KIND_TRAINING" as const,
     precision: "PRECISION_BF16" as const,
+    attempt: 1,
   };
 }
 
@@ -212,6 +213,22 @@ async function main() {
     for (const prefix of ["r1", "r2"])
       for (let j = 0; j < JOBS; j++)
         await authorize(db, `t${j % TENANTS}`, `${prefix}-j${j}`, `${prefix}-j${j}`, 10n ** 12n, Date.now(), 86_400_000);
+    // And each job is placed on its node, as the broker's job events say: settlement pays usage only from there.
+    await db
+      .insertInto("job_assignments")
+      .values(
+        ["r1", "r2"].flatMap((prefix) =>
+          Array.from({ length: JOBS }, (_, j) => ({
+            job_id: `${prefix}-j${j}`,
+            attempt: 1,
+            replica: 0,
+            node_id: `n${j % 20}`,
+            device_count: 8,
+            assigned_at: new Date(),
+          })),
+        ),
+      )
+      .execute();
     const settled = async () => Number((await sql<{ n: string }>`select count(*)::text as n from usage_events`.execute(db)).rows[0]!.n);
     // Done when settlement has acked every message (it acks only after commit); asking JetStream
     // keeps the polling off the database being measured.

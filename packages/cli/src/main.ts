@@ -451,14 +451,14 @@ program
 
 program
   .command("report <kind>")
-  .description("usage, revenue or green tables from the analysts' views (usage|revenue|green)")
+  .description("usage, revenue, green or quarantined-usage tables from the analysts' views (usage|revenue|green|quarantine)")
   .option("--by <key>", "region, tenant or node", "region")
   .option("--since <span>", "how far back: 7d, 24h, 30m", "7d")
   .addOption(new Option("--database <url>", "the settlement database").env("DATABASE_URL").default(DEFAULT_DATABASE_URL))
   .action(async (kind: string, o: { by: string; since: string; database: string }) => {
     const g = globals();
-    if (!["usage", "revenue", "green"].includes(kind))
-      throw new CliError("INVALID_ARGUMENT", `report: usage, revenue or green; got ${JSON.stringify(kind)}`);
+    if (!["usage", "revenue", "green", "quarantine"].includes(kind))
+      throw new CliError("INVALID_ARGUMENT", `report: usage, revenue, green or quarantine; got ${JSON.stringify(kind)}`);
     if (!["region", "tenant", "node"].includes(o.by))
       throw new CliError("INVALID_ARGUMENT", `--by: region, tenant or node; got ${JSON.stringify(o.by)}`);
     let r;

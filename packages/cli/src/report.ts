@@ -6,7 +6,7 @@
 import pg from "pg";
 import { findCluster } from "@tokengrid/domain";
 
-export type ReportKind = "usage" | "revenue" | "green";
+export type ReportKind = "usage" | "revenue" | "green" | "quarantine";
 export type ReportBy = "region" | "tenant" | "node";
 
 export interface Report {
@@ -40,6 +40,22 @@ export async function report(databaseUrl: string, kind: ReportKind, by: ReportBy
   await client.connect();
   try {
     const from = new Date(Date.now() - sinceMs);
+    if (kind === "quarantine") {
+      // Usage settlement refused to pay, and why (docs/security.md).
+      if (by === "region") throw new Error("--by: quarantined usage is by node or tenant");
+      const r = await client.query<{ key: string; events: string; st: string; reason: string }>(
+        `select ${groupColumn(by)} as key, count(*)::text as events, sum(st)::text as st, min(reason) as reason
+         from analytics.usage_quarantine where quarantined_at >= $1 group by 1 order by count(*) desc, 1`,
+        [from],
+      );
+      return {
+        kind,
+        by,
+        since,
+        head: [by, "events", "ST", "a reason"],
+        rows: r.rows.map((x) => [x.key, x.events, Number(x.st).toFixed(3), x.reason]),
+      };
+    }
     if (kind === "revenue") {
       // What usage was worth when it was settled: the operators' share and the platform's margin.
       const r = await client.query<{ key: string; st: string; operator: string; margin: string }>(

@@ -1,4 +1,4 @@
 export * from "./schema.js";
 export * from "./connect.js";
 export * from "./usage.js";
-export { sql, type Kysely, type Transaction } from "kysely";
+export { sql, type Insertable, type Kysely, type Transaction } from "kysely";

@@ -34,6 +34,34 @@ export interface UsageEventTable {
   settled_at: Generated<Timestamptz>;
 }
 
+/** Where one replica of one placement of a job ran (from the broker's job events). */
+export interface JobAssignmentTable {
+  job_id: string;
+  attempt: number;
+  replica: number;
+  node_id: string;
+  device_count: number;
+  assigned_at: Timestamptz;
+}
+
+/** Usage refused before it was paid, with why. */
+export interface UsageQuarantineTable {
+  event_id: string;
+  job_id: string;
+  tenant_id: string;
+  node_id: string;
+  operator_id: string;
+  attempt: number;
+  replica: number;
+  device_model: string;
+  device_count: number;
+  amount_mst: Int8;
+  period_start: Timestamptz;
+  period_end: Timestamptz;
+  reason: string;
+  quarantined_at: Generated<Timestamptz>;
+}
+
 /** A node as settlement last saw it in the node registry. */
 export interface NodeTable {
   node_id: string;
@@ -139,6 +167,8 @@ export interface Database {
   packages: PackageTable;
   purchases: PurchaseTable;
   usage_events: UsageEventTable;
+  job_assignments: JobAssignmentTable;
+  usage_quarantine: UsageQuarantineTable;
   nodes: NodeTable;
   jobs: JobTable;
   job_events: JobEventTable;

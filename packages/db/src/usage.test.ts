@@ -167,6 +167,7 @@ describe("the analysts' door", () => {
       "tenant_tokens",
       "token_sales",
       "usage_hourly",
+      "usage_quarantine",
     ]);
     for (const v of views.rows) await asAnalyst(sql`select * from ${sql.table(`analytics.${v.name}`)} limit 1`);
     await expect(asAnalyst(sql`select * from public.nodes`)).rejects.toThrow(/permission denied/);

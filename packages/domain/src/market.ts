@@ -11,6 +11,7 @@
 import { CLUSTERS, ORIGINS, type Cluster } from "./clusters.js";
 import { DEFAULT_EFFICIENCY, DEVICES, stPerSecond, workloadOf, type DeviceSpec, type Precision, type Workload } from "./devices.js";
 import type { JobKind } from "./job.js";
+import { FLOPS_PER_ST } from "./units.js";
 import {
   DEFAULT_PERIOD_RATIOS,
   FOSSIL_GRAMS_PER_KWH,
@@ -324,4 +325,35 @@ export function usageConditions(model: MarketModel, cluster: string, atMs: numbe
     green: green !== undefined && green >= GREEN_PACKAGE_MIN_SHARE,
     offPeak: h >= OFF_PEAK_HOURS_CST.from || h < OFF_PEAK_HOURS_CST.to,
   };
+}
+
+/**
+ * Slack on the physical bound: a chunk's edges are read from two clocks (the
+ * node's, at ms resolution), and whole mST are rounded up. ASSUMPTION: 10 %,
+ * plus one ST per event; no real device runs at its dense peak, so honest
+ * usage stays well under the bound.
+ */
+export const USAGE_BOUND_SLACK = 1.1;
+
+/**
+ * The most work, in mST, `deviceCount` devices of a model could have done in
+ * `durationMs` of wall time: their dense peak at their best precision (the
+ * node's measured speed for a device the catalogue does not know), times the
+ * node's simulated clock rate (1 for real hardware), plus the slack above.
+ * Undefined when nothing bounds the device (unknown, and not measured).
+ */
+export function physicalBoundMst(
+  market: MarketModel,
+  deviceModel: string,
+  deviceCount: number,
+  durationMs: number,
+  timeScale = 1,
+  measuredStPerSecond?: number,
+): bigint | undefined {
+  const device = market.devices.get(deviceModel);
+  const peaks = device ? Object.values(device.peakDense).filter((p): p is number => typeof p === "number") : [];
+  const perDevice = peaks.length > 0 ? Math.max(...peaks) / FLOPS_PER_ST : measuredStPerSecond;
+  if (perDevice === undefined || !(perDevice > 0)) return undefined;
+  const mst = perDevice * deviceCount * (Math.max(0, durationMs) / 1000) * Math.max(1, timeScale) * 1000 * USAGE_BOUND_SLACK;
+  return BigInt(Math.ceil(mst)) + 1000n;
 }

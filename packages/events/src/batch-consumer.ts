@@ -13,8 +13,13 @@ export interface BatchConsumerOptions<T = undefined> {
    * prepared may throw (it is terminated) or terminate itself (`msg.term()`).
    */
   prepare?(msg: JsMsg): T;
-  /** Writes the batch durably; messages are acked only after it resolves. */
-  handle(msgs: JsMsg[], prepared: T[]): Promise<void>;
+  /**
+   * Writes the batch durably; messages are acked only after it resolves. It
+   * may hand some back (`retry`): they are not acked, and come again after
+   * `retryAfterMs` (default 1 s), e.g. because they depend on something not
+   * there yet.
+   */
+  handle(msgs: JsMsg[], prepared: T[]): Promise<void | { retry: readonly JsMsg[]; retryAfterMs?: number }>;
   /** Called when handle fails; the batch is nak'ed and redelivered after a backoff. */
   onError(err: unknown, attempt: number): void;
 }
@@ -130,7 +135,10 @@ export async function startBatchConsumer<T = undefined>(
         next = { msgs: [], prepared: [] };
         const [written] = await Promise.allSettled([writing, take(next, options.maxBatch)]);
         if (written.status === "rejected") throw written.reason;
-        for (const m of batch.msgs) m.ack();
+        const later = new Set(written.value?.retry ?? []);
+        for (const m of batch.msgs)
+          if (later.has(m)) m.nak(written.value?.retryAfterMs ?? 1000);
+          else m.ack();
         failures = 0;
         // What arrived during the write joins the next batch.
         await take(next, options.maxBatch - next.msgs.length);

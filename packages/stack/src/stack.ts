@@ -125,6 +125,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           BROKER_ADDRESS: address,
           SETTLEMENT_ADDRESS: o.settlementAddress,
           NODE_LOST_AFTER_MS: String(o.nodeLostAfterMs),
+          // The stack's agents simulate their work (TIME_SCALE).
+          ALLOW_SIMULATED_NODES: "true",
         },
       },
       opts.onLine,

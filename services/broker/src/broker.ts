@@ -510,6 +510,7 @@ export class Broker {
       })),
       energy: { pue: reg.energy.pue ?? 0, tariffYuanPerKwh: reg.energy.tariffYuanPerKwh ?? 0, greenShare: reg.energy.greenShare ?? 0 },
       registeredTime: toTimestamp(this.now()),
+      timeScale: reg.timeScale,
     });
     const sessionId = randomUUID();
     const old = this.nodes.get(reg.nodeId);
@@ -899,6 +900,13 @@ export class Broker {
       cluster: job.cluster,
       sizeMst: job.sizeMst,
       message: t.message,
+      // A placement says where each replica runs, under which attempt: settlement pays usage only from there.
+      ...(t.state === "SCHEDULED"
+        ? {
+            attempt: job.transitions.slice(0, index + 1).filter((x) => x.state === "SCHEDULED").length,
+            replicas: job.replicas.map((r, i) => ({ replica: i, nodeId: r.nodeId, deviceCount: Math.max(1, r.deviceIndices.length) })),
+          }
+        : {}),
     });
     await publishEvent(this.deps.js, this.deps.names.jobSubject(job.tenantId), `${job.jobId}:${index}`, bytes);
   }

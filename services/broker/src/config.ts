@@ -47,6 +47,12 @@ const schema = z.object({
   MAX_WATCHES: common.positiveInt(10_000, 1_000_000),
   /** Open WatchJob streams at once per tenant. */
   MAX_WATCHES_PER_TENANT: common.positiveInt(100, 100_000),
+  /**
+   * Take nodes that simulate their work faster than real time (time_scale > 1:
+   * demos and tests). Settlement's physical bound scales with a node's time
+   * scale, so production brokers leave this off.
+   */
+  ALLOW_SIMULATED_NODES: z.enum(["true", "false"]).default("false"),
   NATS_REPLICAS: common.positiveInt(1, 5),
   /** Overrides of the catalogue, tariffs, green shares, latencies and pricing (docs/standard-token.md). */
   MARKET_FILE: z.string().optional(),
@@ -70,6 +76,7 @@ export interface BrokerConfig {
   maxPendingJobs: number;
   finishedJobsKept: number;
   maxWatches: number;
+  allowSimulatedNodes: boolean;
   maxWatchesPerTenant: number;
   natsReplicas: number;
   logLevel: string;
@@ -137,6 +144,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     maxPendingJobs: c.MAX_PENDING_JOBS,
     finishedJobsKept: c.FINISHED_JOBS_KEPT,
     maxWatches: c.MAX_WATCHES,
+    allowSimulatedNodes: c.ALLOW_SIMULATED_NODES === "true",
     maxWatchesPerTenant: c.MAX_WATCHES_PER_TENANT,
     natsReplicas: c.NATS_REPLICAS,
     logLevel: c.LOG_LEVEL,

@@ -13,11 +13,12 @@ export function nodeServiceHandlers(
   heartbeatIntervalMs: number,
   market: MarketModel,
   guard: Guard,
+  allowSimulated: boolean,
 ): NodeServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
   return {
     Register: unary(async (call) => {
-      const reg = validateRegistration(call.request, market);
+      const reg = validateRegistration(call.request, market, allowSimulated);
       // A node registers only as the node its certificate names, of its operator.
       requireNode(call, guard, reg.nodeId, reg.operatorId);
       const sessionId = await broker.register(reg);

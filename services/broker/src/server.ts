@@ -120,7 +120,11 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   server.addService(jobService, leaderOnly(jobService, jobServiceHandlers(broker, log, config, guard), leadership));
   server.addService(
     nodeService,
-    leaderOnly(nodeService, nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market, guard), leadership),
+    leaderOnly(
+      nodeService,
+      nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market, guard, config.allowSimulatedNodes),
+      leadership,
+    ),
   );
   const address = await bindServer(server, config.address, "the broker", "BROKER_ADDRESS", await serverCredentials(config.tls));
 

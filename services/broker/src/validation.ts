@@ -3,6 +3,7 @@
  * an InvalidArgumentError naming the field, so the client knows what to fix.
  */
 import {
+  FailedPreconditionError,
   InvalidArgumentError,
   findCluster,
   findOrigin,
@@ -223,13 +224,20 @@ export interface ValidRegistration {
   /** The node's own figures; absent ones come from the cluster. */
   energy: { pue?: number; tariffYuanPerKwh?: number; greenShare?: number };
   agentVersion: string;
+  /** Simulated seconds per wall second (1 for real hardware). */
+  timeScale: number;
 }
 
 /** ASSUMPTION: board power of a device the catalogue does not know. */
 const UNKNOWN_DEVICE_WATTS = 500;
 
-export function validateRegistration(req: RegisterRequest__Output, market: MarketModel): ValidRegistration {
+export function validateRegistration(req: RegisterRequest__Output, market: MarketModel, allowSimulated = false): ValidRegistration {
   if (!isValidId(req.nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
+  if (!(req.timeScale >= 0 && req.timeScale <= 3600)) throw new InvalidArgumentError("time_scale", `0..3600, got ${req.timeScale}`);
+  if (req.timeScale > 1 && !allowSimulated)
+    throw new FailedPreconditionError(
+      `time_scale ${req.timeScale}: this broker takes no simulated nodes (settlement would pay them for ${req.timeScale}× what their devices can do); set ALLOW_SIMULATED_NODES=true for demos and tests`,
+    );
   if (!isValidId(req.operatorId)) throw new InvalidArgumentError("operator_id", "1..64 letters, digits, '.', '_' or '-'");
   const cluster = findCluster(req.cluster);
   if (!cluster)
@@ -286,5 +294,13 @@ export function validateRegistration(req: RegisterRequest__Output, market: Marke
     if (!(e.greenShare > 0 && e.greenShare <= 1)) throw new InvalidArgumentError("energy.green_share", `0..1, got ${e.greenShare}`);
     energy.greenShare = e.greenShare;
   }
-  return { nodeId: req.nodeId, operatorId: req.operatorId, cluster: cluster.id, accelerators, energy, agentVersion: req.agentVersion };
+  return {
+    nodeId: req.nodeId,
+    operatorId: req.operatorId,
+    cluster: cluster.id,
+    accelerators,
+    energy,
+    agentVersion: req.agentVersion,
+    timeScale: Math.max(1, req.timeScale),
+  };
 }

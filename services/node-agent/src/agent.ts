@@ -99,6 +99,8 @@ export class NodeAgent {
       operatorId: n.operatorId,
       cluster: n.cluster,
       agentVersion: AGENT_VERSION,
+      // The simulated executor's clock: settlement's physical bound scales with it.
+      timeScale: this.config.timeScale,
       accelerators: this.accelerators.map((a) => {
         const d = findDevice(a.model);
         return {

@@ -44,6 +44,15 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
+/** Where the broker placed a job (as its job event says): usage from there is paid. */
+async function place(jobId: string, nodeId: string, deviceCount = 1): Promise<void> {
+  await db
+    .insertInto("job_assignments")
+    .values({ job_id: jobId, attempt: 1, replica: 0, node_id: nodeId, device_count: deviceCount, assigned_at: new Date() })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
 /** Everything settlement writes, as plain data. */
 async function snapshot() {
   const usage = await sql<{
@@ -59,6 +68,7 @@ async function snapshot() {
 }
 
 async function publish(prefix: string, count: number): Promise<void> {
+  await place(`${prefix}-job`, "n1");
   const js = jetstream(nc);
   const n = names(env.namespace);
   for (let i = 0; i < count; i++) {
@@ -84,6 +94,7 @@ async function publish(prefix: string, count: number): Promise<void> {
             final: i === count - 1,
             kind: "JOB_KIND_TRAINING",
             precision: "PRECISION_BF16",
+            attempt: 1,
           },
         ],
       }),
@@ -180,7 +191,7 @@ describe("redelivery", () => {
 
 describe("pricing with the node registry", () => {
   /** A message as JetStream would hand it over, carrying one usage event. */
-  const message = (eventId: string, nodeId: string): JsMsg =>
+  const message = (eventId: string, nodeId: string, jobId: string): JsMsg =>
     ({
       subject: names(env.namespace).usageSubject(nodeId),
       seq: 0,
@@ -190,7 +201,8 @@ describe("pricing with the node registry", () => {
         events: [
           {
             eventId,
-            jobId: "reg-job",
+            jobId,
+            attempt: 1,
             tenantId: "t1",
             nodeId,
             operatorId: "op-reg",
@@ -223,7 +235,9 @@ describe("pricing with the node registry", () => {
         ],
         energy: { pue: 1.08, tariffYuanPerKwh: 0.8, greenShare: 0.9 },
       });
-      await ingestUsage({ db, market, log, nodes }, [message("reg:1", "n-reg"), message("reg:2", "n-stranger")]);
+      await place("reg-job", "n-reg");
+      await place("reg-job-2", "n-stranger");
+      await ingestUsage({ db, market, log, nodes }, [message("reg:1", "n-reg", "reg-job"), message("reg:2", "n-stranger", "reg-job-2")]);
       const rows = await sql<{ event_id: string; nano: string }>`
         select event_id, operator_nano_yuan::text as nano from usage_events where event_id like 'reg:%' order by event_id`.execute(db);
       const at = Date.parse("2026-12-01T06:00:00Z");
@@ -248,5 +262,72 @@ describe("pricing with the node registry", () => {
     } finally {
       nodes.close();
     }
+  });
+});
+
+describe("usage checked before it is paid", () => {
+  const message = (events: Record<string, unknown>[]): JsMsg =>
+    ({
+      subject: names(env.namespace).usageSubject("n1"),
+      seq: 0,
+      headers: undefined,
+      term: () => {},
+      data: usageBatchCodec().encode({
+        events: events.map((e, i) => ({
+          tenantId: "t1",
+          nodeId: "n1",
+          operatorId: "op1",
+          cluster: "guian",
+          deviceModel: "ascend-910b",
+          deviceCount: 1,
+          amountMst: "1000000",
+          seq: i + 1,
+          periodStartTime: toTimestamp(Date.now() - 1000),
+          periodEndTime: toTimestamp(Date.now()),
+          final: false,
+          kind: "JOB_KIND_TRAINING",
+          precision: "PRECISION_BF16",
+          attempt: 1,
+          ...e,
+        })),
+      }),
+    }) as unknown as JsMsg;
+
+  it("quarantines usage from another node, with more devices, beyond the physical bound, or never placed; waits for a placement not known yet", async () => {
+    await place("q-job", "n1");
+    const long = { periodStartTime: toTimestamp(Date.now() - 200_000), periodEndTime: toTimestamp(Date.now() - 120_000) };
+    const msgs = [
+      message([{ eventId: "q:ok", jobId: "q-job" }]),
+      message([{ eventId: "q:other-node", jobId: "q-job", nodeId: "n2", operatorId: "op2" }]),
+      message([{ eventId: "q:more-devices", jobId: "q-job", deviceCount: 4 }]),
+      // An Ascend 910B does well under 2e7 mST a second.
+      message([{ eventId: "q:too-much", jobId: "q-job", amountMst: "1000000000000" }]),
+      message([{ eventId: "q:never-placed", jobId: "q-ghost", ...long }]),
+      message([{ eventId: "q:not-yet", jobId: "q-later" }]),
+    ];
+    const { retry } = await ingestUsage({ db, market, log }, msgs);
+    expect(retry).toEqual([msgs[5]]);
+    const paid = await sql<{ event_id: string }>`select event_id from usage_events where event_id like 'q:%' order by 1`.execute(db);
+    expect(paid.rows.map((r) => r.event_id)).toEqual(["q:ok"]);
+    const held = await sql<{ event_id: string; reason: string }>`
+      select event_id, reason from analytics.usage_quarantine where event_id like 'q:%' order by 1`.execute(db);
+    expect(held.rows.map((r) => r.event_id)).toEqual(["q:more-devices", "q:never-placed", "q:other-node", "q:too-much"]);
+    const reason = Object.fromEntries(held.rows.map((r) => [r.event_id, r.reason]));
+    expect(reason["q:other-node"]).toMatch(/from node n2, but replica 0 of job q-job \(attempt 1\) was assigned to node n1/);
+    expect(reason["q:more-devices"]).toMatch(/reports 4 devices; the replica was given 1/);
+    expect(reason["q:too-much"]).toMatch(/more than 1 × ascend-910b can do/);
+    expect(reason["q:never-placed"]).toMatch(/no placement of replica 0 of job q-ghost/);
+    // Only what was kept was captured from the tenant's tokens.
+    const captured = await sql<{ n: string }>`
+      select coalesce(sum(amount), 0)::text as n from ledger_transfers where hold_id = 'q-job' and kind in ('capture', 'usage', 'overdraft')`.execute(
+      db,
+    );
+    expect(captured.rows[0]!.n).toBe("1000000");
+
+    // Its placement arrives: the waiting usage is paid.
+    await place("q-later", "n1");
+    expect((await ingestUsage({ db, market, log }, [msgs[5]!])).retry).toEqual([]);
+    const later = await sql<{ n: string }>`select count(*)::text as n from usage_events where event_id = 'q:not-yet'`.execute(db);
+    expect(later.rows[0]!.n).toBe("1");
   });
 });

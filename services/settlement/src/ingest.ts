@@ -13,10 +13,11 @@ import {
   type Database,
   type JobEventInput,
   type Kysely,
+  type Insertable,
 } from "@tokengrid/db";
 import { captureBatch, payOperators, releaseIn } from "@tokengrid/ledger";
 import { createHash } from "node:crypto";
-import { usageConditions, valueUsage, type MarketModel, type NodeFigures, type UsageConditions } from "@tokengrid/domain";
+import { physicalBoundMst, usageConditions, valueUsage, type MarketModel, type NodeFigures, type UsageConditions } from "@tokengrid/domain";
 import { jobEventCodec, fromTimestamp, JOB_KIND_BY_NAME, PRECISION_BY_NAME, usageBatchCodec } from "@tokengrid/contracts";
 import type { JsMsg } from "@tokengrid/events";
 import { extractFromHeaders, SpanKind, tracer, type Logger } from "@tokengrid/telemetry";
@@ -72,9 +73,20 @@ function digest(ids: readonly string[]): string {
   return h.digest("hex").slice(0, 24);
 }
 
-/** What settling one usage event moves, once it is known to be new. */
+/** What settling one usage event moves, once it is known to be new; and what it is checked against. */
 interface Settles extends UsageKey {
   operatorId: string;
+  nodeId: string;
+  attempt: number;
+  replica: number;
+  deviceModel: string;
+  deviceCount: number;
+  periodStartMs: number;
+  periodEndMs: number;
+  /** Its line of COPY text. */
+  line: string;
+  /** Why it cannot be paid whatever the placement says (beyond what its devices can do): it is quarantined. */
+  refused?: string;
   /** Which package conditions the event meets: which of the tenant's lots may pay for it. */
   meets: UsageConditions;
   operatorNanoYuan: bigint;
@@ -101,7 +113,21 @@ export interface UsageContext {
   nodes?: NodeDirectory;
   /** Usage the tenant's tokens could not pay: runs inside the transaction, before it commits. */
   onShortfall?: (s: Shortfall[]) => Promise<void>;
+  /**
+   * Whether settlement has read every job event published so far: only then
+   * is a placement it does not know surely not coming. Default: yes.
+   */
+  jobEventsCaughtUp?: () => Promise<boolean>;
 }
+
+/**
+ * Usage with no known placement waits this long after its period ended for the
+ * broker's job event (the two streams are consumed apart), then is quarantined.
+ */
+export const PLACEMENT_WAIT_MS = 60_000;
+
+/** A usage event refused, for the quarantine table. */
+type QuarantineRow = Insertable<Database["usage_quarantine"]>;
 
 /**
  * Decodes and values one message of usage (no database): done as the message
@@ -114,7 +140,6 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
   const prepared: PreparedUsage = { events: [], copy: Buffer.alloc(0) };
   let lastKey: string | undefined;
   let lastNode: NodeFigures | undefined;
-  let copy = "";
   let events;
   try {
     events = usageBatchCodec().decode(msg.data).events;
@@ -139,6 +164,18 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       lastKey = key;
     }
     const node = lastNode;
+    const periodStartMs = fromTimestamp(e.periodStartTime);
+    const durationMs = periodEndMs - periodStartMs;
+    const record = nodes?.record(e.nodeId) ?? undefined;
+    const bound = physicalBoundMst(market, e.deviceModel, e.deviceCount, durationMs, record?.timeScale || 1, node?.stPerSecondPerDevice);
+    const refused =
+      durationMs < 0
+        ? "its period ends before it starts"
+        : bound === undefined
+          ? `device ${e.deviceModel} is not in the catalogue and the node gave no measured speed: nothing bounds what it could do`
+          : amountMst > bound
+            ? `${amountMst} mST in ${durationMs} ms is more than ${e.deviceCount} × ${e.deviceModel} can do (at most ${bound} mST)`
+            : undefined;
     const value = valueUsage(market, {
       cluster: e.cluster,
       deviceModel: e.deviceModel,
@@ -150,7 +187,7 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
     });
     const operatorNanoYuan = value?.operatorNanoYuan ?? 0n;
     const marginNanoYuan = value?.marginNanoYuan ?? 0n;
-    copy += usageCopyLine({
+    const line = usageCopyLine({
       event_id: e.eventId,
       job_id: e.jobId,
       tenant_id: e.tenantId,
@@ -162,7 +199,7 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       amount_mst: e.amountMst,
       seq: e.seq,
       replica: e.replica,
-      period_start: fromTimestamp(e.periodStartTime),
+      period_start: periodStartMs,
       period_end: periodEndMs,
       final: e.final,
       operator_nano_yuan: operatorNanoYuan,
@@ -176,14 +213,103 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       jobId: e.jobId,
       tenantId: e.tenantId,
       operatorId: e.operatorId,
+      nodeId: e.nodeId,
+      attempt: e.attempt,
+      replica: e.replica,
+      deviceModel: e.deviceModel,
+      deviceCount: e.deviceCount,
+      periodStartMs,
+      periodEndMs,
+      line,
+      ...(refused ? { refused } : {}),
       meets: usageConditions(market, e.cluster, periodEndMs, node),
       amountMst,
       operatorNanoYuan,
       marginNanoYuan,
     });
   }
-  prepared.copy = Buffer.from(copy);
+  prepared.copy = Buffer.from(prepared.events.map((e) => e.line).join(""));
   return prepared;
+}
+
+interface Placement {
+  nodeId: string;
+  deviceCount: number;
+}
+
+/**
+ * Sorts a batch's usage by the placements settlement knows: an event from the
+ * node its replica was assigned to (under its attempt), with no more devices
+ * than it was given, is kept; one from another node, or with more devices, or
+ * refused already (beyond the physical bound) is quarantined with why; one
+ * whose placement is not known yet waits (its whole message comes again),
+ * unless it never will be (see PLACEMENT_WAIT_MS).
+ */
+async function sortByPlacement(
+  ctx: UsageContext,
+  trx: Parameters<Parameters<typeof copyTransaction>[1]>[0]["trx"],
+  msgs: JsMsg[],
+  prepared: PreparedUsage[],
+  nowMs: number,
+): Promise<{ keep: PreparedUsage[]; quarantine: QuarantineRow[]; retry: JsMsg[] }> {
+  const jobIds = [...new Set(prepared.flatMap((p) => p.events.map((e) => e.jobId)))];
+  const placements = new Map<string, Placement>();
+  if (jobIds.length > 0)
+    for (const r of await trx
+      .selectFrom("job_assignments")
+      .select(["job_id", "attempt", "replica", "node_id", "device_count"])
+      .where("job_id", "in", jobIds)
+      .execute())
+      placements.set(`${r.job_id}#${r.replica}.${r.attempt}`, { nodeId: r.node_id, deviceCount: r.device_count });
+  let caughtUp: boolean | undefined;
+  const keep: PreparedUsage[] = [];
+  const quarantine: QuarantineRow[] = [];
+  const retry: JsMsg[] = [];
+  for (let i = 0; i < prepared.length; i++) {
+    const p = prepared[i]!;
+    const kept: Settles[] = [];
+    const refused: QuarantineRow[] = [];
+    let wait = false;
+    for (const e of p.events) {
+      const placed = placements.get(`${e.jobId}#${e.replica}.${e.attempt}`);
+      let reason = e.refused;
+      if (reason === undefined && placed === undefined) {
+        caughtUp ??= ctx.jobEventsCaughtUp ? await ctx.jobEventsCaughtUp() : true;
+        if (!caughtUp || nowMs - e.periodEndMs < PLACEMENT_WAIT_MS) {
+          wait = true;
+          break;
+        }
+        reason = `no placement of replica ${e.replica} of job ${e.jobId} under attempt ${e.attempt} is known: the broker never assigned it`;
+      } else if (reason === undefined && placed!.nodeId !== e.nodeId)
+        reason = `from node ${e.nodeId}, but replica ${e.replica} of job ${e.jobId} (attempt ${e.attempt}) was assigned to node ${placed!.nodeId}`;
+      else if (reason === undefined && e.deviceCount > placed!.deviceCount)
+        reason = `reports ${e.deviceCount} devices; the replica was given ${placed!.deviceCount}`;
+      if (reason === undefined) kept.push(e);
+      else
+        refused.push({
+          event_id: e.eventId,
+          job_id: e.jobId,
+          tenant_id: e.tenantId,
+          node_id: e.nodeId,
+          operator_id: e.operatorId,
+          attempt: e.attempt,
+          replica: e.replica,
+          device_model: e.deviceModel,
+          device_count: e.deviceCount,
+          amount_mst: e.amountMst,
+          period_start: new Date(e.periodStartMs),
+          period_end: new Date(e.periodEndMs),
+          reason,
+        });
+    }
+    if (wait) {
+      retry.push(msgs[i]!);
+      continue;
+    }
+    quarantine.push(...refused);
+    keep.push(refused.length === 0 ? p : { events: kept, copy: Buffer.from(kept.map((e) => e.line).join("")) });
+  }
+  return { keep, quarantine, retry };
 }
 
 /**
@@ -195,7 +321,7 @@ export async function ingestUsage(
   ctx: UsageContext,
   msgs: JsMsg[],
   prepared: PreparedUsage[] = msgs.map((m) => prepareUsage(ctx, m)),
-): Promise<void> {
+): Promise<{ retry: JsMsg[] }> {
   const { db, log, nodes } = ctx;
   const onShortfall = ctx.onShortfall ?? (async () => {});
   // A node seen for the first time: read its registration, and price its usage again with it.
@@ -209,10 +335,26 @@ export async function ingestUsage(
   }
   const spans = messageSpans(msgs, "settlement.write_usage");
   try {
-    const events = prepared.flatMap((p) => p.events);
     const nowMs = Date.now();
+    let retry: JsMsg[] = [];
+    let quarantined = 0;
+    let events: Settles[] = [];
     const inserted = await copyTransaction(db, async (t) => {
-      const freshIds = await insertUsageEvents(t, prepared);
+      // Paid only if it came from where the broker placed the job, within what the devices can do.
+      const sorted = await sortByPlacement(ctx, t.trx, msgs, prepared, nowMs);
+      retry = sorted.retry;
+      quarantined = sorted.quarantine.length;
+      if (sorted.quarantine.length > 0) {
+        await t.trx
+          .insertInto("usage_quarantine")
+          .values(sorted.quarantine)
+          .onConflict((oc) => oc.column("event_id").doNothing())
+          .execute();
+        for (const q of sorted.quarantine)
+          log.warn({ eventId: q.event_id, nodeId: q.node_id, jobId: q.job_id, reason: q.reason }, "usage quarantined, not paid");
+      }
+      events = sorted.keep.flatMap((p) => p.events);
+      const freshIds = await insertUsageEvents(t, sorted.keep);
       // Usually every event is new; otherwise settle only the first sighting of each new one.
       const fresh = freshIds.length === events.length ? undefined : new Set(freshIds);
       const earned = new Map<string, bigint>();
@@ -248,7 +390,11 @@ export async function ingestUsage(
       if (short.length > 0) await onShortfall(short);
       return freshIds.length;
     });
-    log.debug({ batch: msgs.length, inserted, duplicates: events.length - inserted }, "usage batch committed");
+    log.debug(
+      { batch: msgs.length, inserted, duplicates: events.length - inserted, quarantined, waiting: retry.length },
+      "usage batch committed",
+    );
+    return { retry };
   } finally {
     for (const s of spans) s.end();
   }
@@ -272,8 +418,27 @@ export async function ingestJobEvents(db: Kysely<Database>, msgs: JsMsg[], log: 
       message: e.message,
       version: Number(e.eventId.slice(e.eventId.lastIndexOf(":") + 1)) || 0,
     }));
+    // Where each placement runs: usage is paid only from there.
+    const placements = ok.flatMap((e) =>
+      String(e.state) === "JOB_STATE_SCHEDULED" && e.attempt > 0
+        ? e.replicas.map((r) => ({
+            job_id: e.jobId,
+            attempt: e.attempt,
+            replica: r.replica,
+            node_id: r.nodeId,
+            device_count: Math.max(1, r.deviceCount),
+            assigned_at: new Date(fromTimestamp(e.time)),
+          }))
+        : [],
+    );
     await db.transaction().execute(async (trx) => {
       await applyJobEvents(trx, rows);
+      if (placements.length > 0)
+        await trx
+          .insertInto("job_assignments")
+          .values(placements)
+          .onConflict((oc) => oc.columns(["job_id", "attempt", "replica"]).doNothing())
+          .execute();
       // A job that ended gives back what its hold has left.
       for (const r of rows) if (r.state === "SUCCEEDED" || r.state === "FAILED" || r.state === "CANCELLED") await releaseIn(trx, r.job_id);
     });

@@ -68,7 +68,22 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
         await publishEvent(js, n.exhaustedSubject(x.tenantId), id, bytes);
       }
     },
+    jobEventsCaughtUp: async () => {
+      if (Date.now() - caughtUp.atMs < 1000) return caughtUp.value;
+      const info = await jsm.consumers.info(n.jobsStream, n.settlementJobsConsumer);
+      caughtUp = { atMs: Date.now(), value: info.num_pending === 0 && info.num_ack_pending === 0 };
+      return caughtUp.value;
+    },
   };
+  let caughtUp = { atMs: 0, value: false };
+  // Job events first: usage is checked against the placements they carry.
+  const jobs = await startBatchConsumer(jsm, js, {
+    stream: n.jobsStream,
+    durable: n.settlementJobsConsumer,
+    maxBatch: config.batchSize,
+    handle: (msgs) => ingestJobEvents(db, msgs, log),
+    onError: onError("job event"),
+  });
   const usage = await startBatchConsumer(jsm, js, {
     stream: n.usageStream,
     durable: n.settlementUsageConsumer,
@@ -76,13 +91,6 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
     prepare: (msg) => prepareUsage(ctx, msg),
     handle: (msgs, prepared) => ingestUsage(ctx, msgs, prepared),
     onError: onError("usage"),
-  });
-  const jobs = await startBatchConsumer(jsm, js, {
-    stream: n.jobsStream,
-    durable: n.settlementJobsConsumer,
-    maxBatch: config.batchSize,
-    handle: (msgs) => ingestJobEvents(db, msgs, log),
-    onError: onError("job event"),
   });
 
   const server = new grpc.Server(SERVER_OPTIONS);

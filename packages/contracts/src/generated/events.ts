@@ -5,6 +5,7 @@ import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _goo
 import type { BalanceExhausted as _tokengrid_events_v1_BalanceExhausted, BalanceExhausted__Output as _tokengrid_events_v1_BalanceExhausted__Output } from './tokengrid/events/v1/BalanceExhausted.js';
 import type { JobEvent as _tokengrid_events_v1_JobEvent, JobEvent__Output as _tokengrid_events_v1_JobEvent__Output } from './tokengrid/events/v1/JobEvent.js';
 import type { NodeRecord as _tokengrid_events_v1_NodeRecord, NodeRecord__Output as _tokengrid_events_v1_NodeRecord__Output } from './tokengrid/events/v1/NodeRecord.js';
+import type { ReplicaPlacement as _tokengrid_events_v1_ReplicaPlacement, ReplicaPlacement__Output as _tokengrid_events_v1_ReplicaPlacement__Output } from './tokengrid/events/v1/ReplicaPlacement.js';
 import type { UsageBatch as _tokengrid_events_v1_UsageBatch, UsageBatch__Output as _tokengrid_events_v1_UsageBatch__Output } from './tokengrid/events/v1/UsageBatch.js';
 import type { UsageEvent as _tokengrid_events_v1_UsageEvent, UsageEvent__Output as _tokengrid_events_v1_UsageEvent__Output } from './tokengrid/events/v1/UsageEvent.js';
 import type { CancelJobRequest as _tokengrid_job_v1_CancelJobRequest, CancelJobRequest__Output as _tokengrid_job_v1_CancelJobRequest__Output } from './tokengrid/job/v1/CancelJobRequest.js';
@@ -63,6 +64,7 @@ export interface ProtoGrpcType {
         BalanceExhausted: MessageTypeDefinition<_tokengrid_events_v1_BalanceExhausted, _tokengrid_events_v1_BalanceExhausted__Output>
         JobEvent: MessageTypeDefinition<_tokengrid_events_v1_JobEvent, _tokengrid_events_v1_JobEvent__Output>
         NodeRecord: MessageTypeDefinition<_tokengrid_events_v1_NodeRecord, _tokengrid_events_v1_NodeRecord__Output>
+        ReplicaPlacement: MessageTypeDefinition<_tokengrid_events_v1_ReplicaPlacement, _tokengrid_events_v1_ReplicaPlacement__Output>
         UsageBatch: MessageTypeDefinition<_tokengrid_events_v1_UsageBatch, _tokengrid_events_v1_UsageBatch__Output>
         UsageEvent: MessageTypeDefinition<_tokengrid_events_v1_UsageEvent, _tokengrid_events_v1_UsageEvent__Output>
       }

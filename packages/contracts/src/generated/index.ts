@@ -21,6 +21,7 @@ export type { TokenPackage, TokenPackage__Output } from "./tokengrid/account/v1/
 export type { BalanceExhausted, BalanceExhausted__Output } from "./tokengrid/events/v1/BalanceExhausted.js";
 export type { JobEvent, JobEvent__Output } from "./tokengrid/events/v1/JobEvent.js";
 export type { NodeRecord, NodeRecord__Output } from "./tokengrid/events/v1/NodeRecord.js";
+export type { ReplicaPlacement, ReplicaPlacement__Output } from "./tokengrid/events/v1/ReplicaPlacement.js";
 export type { UsageBatch, UsageBatch__Output } from "./tokengrid/events/v1/UsageBatch.js";
 export type { UsageEvent, UsageEvent__Output } from "./tokengrid/events/v1/UsageEvent.js";
 export type { CancelJobRequest, CancelJobRequest__Output } from "./tokengrid/job/v1/CancelJobRequest.js";

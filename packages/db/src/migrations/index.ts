@@ -9,6 +9,7 @@ import * as m0007 from "./2026_11_29_0007_job_usage.js";
 import * as m0008 from "./2026_11_29_0008_usage_value.js";
 import * as m0009 from "./2026_11_29_0009_lot_conditions.js";
 import * as m0010 from "./2026_11_29_0010_energy_and_nodes.js";
+import * as m0011 from "./2026_11_29_0011_assignments_and_quarantine.js";
 
 /** Every migration, by sortable name. Add new ones at the end. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_29_0008_usage_value": m0008,
   "2026_11_29_0009_lot_conditions": m0009,
   "2026_11_29_0010_energy_and_nodes": m0010,
+  "2026_11_29_0011_assignments_and_quarantine": m0011,
 };

@@ -3,6 +3,7 @@
 import type { JobKind as _tokengrid_job_v1_JobKind, JobKind__Output as _tokengrid_job_v1_JobKind__Output } from '../../../tokengrid/job/v1/JobKind.js';
 import type { JobState as _tokengrid_job_v1_JobState, JobState__Output as _tokengrid_job_v1_JobState__Output } from '../../../tokengrid/job/v1/JobState.js';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../../google/protobuf/Timestamp.js';
+import type { ReplicaPlacement as _tokengrid_events_v1_ReplicaPlacement, ReplicaPlacement__Output as _tokengrid_events_v1_ReplicaPlacement__Output } from '../../../tokengrid/events/v1/ReplicaPlacement.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -25,6 +26,12 @@ export interface JobEvent {
    */
   'sizeMst'?: (number | string | Long);
   'message'?: (string);
+  /**
+   * On a placement (state SCHEDULED): which placement of the job this is, and
+   * where each replica runs. Settlement pays usage only from these nodes.
+   */
+  'attempt'?: (number);
+  'replicas'?: (_tokengrid_events_v1_ReplicaPlacement)[];
 }
 
 /**
@@ -47,4 +54,10 @@ export interface JobEvent__Output {
    */
   'sizeMst': (string);
   'message': (string);
+  /**
+   * On a placement (state SCHEDULED): which placement of the job this is, and
+   * where each replica runs. Settlement pays usage only from these nodes.
+   */
+  'attempt': (number);
+  'replicas': (_tokengrid_events_v1_ReplicaPlacement__Output)[];
 }

@@ -19,6 +19,10 @@ export interface NodeRecord {
    */
   'energy'?: (_tokengrid_node_v1_EnergyProfile | null);
   'registeredTime'?: (_google_protobuf_Timestamp | null);
+  /**
+   * Simulated seconds per wall second (RegisterRequest.time_scale); 0 or 1 for real hardware.
+   */
+  'timeScale'?: (number | string);
 }
 
 /**
@@ -36,4 +40,8 @@ export interface NodeRecord__Output {
    */
   'energy': (_tokengrid_node_v1_EnergyProfile__Output | null);
   'registeredTime': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * Simulated seconds per wall second (RegisterRequest.time_scale); 0 or 1 for real hardware.
+   */
+  'timeScale': (number);
 }

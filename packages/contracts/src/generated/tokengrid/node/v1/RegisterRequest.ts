@@ -22,6 +22,13 @@ export interface RegisterRequest {
   'accelerators'?: (_tokengrid_node_v1_Accelerator)[];
   'energy'?: (_tokengrid_node_v1_EnergyProfile | null);
   'agentVersion'?: (string);
+  /**
+   * Simulated seconds per wall second, for a node whose executor simulates
+   * the work (demos, tests); 0 for real hardware. Settlement's physical bound
+   * scales with it, so a broker takes a node that declares more than 1 only
+   * when it allows simulated nodes (ALLOW_SIMULATED_NODES).
+   */
+  'timeScale'?: (number | string);
 }
 
 /**
@@ -43,4 +50,11 @@ export interface RegisterRequest__Output {
   'accelerators': (_tokengrid_node_v1_Accelerator__Output)[];
   'energy': (_tokengrid_node_v1_EnergyProfile__Output | null);
   'agentVersion': (string);
+  /**
+   * Simulated seconds per wall second, for a node whose executor simulates
+   * the work (demos, tests); 0 for real hardware. Settlement's physical bound
+   * scales with it, so a broker takes a node that declares more than 1 only
+   * when it allows simulated nodes (ALLOW_SIMULATED_NODES).
+   */
+  'timeScale': (number);
 }
