@@ -61,6 +61,7 @@ beforeAll(async () => {
     nodeConfigPath: "inline",
     brokerAddresses: [broker.address],
     tls: await tls.node("op", "trace-node"),
+    natsAuth: {},
     natsUrl: env.natsUrl,
     namespace: env.namespace,
     timeScale: 1,

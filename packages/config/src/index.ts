@@ -5,3 +5,4 @@ export { z } from "zod";
 export { parse as parseYaml } from "yaml";
 export * from "./market.js";
 export * from "./tls.js";
+export * from "./nats.js";

@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
 import { DependencyUnavailableError } from "@tokengrid/domain";
-import { HOW_TO_START } from "@tokengrid/config";
+import { HOW_TO_START, natsAuth, type NatsAuth } from "@tokengrid/config";
 import type { Names } from "./subjects.js";
 
 export type { NatsConnection };
@@ -11,9 +11,18 @@ export type { NatsConnection };
  * connection fails, throws a DependencyUnavailableError that says where we
  * looked and how to start NATS.
  */
-export async function connectNats(url: string, name: string): Promise<NatsConnection> {
+/** Connects, with the user and TLS settings given (by default, from NATS_USER and the like: config's natsAuth). */
+export async function connectNats(url: string, name: string, auth: NatsAuth = natsAuth()): Promise<NatsConnection> {
   try {
-    return await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 3000 });
+    return await connect({
+      servers: url,
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      timeout: 3000,
+      ...(auth.user !== undefined ? { user: auth.user, pass: auth.pass } : {}),
+      ...(auth.tls ? { tls: auth.tls } : {}),
+    });
   } catch (err) {
     throw new DependencyUnavailableError("NATS", url, HOW_TO_START.nats, err);
   }

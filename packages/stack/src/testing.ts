@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,9 +101,15 @@ function natsServerBinary(): string {
   throw new Error("nats-server is not installed (apt-get install nats-server); fault tests run a server of their own");
 }
 
-export async function ownNats(label: string): Promise<OwnNats> {
+/**
+ * `config`: more server configuration (e.g. `include "/path/auth.conf"`), with
+ * `env` for the variables it names; without it, a plain JetStream server.
+ */
+export async function ownNats(label: string, opts: { config?: string; env?: Record<string, string> } = {}): Promise<OwnNats> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), `nats-${label}-`));
+  const configFile = join(storeDir, "nats-server.conf");
+  writeFileSync(configFile, `listen: "127.0.0.1:${port}"\njetstream { store_dir: ${JSON.stringify(join(storeDir, "js"))} }\n${opts.config ?? ""}\n`);
   const binary = natsServerBinary();
   let child: ChildProcess | undefined;
   const up = () =>
@@ -126,7 +132,7 @@ export async function ownNats(label: string): Promise<OwnNats> {
     url: `nats://127.0.0.1:${port}`,
     storeDir,
     async start() {
-      child = spawn(binary, ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], { stdio: "ignore" });
+      child = spawn(binary, ["-c", configFile], { stdio: "ignore", env: { ...process.env, ...opts.env } });
       await up();
     },
     async kill() {

@@ -9,7 +9,9 @@ import {
   z,
   DEFAULT_BROKER_ADDRESS,
   DEFAULT_SETTLEMENT_ADDRESS,
+  natsAuth,
   tlsSettings,
+  type NatsAuth,
   type TlsSettings,
 } from "@tokengrid/config";
 import { DEFAULT_PROFILE, PLUGINS, type SchedulingProfile } from "@tokengrid/matcher";
@@ -65,6 +67,8 @@ export interface BrokerConfig {
   address: string;
   /** Its certificate (it serves, and calls settlement, with it), or plaintext. */
   tls: TlsSettings;
+  /** Its NATS user and TLS (NATS_USER, NATS_PASSWORD_FILE, NATS_TLS_*). */
+  natsAuth: NatsAuth;
   tenantRatePerSecond: number;
   settlementAddress: string;
   natsUrl: string;
@@ -133,6 +137,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
   return {
     address: c.BROKER_ADDRESS,
     tls: tlsSettings(env, true),
+    natsAuth: natsAuth(env),
     tenantRatePerSecond: c.TENANT_RATE_PER_SECOND,
     settlementAddress: c.SETTLEMENT_ADDRESS,
     natsUrl: c.NATS_URL,

@@ -43,7 +43,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const log = createLogger("broker", config.logLevel);
   if (config.tls.mode === "plaintext")
     log.warn("GRPC_PLAINTEXT=true: gRPC without TLS; anyone on the network can read calls and claim any identity (development only)");
-  const nc = await connectNats(config.natsUrl, "tokengrid-broker");
+  const nc = await connectNats(config.natsUrl, "tokengrid-broker", config.natsAuth);
   const jsm = await jetStreamManager(nc, config.natsUrl);
   const n = names(config.namespace);
   await ensureStreams(jsm, n, config.natsReplicas);

@@ -14,6 +14,7 @@ function config(nodeYaml: string): AgentConfig {
     nodeConfigPath: "n1.yaml",
     brokerAddresses: ["127.0.0.1:1"],
     tls: { mode: "plaintext" },
+    natsAuth: {},
     natsUrl: "nats://127.0.0.1:1",
     namespace: "t",
     timeScale: 1,

@@ -78,6 +78,7 @@ beforeAll(async () => {
     nodeConfigPath: "(test)",
     brokerAddresses: [address],
     tls: await tls.node("op-test", "epoch-node"),
+    natsAuth: {},
     natsUrl: env.natsUrl,
     namespace: env.namespace,
     timeScale: 1,

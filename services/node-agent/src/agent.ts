@@ -84,7 +84,7 @@ export class NodeAgent {
     const accelerators = await acceleratorsOf(config, run);
     if (config.node.detect) log.info({ accelerators }, "accelerators detected");
     const outbox = await Outbox.open(config.outboxDir, config.outboxMaxBytes);
-    const nc = await connectNats(config.natsUrl, `tokengrid-agent-${config.node.nodeId}`);
+    const nc = await connectNats(config.natsUrl, `tokengrid-agent-${config.node.nodeId}`, config.natsAuth);
     const publisher = new UsagePublisher(jetstream(nc), log, outbox, names(config.namespace).usageSubject(config.node.nodeId));
     const agent = new NodeAgent(config, accelerators, nc, publisher, outbox);
     agent.loop = agent.connectLoop();

@@ -12,9 +12,11 @@ import {
   loadMarket,
   parseEnv,
   parseYaml,
+  natsAuth,
   tlsSettings,
   z,
   DEFAULT_BROKER_ADDRESS,
+  type NatsAuth,
   type TlsSettings,
 } from "@tokengrid/config";
 import { CLUSTERS, findDevice, ID_PATTERN, type MarketModel } from "@tokengrid/domain";
@@ -93,6 +95,8 @@ export interface AgentConfig {
   brokerAddresses: string[];
   /** The node's certificate (it names the node and its operator), or plaintext. */
   tls: TlsSettings;
+  /** The node's NATS user (it may publish only its own usage) and TLS. */
+  natsAuth: NatsAuth;
   natsUrl: string;
   namespace: string;
   timeScale: number;
@@ -129,6 +133,7 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     nodeConfigPath: e.NODE_CONFIG,
     brokerAddresses: e.BROKER_ADDRESS,
     tls: tlsSettings(env, true),
+    natsAuth: natsAuth(env),
     natsUrl: e.NATS_URL,
     namespace: e.TOKENGRID_NAMESPACE,
     timeScale: e.TIME_SCALE,

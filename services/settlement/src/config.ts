@@ -1,4 +1,4 @@
-import { common, loadMarket, parseEnv, tlsSettings, z, DEFAULT_SETTLEMENT_ADDRESS, type TlsSettings } from "@tokengrid/config";
+import { common, loadMarket, parseEnv, natsAuth, tlsSettings, z, DEFAULT_SETTLEMENT_ADDRESS, type NatsAuth, type TlsSettings } from "@tokengrid/config";
 import type { MarketModel } from "@tokengrid/domain";
 
 const schema = z.object({
@@ -24,6 +24,8 @@ export interface SettlementConfig {
   address: string;
   /** Its certificate, or plaintext. */
   tls: TlsSettings;
+  /** Its NATS user and TLS (NATS_USER, NATS_PASSWORD_FILE, NATS_TLS_*). */
+  natsAuth: NatsAuth;
   tenantRatePerSecond: number;
   natsUrl: string;
   databaseUrl: string;
@@ -41,6 +43,7 @@ export function loadSettlementConfig(env: NodeJS.ProcessEnv = process.env): Sett
   return {
     address: c.SETTLEMENT_ADDRESS,
     tls: tlsSettings(env, true),
+    natsAuth: natsAuth(env),
     tenantRatePerSecond: c.TENANT_RATE_PER_SECOND,
     natsUrl: c.NATS_URL,
     databaseUrl: c.DATABASE_URL,

@@ -33,7 +33,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
   const db = await openDatabase(config.databaseUrl);
   await seedLedger(db);
   await ensureUsagePartitions(db, Date.now());
-  const nc = await connectNats(config.natsUrl, "tokengrid-settlement");
+  const nc = await connectNats(config.natsUrl, "tokengrid-settlement", config.natsAuth);
   const jsm = await jetStreamManager(nc, config.natsUrl);
   const n = names(config.namespace);
   await ensureStreams(jsm, n, config.natsReplicas);
