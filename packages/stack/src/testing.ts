@@ -109,7 +109,10 @@ export async function ownNats(label: string, opts: { config?: string; env?: Reco
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), `nats-${label}-`));
   const configFile = join(storeDir, "nats-server.conf");
-  writeFileSync(configFile, `listen: "127.0.0.1:${port}"\njetstream { store_dir: ${JSON.stringify(join(storeDir, "js"))} }\n${opts.config ?? ""}\n`);
+  writeFileSync(
+    configFile,
+    `listen: "127.0.0.1:${port}"\njetstream { store_dir: ${JSON.stringify(join(storeDir, "js"))} }\n${opts.config ?? ""}\n`,
+  );
   const binary = natsServerBinary();
   let child: ChildProcess | undefined;
   const up = () =>

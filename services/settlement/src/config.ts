@@ -1,4 +1,14 @@
-import { common, loadMarket, parseEnv, natsAuth, tlsSettings, z, DEFAULT_SETTLEMENT_ADDRESS, type NatsAuth, type TlsSettings } from "@tokengrid/config";
+import {
+  common,
+  loadMarket,
+  parseEnv,
+  natsAuth,
+  tlsSettings,
+  z,
+  DEFAULT_SETTLEMENT_ADDRESS,
+  type NatsAuth,
+  type TlsSettings,
+} from "@tokengrid/config";
 import type { MarketModel } from "@tokengrid/domain";
 
 const schema = z.object({
