@@ -19,6 +19,7 @@ import type {
   JobSpec,
   ListJobsResponse__Output,
   ListNodesResponse__Output,
+  RevokeNodeResponse__Output,
   ListPackagesResponse__Output,
   PurchasePackageResponse__Output,
   GetBalanceResponse__Output,
@@ -319,6 +320,22 @@ program
         pageToken = res.nextPageToken;
       } while (pageToken !== "");
       out(g, { nodes }, nodes.length === 0 ? "no nodes registered yet" : table(NODE_HEAD, nodes.map(nodeRow)));
+    }, "operator");
+  });
+
+program
+  .command("revoke-node <id>")
+  .description("refuse a node at once (an operator's own nodes; an admin's any): it comes back only with a certificate issued after")
+  .requiredOption("--operator <id>", "the node's operator")
+  .option("--reason <text>", "why, for the record", "")
+  .action(async (nodeId: string, o: { operator: string; reason: string }) => {
+    await withClients(async (c, g) => {
+      const res = await rpc<RevokeNodeResponse__Output>(
+        (cb) => c.nodes.RevokeNode({ nodeId, operatorId: o.operator, reason: o.reason }, c.metadata, deadline(), cb),
+        "broker",
+        c.brokerAddress,
+      );
+      out(g, res, `node ${nodeId} revoked at ${time(res.revokeTime)}: refused from now on; its jobs move when its lease runs out`);
     }, "operator");
   });
 

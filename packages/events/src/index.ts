@@ -8,3 +8,4 @@ export { headers } from "@nats-io/transport-node";
 export * from "./node-registry.js";
 export * from "./leader-lease.js";
 export * from "./api-key-store.js";
+export * from "./revocations.js";

@@ -83,6 +83,7 @@ export async function deleteNamespace(jsm: JetStreamManager, n: Names): Promise<
     `KV_${n.nodesBucket}`,
     `KV_${n.leaderBucket}`,
     `KV_${n.apiKeysBucket}`,
+    `KV_${n.revokedNodesBucket}`,
   ]) {
     try {
       await jsm.streams.delete(name);

@@ -26,6 +26,8 @@ export interface Names {
   readonly leaderBucket: string;
   /** JetStream KV bucket holding API keys, by hash. */
   readonly apiKeysBucket: string;
+  /** JetStream KV bucket holding revoked nodes. */
+  readonly revokedNodesBucket: string;
   readonly settlementUsageConsumer: string;
   readonly settlementJobsConsumer: string;
 }
@@ -48,6 +50,7 @@ export function names(namespace: string): Names {
     nodesBucket: `${namespace}_nodes`,
     leaderBucket: `${namespace}_broker_leader`,
     apiKeysBucket: `${namespace}_api_keys`,
+    revokedNodesBucket: `${namespace}_revoked_nodes`,
     settlementUsageConsumer: "settlement-usage",
     settlementJobsConsumer: "settlement-jobs",
   };

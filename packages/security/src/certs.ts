@@ -35,6 +35,12 @@ export interface IssueOptions {
   days?: number;
   /** Common name, for people reading it; default the identity. */
   commonName?: string;
+  /**
+   * How far before now it becomes valid (clocks differ); default a minute. A
+   * revoked node comes back only with a certificate valid from after its
+   * revocation.
+   */
+  backdateMs?: number;
 }
 
 async function keyPair(): Promise<CryptoKeyPair> {
@@ -90,7 +96,7 @@ export async function issueCertificate(ca: CertificateAuthority, o: IssueOptions
     issuer: caCert.subject,
     publicKey: keys.publicKey,
     signingKey,
-    notBefore: new Date(now - 60_000),
+    notBefore: new Date(now - (o.backdateMs ?? 60_000)),
     notAfter: new Date(now + (o.days ?? 365) * DAY_MS),
     signingAlgorithm: ALG,
     extensions: [

@@ -95,6 +95,12 @@ export function channelCredentials(tls: TlsSettings): grpc.ChannelCredentials {
   return grpc.credentials.createSsl(ca, readFileSync(tls.keyFile), readFileSync(tls.certFile));
 }
 
+/** When the call's verified client certificate was issued (its notBefore), ms; undefined without one. */
+export function peerCertificateIssuedMs(call: { getAuthContext(): { sslPeerCertificate?: PeerCertificate } }): number | undefined {
+  const from = call.getAuthContext().sslPeerCertificate?.valid_from;
+  return from ? Date.parse(from) : undefined;
+}
+
 /** The principal the call's verified client certificate names, if any. */
 export function peerPrincipal(call: { getAuthContext(): { sslPeerCertificate?: PeerCertificate } }): Principal | undefined {
   return principalFromCertificate(call.getAuthContext().sslPeerCertificate);

@@ -9,6 +9,7 @@ import { randomUUID, createHash } from "node:crypto";
 import {
   canTransition,
   FailedPreconditionError,
+  PermissionDeniedError,
   UnavailableError,
   InvalidArgumentError,
   isFinal,
@@ -29,7 +30,7 @@ import {
   type BindPlugin,
   type SchedulingProfile,
 } from "@tokengrid/matcher";
-import { jobEventCodec, toTimestamp, type JobStatus__Output } from "@tokengrid/contracts";
+import { jobEventCodec, toServiceError, toTimestamp, type JobStatus__Output } from "@tokengrid/contracts";
 import { publishEvent, type JetStreamClient, type Names, type NodeRegistry } from "@tokengrid/events";
 import { extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger, type Span } from "@tokengrid/telemetry";
 import { kindEnum, stateEnum, type JobRecord, type ReplicaRecord, type Transition } from "./job-record.js";
@@ -581,6 +582,22 @@ export class Broker {
       );
     this.deps.log.info({ nodeId, running: runningKeys.length }, "node connected");
     this.requestSchedule();
+  }
+
+  /**
+   * A revoked node is refused at once: its stream is closed, it takes no new
+   * work, and its jobs move once its lease runs out (it may still be running
+   * them until then: moving them sooner could run a job twice).
+   */
+  revoked(nodeId: string, why: string): void {
+    const node = this.nodes.get(nodeId);
+    if (!node) return;
+    const stream = node.stream;
+    node.stream = undefined;
+    node.state = "LOST";
+    this.engine.state.removeNode(nodeId);
+    stream?.emit("error", toServiceError(new PermissionDeniedError(`node ${nodeId} was revoked: ${why}`)));
+    this.deps.log.warn({ nodeId, why }, "node revoked: refused, its jobs move when its lease runs out");
   }
 
   detach(nodeId: string, stream: AgentStream): void {

@@ -1,8 +1,9 @@
 /** tokengrid.node.v1.NodeService: the node agents' door. */
 import { toServiceError, toTimestamp, unary, type NodeServiceHandlers } from "@tokengrid/contracts";
-import { FailedPreconditionError, InvalidArgumentError, type MarketModel } from "@tokengrid/domain";
+import { FailedPreconditionError, InvalidArgumentError, isValidId, PermissionDeniedError, type MarketModel } from "@tokengrid/domain";
 import type { Logger } from "@tokengrid/telemetry";
-import { operatorOf, requireNode, type Guard } from "@tokengrid/security";
+import { operatorOf, peerCertificateIssuedMs, requireNode, type Guard } from "@tokengrid/security";
+import type { RevocationList } from "@tokengrid/events";
 import type { Broker } from "./broker.js";
 import type { AgentStream } from "./registry.js";
 import { validatePageSize, validateRegistration } from "./validation.js";
@@ -14,13 +15,25 @@ export function nodeServiceHandlers(
   market: MarketModel,
   guard: Guard,
   allowSimulated: boolean,
+  revocations: RevocationList,
 ): NodeServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
+  /** A revoked node comes back only with a certificate issued after its revocation. */
+  const notRevoked = (call: Parameters<typeof peerCertificateIssuedMs>[0], nodeId: string) => {
+    const r = revocations.of(nodeId);
+    if (!r) return;
+    const issuedMs = peerCertificateIssuedMs(call);
+    if (issuedMs === undefined || issuedMs <= r.revokedMs)
+      throw new PermissionDeniedError(
+        `node ${nodeId} was revoked at ${new Date(r.revokedMs).toISOString()} (${r.reason}); it comes back with a certificate issued after that`,
+      );
+  };
   return {
     Register: unary(async (call) => {
       const reg = validateRegistration(call.request, market, allowSimulated);
       // A node registers only as the node its certificate names, of its operator.
       requireNode(call, guard, reg.nodeId, reg.operatorId);
+      notRevoked(call, reg.nodeId);
       const sessionId = await broker.register(reg);
       return { sessionId, heartbeatIntervalMs };
     }, onError),
@@ -32,6 +45,7 @@ export function nodeServiceHandlers(
           if (nodeId === undefined) {
             if (msg.message !== "hello" || !msg.hello) throw new FailedPreconditionError("the first message on Connect must be a hello");
             requireNode(stream, guard, msg.hello.nodeId);
+            notRevoked(stream, msg.hello.nodeId);
             broker.attach(msg.hello.nodeId, msg.hello.sessionId, stream, msg.hello.runningJobIds);
             nodeId = msg.hello.nodeId;
             return;
@@ -71,6 +85,21 @@ export function nodeServiceHandlers(
       stream.on("close", close);
     },
 
+    RevokeNode: unary(async (call) => {
+      const { nodeId, operatorId, reason } = call.request;
+      if (!isValidId(nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
+      if (!isValidId(operatorId)) throw new InvalidArgumentError("operator_id", "the node's operator: 1..64 letters, digits, '.', '_' or '-'");
+      if (reason.length > 256) throw new InvalidArgumentError("reason", `at most 256 characters, got ${reason.length}`);
+      // The node's operator (its own nodes only), or an admin.
+      await operatorOf(call, guard, operatorId);
+      const known = broker.listNodes().find((n) => n.reg.nodeId === nodeId);
+      if (known && known.reg.operatorId !== operatorId)
+        throw new PermissionDeniedError(`node ${nodeId} is operator ${known.reg.operatorId}'s, not ${operatorId}'s`);
+      const revokedMs = Date.now();
+      await revocations.revoke({ nodeId, operatorId, revokedMs, reason: reason || "revoked by its operator" });
+      broker.revoked(nodeId, reason || "revoked by its operator");
+      return { revokeTime: toTimestamp(revokedMs) };
+    }, onError),
     ListNodes: unary(async (call) => {
       const pageSize = validatePageSize(call.request.pageSize, 100, 1000);
       // An operator sees its own nodes; an admin sees every node.

@@ -14,6 +14,7 @@ import {
   jetStreamManager,
   ApiKeyStore,
   LeaderLease,
+  RevocationList,
   names,
   NodeRegistry,
   startBatchConsumer,
@@ -51,6 +52,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const nodes = await NodeRegistry.open(nc, n.nodesBucket, config.natsReplicas);
   const keys = await ApiKeyStore.open(nc, n.apiKeysBucket, config.natsReplicas);
   await keys.watch();
+  const revocations = await RevocationList.open(nc, n.revokedNodesBucket, config.natsReplicas);
   const guard = { identities: config.tls.mode !== "plaintext", keys, rate: perTenantRate(config.tenantRatePerSecond) };
   const accounts = accountsClient(config.settlementAddress, channelCredentials(config.tls));
   const broker = new Broker({
@@ -69,6 +71,8 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     tenantWeight: (t) => config.tenantWeights[t] ?? 1,
     isLeader: () => leadership.isLeader && (lease?.isLeader ?? false),
   });
+  // A revocation made through another broker takes effect here too, at once.
+  await revocations.watch((r) => broker.revoked(r.nodeId, r.reason));
   // What only the leader runs: recovery, settlement's control messages, liveness, scheduling.
   let leading: { control: { stop(): Promise<void> }; liveness: NodeJS.Timeout } | undefined;
   const lead = async (epoch: number) => {
@@ -122,7 +126,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     nodeService,
     leaderOnly(
       nodeService,
-      nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market, guard, config.allowSimulatedNodes),
+      nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market, guard, config.allowSimulatedNodes, revocations),
       leadership,
     ),
   );
@@ -182,6 +186,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     }
     accounts.close();
     keys.stop();
+    revocations.stop();
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
     server.forceShutdown();
     await broker.flush();

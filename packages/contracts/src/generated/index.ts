@@ -69,3 +69,5 @@ export type { NodeServiceClient, NodeServiceHandlers, NodeServiceDefinition } fr
 export type { NodeState, NodeState__Output } from "./tokengrid/node/v1/NodeState.js";
 export type { RegisterRequest, RegisterRequest__Output } from "./tokengrid/node/v1/RegisterRequest.js";
 export type { RegisterResponse, RegisterResponse__Output } from "./tokengrid/node/v1/RegisterResponse.js";
+export type { RevokeNodeRequest, RevokeNodeRequest__Output } from "./tokengrid/node/v1/RevokeNodeRequest.js";
+export type { RevokeNodeResponse, RevokeNodeResponse__Output } from "./tokengrid/node/v1/RevokeNodeResponse.js";

@@ -41,6 +41,8 @@ import type { Node as _tokengrid_node_v1_Node, Node__Output as _tokengrid_node_v
 import type { NodeServiceClient as _tokengrid_node_v1_NodeServiceClient, NodeServiceDefinition as _tokengrid_node_v1_NodeServiceDefinition } from './tokengrid/node/v1/NodeService.js';
 import type { RegisterRequest as _tokengrid_node_v1_RegisterRequest, RegisterRequest__Output as _tokengrid_node_v1_RegisterRequest__Output } from './tokengrid/node/v1/RegisterRequest.js';
 import type { RegisterResponse as _tokengrid_node_v1_RegisterResponse, RegisterResponse__Output as _tokengrid_node_v1_RegisterResponse__Output } from './tokengrid/node/v1/RegisterResponse.js';
+import type { RevokeNodeRequest as _tokengrid_node_v1_RevokeNodeRequest, RevokeNodeRequest__Output as _tokengrid_node_v1_RevokeNodeRequest__Output } from './tokengrid/node/v1/RevokeNodeRequest.js';
+import type { RevokeNodeResponse as _tokengrid_node_v1_RevokeNodeResponse, RevokeNodeResponse__Output as _tokengrid_node_v1_RevokeNodeResponse__Output } from './tokengrid/node/v1/RevokeNodeResponse.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -112,6 +114,8 @@ export interface ProtoGrpcType {
         NodeState: EnumTypeDefinition
         RegisterRequest: MessageTypeDefinition<_tokengrid_node_v1_RegisterRequest, _tokengrid_node_v1_RegisterRequest__Output>
         RegisterResponse: MessageTypeDefinition<_tokengrid_node_v1_RegisterResponse, _tokengrid_node_v1_RegisterResponse__Output>
+        RevokeNodeRequest: MessageTypeDefinition<_tokengrid_node_v1_RevokeNodeRequest, _tokengrid_node_v1_RevokeNodeRequest__Output>
+        RevokeNodeResponse: MessageTypeDefinition<_tokengrid_node_v1_RevokeNodeResponse, _tokengrid_node_v1_RevokeNodeResponse__Output>
       }
     }
   }

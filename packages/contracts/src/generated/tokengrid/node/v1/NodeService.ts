@@ -8,6 +8,8 @@ import type { ListNodesRequest as _tokengrid_node_v1_ListNodesRequest, ListNodes
 import type { ListNodesResponse as _tokengrid_node_v1_ListNodesResponse, ListNodesResponse__Output as _tokengrid_node_v1_ListNodesResponse__Output } from '../../../tokengrid/node/v1/ListNodesResponse.js';
 import type { RegisterRequest as _tokengrid_node_v1_RegisterRequest, RegisterRequest__Output as _tokengrid_node_v1_RegisterRequest__Output } from '../../../tokengrid/node/v1/RegisterRequest.js';
 import type { RegisterResponse as _tokengrid_node_v1_RegisterResponse, RegisterResponse__Output as _tokengrid_node_v1_RegisterResponse__Output } from '../../../tokengrid/node/v1/RegisterResponse.js';
+import type { RevokeNodeRequest as _tokengrid_node_v1_RevokeNodeRequest, RevokeNodeRequest__Output as _tokengrid_node_v1_RevokeNodeRequest__Output } from '../../../tokengrid/node/v1/RevokeNodeRequest.js';
+import type { RevokeNodeResponse as _tokengrid_node_v1_RevokeNodeResponse, RevokeNodeResponse__Output as _tokengrid_node_v1_RevokeNodeResponse__Output } from '../../../tokengrid/node/v1/RevokeNodeResponse.js';
 
 /**
  * NodeService is the node agents' door (Register, Connect) and the operators'
@@ -57,6 +59,27 @@ export interface NodeServiceClient extends grpc.Client {
   register(argument: _tokengrid_node_v1_RegisterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
   register(argument: _tokengrid_node_v1_RegisterRequest, callback: grpc.requestCallback<_tokengrid_node_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * RevokeNode refuses a node at once: its stream is closed, its jobs move
+   * once its lease runs out, and every certificate issued for it before now
+   * is refused from then on (a certificate issued later lets it back). For
+   * the node's operator, or an admin.
+   */
+  RevokeNode(argument: _tokengrid_node_v1_RevokeNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_RevokeNodeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeNode(argument: _tokengrid_node_v1_RevokeNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_node_v1_RevokeNodeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeNode(argument: _tokengrid_node_v1_RevokeNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_RevokeNodeResponse__Output>): grpc.ClientUnaryCall;
+  RevokeNode(argument: _tokengrid_node_v1_RevokeNodeRequest, callback: grpc.requestCallback<_tokengrid_node_v1_RevokeNodeResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RevokeNode refuses a node at once: its stream is closed, its jobs move
+   * once its lease runs out, and every certificate issued for it before now
+   * is refused from then on (a certificate issued later lets it back). For
+   * the node's operator, or an admin.
+   */
+  revokeNode(argument: _tokengrid_node_v1_RevokeNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_RevokeNodeResponse__Output>): grpc.ClientUnaryCall;
+  revokeNode(argument: _tokengrid_node_v1_RevokeNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_node_v1_RevokeNodeResponse__Output>): grpc.ClientUnaryCall;
+  revokeNode(argument: _tokengrid_node_v1_RevokeNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_RevokeNodeResponse__Output>): grpc.ClientUnaryCall;
+  revokeNode(argument: _tokengrid_node_v1_RevokeNodeRequest, callback: grpc.requestCallback<_tokengrid_node_v1_RevokeNodeResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 /**
@@ -80,10 +103,19 @@ export interface NodeServiceHandlers extends grpc.UntypedServiceImplementation {
    */
   Register: grpc.handleUnaryCall<_tokengrid_node_v1_RegisterRequest__Output, _tokengrid_node_v1_RegisterResponse>;
   
+  /**
+   * RevokeNode refuses a node at once: its stream is closed, its jobs move
+   * once its lease runs out, and every certificate issued for it before now
+   * is refused from then on (a certificate issued later lets it back). For
+   * the node's operator, or an admin.
+   */
+  RevokeNode: grpc.handleUnaryCall<_tokengrid_node_v1_RevokeNodeRequest__Output, _tokengrid_node_v1_RevokeNodeResponse>;
+  
 }
 
 export interface NodeServiceDefinition extends grpc.ServiceDefinition {
   Connect: MethodDefinition<_tokengrid_node_v1_ConnectRequest, _tokengrid_node_v1_ConnectResponse, _tokengrid_node_v1_ConnectRequest__Output, _tokengrid_node_v1_ConnectResponse__Output>
   ListNodes: MethodDefinition<_tokengrid_node_v1_ListNodesRequest, _tokengrid_node_v1_ListNodesResponse, _tokengrid_node_v1_ListNodesRequest__Output, _tokengrid_node_v1_ListNodesResponse__Output>
   Register: MethodDefinition<_tokengrid_node_v1_RegisterRequest, _tokengrid_node_v1_RegisterResponse, _tokengrid_node_v1_RegisterRequest__Output, _tokengrid_node_v1_RegisterResponse__Output>
+  RevokeNode: MethodDefinition<_tokengrid_node_v1_RevokeNodeRequest, _tokengrid_node_v1_RevokeNodeResponse, _tokengrid_node_v1_RevokeNodeRequest__Output, _tokengrid_node_v1_RevokeNodeResponse__Output>
 }
