@@ -88,7 +88,8 @@ export function nodeServiceHandlers(
     RevokeNode: unary(async (call) => {
       const { nodeId, operatorId, reason } = call.request;
       if (!isValidId(nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
-      if (!isValidId(operatorId)) throw new InvalidArgumentError("operator_id", "the node's operator: 1..64 letters, digits, '.', '_' or '-'");
+      if (!isValidId(operatorId))
+        throw new InvalidArgumentError("operator_id", "the node's operator: 1..64 letters, digits, '.', '_' or '-'");
       if (reason.length > 256) throw new InvalidArgumentError("reason", `at most 256 characters, got ${reason.length}`);
       // The node's operator (its own nodes only), or an admin.
       await operatorOf(call, guard, operatorId);
