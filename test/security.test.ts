@@ -5,13 +5,14 @@
  * not in it yet.)
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toTimestamp, usageBatchCodec } from "@tokengrid/contracts";
 import type {
+  CreateEnrolmentResponse__Output,
   GetJobResponse__Output,
   GetStatementResponse__Output,
   ListJobsResponse__Output,
@@ -19,11 +20,11 @@ import type {
   RegisterRequest,
   SubmitJobResponse__Output,
 } from "@tokengrid/contracts";
-import { CertDir, channelCredentials, nodeIdentity } from "@tokengrid/security";
+import { CertDir, channelCredentials, createCsr, describeCertificate, nodeIdentity } from "@tokengrid/security";
 import type { TlsSettings } from "@tokengrid/config";
 import { ApiKeyStore, connectNats, jetstream, names } from "@tokengrid/events";
 import pg from "pg";
-import { REPO_ROOT, startStack, type Stack } from "@tokengrid/stack";
+import { agentConfigYaml, REPO_ROOT, ServiceProcess, serviceScript, startStack, type Stack } from "@tokengrid/stack";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
 import { accountClient, failure, jobClient, keyMetadata, nodeClient, unary } from "./helpers.js";
 
@@ -135,6 +136,68 @@ describe("node identity", () => {
   it("a client that does not trust the broker's CA does not connect", async () => {
     const r = await register({ mode: "tls", caFile: otherCa.caFile }, registration("sec-a", "op-a"));
     expect((r as grpc.ServiceError).code).toBe(grpc.status.UNAVAILABLE);
+  });
+});
+
+describe("enrolling a node", () => {
+  it("an operator's one-time token gets the node its certificate, once; a bad request does not use it up", async () => {
+    const opB = keyMetadata(await stack.apiKey("operator", "op-b"));
+    const c = nodeClient(stack.options.brokerAddress, stack.tls);
+    const dir = mkdtempSync(join(tmpdir(), "enrol-"));
+    let agent: ServiceProcess | undefined;
+    try {
+      const denied = await failure(
+        unary((cb) => c.CreateEnrolment({ nodeId: "sec-new", operatorId: "op-b" }, keyMetadata(keys["opA"]!), cb)),
+      );
+      expect(denied.code).toBe(grpc.status.PERMISSION_DENIED);
+      const { token } = await unary<CreateEnrolmentResponse__Output>((cb) =>
+        c.CreateEnrolment({ nodeId: "sec-new", operatorId: "op-b" }, opB, cb),
+      );
+      expect(token).toMatch(/^tge_/);
+      // A request that is not one: refused, and the token is still good.
+      const bad = await failure(
+        unary((cb) => c.Enrol({ token, csrPem: "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----" }, cb)),
+      );
+      expect(bad.code).toBe(grpc.status.INVALID_ARGUMENT);
+
+      // The agent, with the token and no certificate, enrols and takes its place.
+      const nodeFile = join(dir, "node.yaml");
+      writeFileSync(
+        nodeFile,
+        agentConfigYaml({ nodeId: "sec-new", operatorId: "op-b", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 1 }] }),
+      );
+      agent = new ServiceProcess({
+        name: "agent sec-new",
+        script: serviceScript("node-agent"),
+        env: {
+          NODE_CONFIG: nodeFile,
+          BROKER_ADDRESS: stack.options.brokerAddress,
+          NATS_URL: env.natsUrl,
+          TOKENGRID_NAMESPACE: env.namespace,
+          OUTBOX_DIR: join(dir, "outbox"),
+          LOG_LEVEL: "info",
+          ENROLMENT_TOKEN: token,
+          TLS_CA_FILE: stack.tls.caFile,
+          TLS_CERT_FILE: join(dir, "tls", "node.pem"),
+          TLS_KEY_FILE: join(dir, "tls", "node-key.pem"),
+        },
+      });
+      await agent.start();
+      expect(describeCertificate(readFileSync(join(dir, "tls", "node.pem"), "utf8")).uris).toEqual([nodeIdentity("op-b", "sec-new")]);
+      const online = await eventually("the enrolled node online", async () => {
+        const r = await unary<ListNodesResponse__Output>((cb) => c.ListNodes({}, opB, cb));
+        return r.nodes.find((n) => n.nodeId === "sec-new" && n.state === "NODE_STATE_ONLINE");
+      });
+      expect(online.operatorId).toBe("op-b");
+      // Once only.
+      const { csrPem } = await createCsr("again");
+      const reuse = await failure(unary((cb) => c.Enrol({ token, csrPem }, cb)));
+      expect(reuse.code).toBe(grpc.status.UNAUTHENTICATED);
+    } finally {
+      await agent?.stop();
+      c.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

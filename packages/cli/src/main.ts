@@ -20,6 +20,7 @@ import type {
   ListJobsResponse__Output,
   ListNodesResponse__Output,
   RevokeNodeResponse__Output,
+  CreateEnrolmentResponse__Output,
   ListPackagesResponse__Output,
   PurchasePackageResponse__Output,
   GetBalanceResponse__Output,
@@ -320,6 +321,33 @@ program
         pageToken = res.nextPageToken;
       } while (pageToken !== "");
       out(g, { nodes }, nodes.length === 0 ? "no nodes registered yet" : table(NODE_HEAD, nodes.map(nodeRow)));
+    }, "operator");
+  });
+
+program
+  .command("enrol-node <id>")
+  .description("a one-time token for a node's agent to get its certificate with (ENROLMENT_TOKEN); an operator's own nodes, an admin's any")
+  .requiredOption("--operator <id>", "the node's operator")
+  .option("--valid-for <seconds>", "how long the token may be used (60..604800)", "86400")
+  .action(async (nodeId: string, o: { operator: string; validFor: string }) => {
+    const validForSeconds = Number(o.validFor);
+    if (!Number.isInteger(validForSeconds))
+      throw new CliError("INVALID_ARGUMENT", `--valid-for: whole seconds; got ${JSON.stringify(o.validFor)}`);
+    await withClients(async (c, g) => {
+      const res = await rpc<CreateEnrolmentResponse__Output>(
+        (cb) => c.nodes.CreateEnrolment({ nodeId, operatorId: o.operator, validForSeconds }, c.metadata, deadline(), cb),
+        "broker",
+        c.brokerAddress,
+      );
+      out(
+        g,
+        res,
+        [
+          `${res.token}`,
+          `(for node ${nodeId} of ${o.operator}; shown this once; usable once, until ${time(res.expireTime)})`,
+          "On the node, run the agent with ENROLMENT_TOKEN set to it, TLS_CA_FILE, and TLS_CERT_FILE/TLS_KEY_FILE where its certificate and key are to be written.",
+        ].join("\n"),
+      );
     }, "operator");
   });
 

@@ -21,7 +21,7 @@ export const TLS_HOW_TO =
   "or set GRPC_PLAINTEXT=true to run without encryption (development only)";
 
 /** The TLS settings in env; `needsCertificate` for services and agents, which must prove who they are. */
-export function tlsSettings(env: NodeJS.ProcessEnv, needsCertificate: boolean): TlsSettings {
+export function tlsSettings(env: NodeJS.ProcessEnv, needsCertificate: boolean, opts: { certificateMayBeMade?: boolean } = {}): TlsSettings {
   const get = (k: string) => (env[k] === "" ? undefined : env[k]);
   const plaintext = get("GRPC_PLAINTEXT");
   if (plaintext !== undefined && plaintext !== "true" && plaintext !== "false")
@@ -36,8 +36,9 @@ export function tlsSettings(env: NodeJS.ProcessEnv, needsCertificate: boolean): 
     return { mode: "plaintext" };
   }
   const problems: string[] = [];
-  const need = (name: string, v: string | undefined) => {
+  const need = (name: string, v: string | undefined, mayBeMade = false) => {
     if (v === undefined) problems.push(`${name}: required; ${TLS_HOW_TO}`);
+    else if (mayBeMade) return;
     else
       try {
         accessSync(v, constants.R_OK);
@@ -47,8 +48,8 @@ export function tlsSettings(env: NodeJS.ProcessEnv, needsCertificate: boolean): 
   };
   need("TLS_CA_FILE", files.caFile);
   if (needsCertificate || files.certFile !== undefined || files.keyFile !== undefined) {
-    need("TLS_CERT_FILE", files.certFile);
-    need("TLS_KEY_FILE", files.keyFile);
+    need("TLS_CERT_FILE", files.certFile, opts.certificateMayBeMade);
+    need("TLS_KEY_FILE", files.keyFile, opts.certificateMayBeMade);
   }
   if (problems.length > 0) throw new ConfigError("environment", problems);
   return files.certFile !== undefined

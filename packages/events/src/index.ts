@@ -9,3 +9,4 @@ export * from "./node-registry.js";
 export * from "./leader-lease.js";
 export * from "./api-key-store.js";
 export * from "./revocations.js";
+export * from "./enrolments.js";

@@ -84,6 +84,7 @@ export async function deleteNamespace(jsm: JetStreamManager, n: Names): Promise<
     `KV_${n.leaderBucket}`,
     `KV_${n.apiKeysBucket}`,
     `KV_${n.revokedNodesBucket}`,
+    `KV_${n.enrolmentsBucket}`,
   ]) {
     try {
       await jsm.streams.delete(name);

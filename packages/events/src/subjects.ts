@@ -28,6 +28,8 @@ export interface Names {
   readonly apiKeysBucket: string;
   /** JetStream KV bucket holding revoked nodes. */
   readonly revokedNodesBucket: string;
+  /** JetStream KV bucket holding nodes' enrolment tokens, by hash. */
+  readonly enrolmentsBucket: string;
   readonly settlementUsageConsumer: string;
   readonly settlementJobsConsumer: string;
 }
@@ -51,6 +53,7 @@ export function names(namespace: string): Names {
     leaderBucket: `${namespace}_broker_leader`,
     apiKeysBucket: `${namespace}_api_keys`,
     revokedNodesBucket: `${namespace}_revoked_nodes`,
+    enrolmentsBucket: `${namespace}_enrolments`,
     settlementUsageConsumer: "settlement-usage",
     settlementJobsConsumer: "settlement-jobs",
   };

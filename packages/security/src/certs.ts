@@ -122,3 +122,51 @@ export function describeCertificate(pem: string): { subject: string; issuer: str
     validTo: new Date(c.validTo).toISOString(),
   };
 }
+
+/** A key pair and a certificate request for it (the key never leaves the node). */
+export async function createCsr(commonName: string): Promise<{ csrPem: string; keyPem: string }> {
+  const keys = await keyPair();
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: dn(commonName), keys, signingAlgorithm: ALG });
+  return { csrPem: csr.toString("pem"), keyPem: await privateKeyPem(keys.privateKey) };
+}
+
+/** The request, if it is PEM and its signature holds (the requester has the key); else throws, saying which. */
+export async function verifyCsr(csrPem: string): Promise<x509.Pkcs10CertificateRequest> {
+  let csr: x509.Pkcs10CertificateRequest;
+  try {
+    csr = new x509.Pkcs10CertificateRequest(csrPem);
+  } catch (err) {
+    throw new Error(`not a PEM certificate request (${(err as Error).message})`);
+  }
+  if (!(await csr.verify())) throw new Error("the certificate request's signature does not match its key");
+  return csr;
+}
+
+/**
+ * Issues a certificate for the key in `csrPem`, naming `identity` (whatever
+ * names the request asks for are ignored: the issuer decides who it is).
+ * Throws when the request is not valid PEM or its signature does not hold.
+ */
+export async function signCsr(ca: CertificateAuthority, csrPem: string, identity: string, days = 365): Promise<string> {
+  const csr = await verifyCsr(csrPem);
+  const caCert = new x509.X509Certificate(ca.certPem);
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.create({
+    subject: dn(identity),
+    issuer: caCert.subject,
+    publicKey: csr.publicKey,
+    signingKey: await importPrivateKey(ca.keyPem),
+    // Valid from now: a node revoked before comes back only with a certificate issued after.
+    notBefore: new Date(now),
+    notAfter: new Date(now + days * DAY_MS),
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      new x509.SubjectAlternativeNameExtension([{ type: "url", value: identity }]),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert),
+    ],
+  });
+  return cert.toString("pem");
+}

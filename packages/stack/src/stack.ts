@@ -127,6 +127,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           NODE_LOST_AFTER_MS: String(o.nodeLostAfterMs),
           // The stack's agents simulate their work (TIME_SCALE).
           ALLOW_SIMULATED_NODES: "true",
+          // Node certificates at enrolment are issued by the stack's CA.
+          NODE_CA_CERT_FILE: certs.caFile,
+          NODE_CA_KEY_FILE: join(o.tlsDir, "ca-key.pem"),
         },
       },
       opts.onLine,

@@ -55,6 +55,9 @@ const schema = z.object({
    * scale, so production brokers leave this off.
    */
   ALLOW_SIMULATED_NODES: z.enum(["true", "false"]).default("false"),
+  /** The CA that signs node certificates at enrolment (PEM; may be the TLS CA); unset: this broker enrols no node. */
+  NODE_CA_CERT_FILE: z.string().optional(),
+  NODE_CA_KEY_FILE: z.string().optional(),
   NATS_REPLICAS: common.positiveInt(1, 5),
   /** Overrides of the catalogue, tariffs, green shares, latencies and pricing (docs/standard-token.md). */
   MARKET_FILE: z.string().optional(),
@@ -81,6 +84,8 @@ export interface BrokerConfig {
   finishedJobsKept: number;
   maxWatches: number;
   allowSimulatedNodes: boolean;
+  /** The CA node certificates are issued with at enrolment. */
+  nodeCa?: { certPem: string; keyPem: string };
   maxWatchesPerTenant: number;
   natsReplicas: number;
   logLevel: string;
@@ -124,6 +129,20 @@ function loadScheduler(path: string | undefined): { profile: SchedulingProfile; 
   return { profile: { ...DEFAULT_PROFILE, ...r.data.profile } as SchedulingProfile, tenantWeights: r.data.tenantWeights };
 }
 
+function nodeCa(certFile: string | undefined, keyFile: string | undefined): { nodeCa?: { certPem: string; keyPem: string } } {
+  if (certFile === undefined && keyFile === undefined) return {};
+  if (certFile === undefined || keyFile === undefined)
+    throw new ConfigError("environment", ["NODE_CA_CERT_FILE and NODE_CA_KEY_FILE go together"]);
+  const read = (name: string, f: string) => {
+    try {
+      return readFileSync(f, "utf8");
+    } catch {
+      throw new ConfigError("environment", [`${name}: cannot read ${f}`]);
+    }
+  };
+  return { nodeCa: { certPem: read("NODE_CA_CERT_FILE", certFile), keyPem: read("NODE_CA_KEY_FILE", keyFile) } };
+}
+
 export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerConfig {
   const c = parseEnv(schema, env);
   if (c.NODE_LEASE_MS < c.NODE_LOST_AFTER_MS)
@@ -150,6 +169,7 @@ export function loadBrokerConfig(env: NodeJS.ProcessEnv = process.env): BrokerCo
     finishedJobsKept: c.FINISHED_JOBS_KEPT,
     maxWatches: c.MAX_WATCHES,
     allowSimulatedNodes: c.ALLOW_SIMULATED_NODES === "true",
+    ...nodeCa(c.NODE_CA_CERT_FILE, c.NODE_CA_KEY_FILE),
     maxWatchesPerTenant: c.MAX_WATCHES_PER_TENANT,
     natsReplicas: c.NATS_REPLICAS,
     logLevel: c.LOG_LEVEL,

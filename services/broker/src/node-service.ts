@@ -1,9 +1,27 @@
 /** tokengrid.node.v1.NodeService: the node agents' door. */
 import { toServiceError, toTimestamp, unary, type NodeServiceHandlers } from "@tokengrid/contracts";
-import { FailedPreconditionError, InvalidArgumentError, isValidId, PermissionDeniedError, type MarketModel } from "@tokengrid/domain";
+import {
+  FailedPreconditionError,
+  InvalidArgumentError,
+  isValidId,
+  PermissionDeniedError,
+  UnauthenticatedError,
+  type MarketModel,
+} from "@tokengrid/domain";
+
+const NO_NODE_CA = "this broker enrols no nodes: give it the CA that signs node certificates (NODE_CA_CERT_FILE, NODE_CA_KEY_FILE)";
 import type { Logger } from "@tokengrid/telemetry";
-import { operatorOf, peerCertificateIssuedMs, requireNode, type Guard } from "@tokengrid/security";
-import type { RevocationList } from "@tokengrid/events";
+import {
+  nodeIdentity,
+  operatorOf,
+  peerCertificateIssuedMs,
+  requireNode,
+  signCsr,
+  verifyCsr,
+  type CertificateAuthority,
+  type Guard,
+} from "@tokengrid/security";
+import type { EnrolmentStore, RevocationList } from "@tokengrid/events";
 import type { Broker } from "./broker.js";
 import type { AgentStream } from "./registry.js";
 import { validatePageSize, validateRegistration } from "./validation.js";
@@ -16,6 +34,8 @@ export function nodeServiceHandlers(
   guard: Guard,
   allowSimulated: boolean,
   revocations: RevocationList,
+  enrolments: EnrolmentStore,
+  nodeCa: CertificateAuthority | undefined,
 ): NodeServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
   /** A revoked node comes back only with a certificate issued after its revocation. */
@@ -85,6 +105,38 @@ export function nodeServiceHandlers(
       stream.on("close", close);
     },
 
+    CreateEnrolment: unary(async (call) => {
+      const { nodeId, operatorId } = call.request;
+      if (!isValidId(nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
+      if (!isValidId(operatorId)) throw new InvalidArgumentError("operator_id", "the node's operator: 1..64 letters, digits, '.', '_' or '-'");
+      const validFor = call.request.validForSeconds === 0 ? 86_400 : call.request.validForSeconds;
+      if (validFor < 60 || validFor > 604_800) throw new InvalidArgumentError("valid_for_seconds", `60..604800, got ${validFor}`);
+      // The node's operator (its own nodes only), or an admin.
+      await operatorOf(call, guard, operatorId);
+      const known = broker.listNodes().find((n) => n.reg.nodeId === nodeId);
+      if (known && known.reg.operatorId !== operatorId)
+        throw new PermissionDeniedError(`node ${nodeId} is operator ${known.reg.operatorId}'s, not ${operatorId}'s`);
+      if (!nodeCa) throw new FailedPreconditionError(NO_NODE_CA);
+      const { token, enrolment } = await enrolments.create(nodeId, operatorId, validFor * 1000);
+      return { token, expireTime: toTimestamp(enrolment.expiresMs) };
+    }, onError),
+    Enrol: unary(async (call) => {
+      const { token, csrPem } = call.request;
+      if (token === "") throw new InvalidArgumentError("token", "is required: the enrolment token the node's operator made (tokengrid enrol-node)");
+      if (csrPem.length > 16_384) throw new InvalidArgumentError("csr_pem", "at most 16384 characters");
+      if (!nodeCa) throw new FailedPreconditionError(NO_NODE_CA);
+      // The request first: a bad one must not use up the token.
+      try {
+        await verifyCsr(csrPem);
+      } catch (err) {
+        throw new InvalidArgumentError("csr_pem", (err as Error).message);
+      }
+      const enrolment = await enrolments.redeem(token);
+      if (!enrolment) throw new UnauthenticatedError("the enrolment token is not valid: used already, expired, or never made; ask the node's operator for a new one");
+      const certificatePem = await signCsr(nodeCa, csrPem, nodeIdentity(enrolment.operatorId, enrolment.nodeId));
+      log.info({ nodeId: enrolment.nodeId, operatorId: enrolment.operatorId }, "node enrolled");
+      return { certificatePem, caPem: nodeCa.certPem };
+    }, onError),
     RevokeNode: unary(async (call) => {
       const { nodeId, operatorId, reason } = call.request;
       if (!isValidId(nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");

@@ -15,6 +15,7 @@ import {
   ApiKeyStore,
   LeaderLease,
   RevocationList,
+  EnrolmentStore,
   names,
   NodeRegistry,
   startBatchConsumer,
@@ -53,6 +54,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const keys = await ApiKeyStore.open(nc, n.apiKeysBucket, config.natsReplicas);
   await keys.watch();
   const revocations = await RevocationList.open(nc, n.revokedNodesBucket, config.natsReplicas);
+  const enrolments = await EnrolmentStore.open(nc, n.enrolmentsBucket, config.natsReplicas);
   const guard = { identities: config.tls.mode !== "plaintext", keys, rate: perTenantRate(config.tenantRatePerSecond) };
   const accounts = accountsClient(config.settlementAddress, channelCredentials(config.tls));
   const broker = new Broker({
@@ -126,7 +128,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     nodeService,
     leaderOnly(
       nodeService,
-      nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market, guard, config.allowSimulatedNodes, revocations),
+      nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market, guard, config.allowSimulatedNodes, revocations, enrolments, config.nodeCa),
       leadership,
     ),
   );

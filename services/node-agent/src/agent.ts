@@ -26,6 +26,7 @@ import { runTool, type Runner } from "./detect.js";
 import { SimulatedRun } from "./simulated-executor.js";
 import { UsagePublisher } from "./usage-publisher.js";
 import { Outbox } from "./outbox.js";
+import { enrolIfNeeded } from "./enrol.js";
 import { channelCredentials } from "@tokengrid/security";
 import type { TlsSettings } from "@tokengrid/config";
 
@@ -81,6 +82,7 @@ export class NodeAgent {
 
   static async start(config: AgentConfig, run: Runner = runTool): Promise<NodeAgent> {
     const log = createLogger("node-agent", config.logLevel).child({ nodeId: config.node.nodeId });
+    await enrolIfNeeded(config, log);
     const accelerators = await acceleratorsOf(config, run);
     if (config.node.detect) log.info({ accelerators }, "accelerators detected");
     const outbox = await Outbox.open(config.outboxDir, config.outboxMaxBytes);

@@ -25,6 +25,12 @@ const envSchema = z.object({
   NODE_CONFIG: z.string().min(1, "path to the node's YAML or JSON description is required"),
   /** The brokers, leader and standbys, comma-separated: the agent finds the leader among them. */
   BROKER_ADDRESS: common.addressList(DEFAULT_BROKER_ADDRESS),
+  /**
+   * A one-time token from the node's operator (tokengrid enrol-node): with no
+   * certificate at TLS_CERT_FILE yet, the agent makes a key, exchanges the
+   * token for its certificate, and writes both there.
+   */
+  ENROLMENT_TOKEN: z.string().optional(),
   NATS_URL: common.natsUrl,
   TOKENGRID_NAMESPACE: common.namespace,
   /** Simulated seconds per wall-clock second; 1 = real time. */
@@ -97,6 +103,8 @@ export interface AgentConfig {
   tls: TlsSettings;
   /** The node's NATS user (it may publish only its own usage) and TLS. */
   natsAuth: NatsAuth;
+  /** A one-time enrolment token, used when the node has no certificate yet. */
+  enrolmentToken?: string;
   natsUrl: string;
   namespace: string;
   timeScale: number;
@@ -132,7 +140,8 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     node,
     nodeConfigPath: e.NODE_CONFIG,
     brokerAddresses: e.BROKER_ADDRESS,
-    tls: tlsSettings(env, true),
+    tls: tlsSettings(env, true, { certificateMayBeMade: e.ENROLMENT_TOKEN !== undefined }),
+    ...(e.ENROLMENT_TOKEN !== undefined ? { enrolmentToken: e.ENROLMENT_TOKEN } : {}),
     natsAuth: natsAuth(env),
     natsUrl: e.NATS_URL,
     namespace: e.TOKENGRID_NAMESPACE,

@@ -56,7 +56,11 @@ export type { Assignment, Assignment__Output } from "./tokengrid/node/v1/Assignm
 export type { Cancel, Cancel__Output } from "./tokengrid/node/v1/Cancel.js";
 export type { ConnectRequest, ConnectRequest__Output } from "./tokengrid/node/v1/ConnectRequest.js";
 export type { ConnectResponse, ConnectResponse__Output } from "./tokengrid/node/v1/ConnectResponse.js";
+export type { CreateEnrolmentRequest, CreateEnrolmentRequest__Output } from "./tokengrid/node/v1/CreateEnrolmentRequest.js";
+export type { CreateEnrolmentResponse, CreateEnrolmentResponse__Output } from "./tokengrid/node/v1/CreateEnrolmentResponse.js";
 export type { EnergyProfile, EnergyProfile__Output } from "./tokengrid/node/v1/EnergyProfile.js";
+export type { EnrolRequest, EnrolRequest__Output } from "./tokengrid/node/v1/EnrolRequest.js";
+export type { EnrolResponse, EnrolResponse__Output } from "./tokengrid/node/v1/EnrolResponse.js";
 export type { Heartbeat, Heartbeat__Output } from "./tokengrid/node/v1/Heartbeat.js";
 export type { Hello, Hello__Output } from "./tokengrid/node/v1/Hello.js";
 export type { JobRunState, JobRunState__Output } from "./tokengrid/node/v1/JobRunState.js";

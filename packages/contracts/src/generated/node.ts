@@ -30,7 +30,11 @@ import type { Assignment as _tokengrid_node_v1_Assignment, Assignment__Output as
 import type { Cancel as _tokengrid_node_v1_Cancel, Cancel__Output as _tokengrid_node_v1_Cancel__Output } from './tokengrid/node/v1/Cancel.js';
 import type { ConnectRequest as _tokengrid_node_v1_ConnectRequest, ConnectRequest__Output as _tokengrid_node_v1_ConnectRequest__Output } from './tokengrid/node/v1/ConnectRequest.js';
 import type { ConnectResponse as _tokengrid_node_v1_ConnectResponse, ConnectResponse__Output as _tokengrid_node_v1_ConnectResponse__Output } from './tokengrid/node/v1/ConnectResponse.js';
+import type { CreateEnrolmentRequest as _tokengrid_node_v1_CreateEnrolmentRequest, CreateEnrolmentRequest__Output as _tokengrid_node_v1_CreateEnrolmentRequest__Output } from './tokengrid/node/v1/CreateEnrolmentRequest.js';
+import type { CreateEnrolmentResponse as _tokengrid_node_v1_CreateEnrolmentResponse, CreateEnrolmentResponse__Output as _tokengrid_node_v1_CreateEnrolmentResponse__Output } from './tokengrid/node/v1/CreateEnrolmentResponse.js';
 import type { EnergyProfile as _tokengrid_node_v1_EnergyProfile, EnergyProfile__Output as _tokengrid_node_v1_EnergyProfile__Output } from './tokengrid/node/v1/EnergyProfile.js';
+import type { EnrolRequest as _tokengrid_node_v1_EnrolRequest, EnrolRequest__Output as _tokengrid_node_v1_EnrolRequest__Output } from './tokengrid/node/v1/EnrolRequest.js';
+import type { EnrolResponse as _tokengrid_node_v1_EnrolResponse, EnrolResponse__Output as _tokengrid_node_v1_EnrolResponse__Output } from './tokengrid/node/v1/EnrolResponse.js';
 import type { Heartbeat as _tokengrid_node_v1_Heartbeat, Heartbeat__Output as _tokengrid_node_v1_Heartbeat__Output } from './tokengrid/node/v1/Heartbeat.js';
 import type { Hello as _tokengrid_node_v1_Hello, Hello__Output as _tokengrid_node_v1_Hello__Output } from './tokengrid/node/v1/Hello.js';
 import type { JobStatus as _tokengrid_node_v1_JobStatus, JobStatus__Output as _tokengrid_node_v1_JobStatus__Output } from './tokengrid/node/v1/JobStatus.js';
@@ -97,7 +101,11 @@ export interface ProtoGrpcType {
         Cancel: MessageTypeDefinition<_tokengrid_node_v1_Cancel, _tokengrid_node_v1_Cancel__Output>
         ConnectRequest: MessageTypeDefinition<_tokengrid_node_v1_ConnectRequest, _tokengrid_node_v1_ConnectRequest__Output>
         ConnectResponse: MessageTypeDefinition<_tokengrid_node_v1_ConnectResponse, _tokengrid_node_v1_ConnectResponse__Output>
+        CreateEnrolmentRequest: MessageTypeDefinition<_tokengrid_node_v1_CreateEnrolmentRequest, _tokengrid_node_v1_CreateEnrolmentRequest__Output>
+        CreateEnrolmentResponse: MessageTypeDefinition<_tokengrid_node_v1_CreateEnrolmentResponse, _tokengrid_node_v1_CreateEnrolmentResponse__Output>
         EnergyProfile: MessageTypeDefinition<_tokengrid_node_v1_EnergyProfile, _tokengrid_node_v1_EnergyProfile__Output>
+        EnrolRequest: MessageTypeDefinition<_tokengrid_node_v1_EnrolRequest, _tokengrid_node_v1_EnrolRequest__Output>
+        EnrolResponse: MessageTypeDefinition<_tokengrid_node_v1_EnrolResponse, _tokengrid_node_v1_EnrolResponse__Output>
         Heartbeat: MessageTypeDefinition<_tokengrid_node_v1_Heartbeat, _tokengrid_node_v1_Heartbeat__Output>
         Hello: MessageTypeDefinition<_tokengrid_node_v1_Hello, _tokengrid_node_v1_Hello__Output>
         JobRunState: EnumTypeDefinition

@@ -4,6 +4,10 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ConnectRequest as _tokengrid_node_v1_ConnectRequest, ConnectRequest__Output as _tokengrid_node_v1_ConnectRequest__Output } from '../../../tokengrid/node/v1/ConnectRequest.js';
 import type { ConnectResponse as _tokengrid_node_v1_ConnectResponse, ConnectResponse__Output as _tokengrid_node_v1_ConnectResponse__Output } from '../../../tokengrid/node/v1/ConnectResponse.js';
+import type { CreateEnrolmentRequest as _tokengrid_node_v1_CreateEnrolmentRequest, CreateEnrolmentRequest__Output as _tokengrid_node_v1_CreateEnrolmentRequest__Output } from '../../../tokengrid/node/v1/CreateEnrolmentRequest.js';
+import type { CreateEnrolmentResponse as _tokengrid_node_v1_CreateEnrolmentResponse, CreateEnrolmentResponse__Output as _tokengrid_node_v1_CreateEnrolmentResponse__Output } from '../../../tokengrid/node/v1/CreateEnrolmentResponse.js';
+import type { EnrolRequest as _tokengrid_node_v1_EnrolRequest, EnrolRequest__Output as _tokengrid_node_v1_EnrolRequest__Output } from '../../../tokengrid/node/v1/EnrolRequest.js';
+import type { EnrolResponse as _tokengrid_node_v1_EnrolResponse, EnrolResponse__Output as _tokengrid_node_v1_EnrolResponse__Output } from '../../../tokengrid/node/v1/EnrolResponse.js';
 import type { ListNodesRequest as _tokengrid_node_v1_ListNodesRequest, ListNodesRequest__Output as _tokengrid_node_v1_ListNodesRequest__Output } from '../../../tokengrid/node/v1/ListNodesRequest.js';
 import type { ListNodesResponse as _tokengrid_node_v1_ListNodesResponse, ListNodesResponse__Output as _tokengrid_node_v1_ListNodesResponse__Output } from '../../../tokengrid/node/v1/ListNodesResponse.js';
 import type { RegisterRequest as _tokengrid_node_v1_RegisterRequest, RegisterRequest__Output as _tokengrid_node_v1_RegisterRequest__Output } from '../../../tokengrid/node/v1/RegisterRequest.js';
@@ -28,6 +32,42 @@ export interface NodeServiceClient extends grpc.Client {
    */
   connect(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tokengrid_node_v1_ConnectRequest, _tokengrid_node_v1_ConnectResponse__Output>;
   connect(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tokengrid_node_v1_ConnectRequest, _tokengrid_node_v1_ConnectResponse__Output>;
+  
+  /**
+   * CreateEnrolment makes a one-time token for a node (its operator's, or an
+   * admin's call); the node's agent exchanges it with Enrol.
+   */
+  CreateEnrolment(argument: _tokengrid_node_v1_CreateEnrolmentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_CreateEnrolmentResponse__Output>): grpc.ClientUnaryCall;
+  CreateEnrolment(argument: _tokengrid_node_v1_CreateEnrolmentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_node_v1_CreateEnrolmentResponse__Output>): grpc.ClientUnaryCall;
+  CreateEnrolment(argument: _tokengrid_node_v1_CreateEnrolmentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_CreateEnrolmentResponse__Output>): grpc.ClientUnaryCall;
+  CreateEnrolment(argument: _tokengrid_node_v1_CreateEnrolmentRequest, callback: grpc.requestCallback<_tokengrid_node_v1_CreateEnrolmentResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * CreateEnrolment makes a one-time token for a node (its operator's, or an
+   * admin's call); the node's agent exchanges it with Enrol.
+   */
+  createEnrolment(argument: _tokengrid_node_v1_CreateEnrolmentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_CreateEnrolmentResponse__Output>): grpc.ClientUnaryCall;
+  createEnrolment(argument: _tokengrid_node_v1_CreateEnrolmentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_node_v1_CreateEnrolmentResponse__Output>): grpc.ClientUnaryCall;
+  createEnrolment(argument: _tokengrid_node_v1_CreateEnrolmentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_CreateEnrolmentResponse__Output>): grpc.ClientUnaryCall;
+  createEnrolment(argument: _tokengrid_node_v1_CreateEnrolmentRequest, callback: grpc.requestCallback<_tokengrid_node_v1_CreateEnrolmentResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Enrol exchanges an enrolment token, once, for the node's certificate,
+   * naming the node and operator the token was made for. Called over TLS
+   * without a client certificate (the agent has none yet).
+   */
+  Enrol(argument: _tokengrid_node_v1_EnrolRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_EnrolResponse__Output>): grpc.ClientUnaryCall;
+  Enrol(argument: _tokengrid_node_v1_EnrolRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_node_v1_EnrolResponse__Output>): grpc.ClientUnaryCall;
+  Enrol(argument: _tokengrid_node_v1_EnrolRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_EnrolResponse__Output>): grpc.ClientUnaryCall;
+  Enrol(argument: _tokengrid_node_v1_EnrolRequest, callback: grpc.requestCallback<_tokengrid_node_v1_EnrolResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Enrol exchanges an enrolment token, once, for the node's certificate,
+   * naming the node and operator the token was made for. Called over TLS
+   * without a client certificate (the agent has none yet).
+   */
+  enrol(argument: _tokengrid_node_v1_EnrolRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_EnrolResponse__Output>): grpc.ClientUnaryCall;
+  enrol(argument: _tokengrid_node_v1_EnrolRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tokengrid_node_v1_EnrolResponse__Output>): grpc.ClientUnaryCall;
+  enrol(argument: _tokengrid_node_v1_EnrolRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tokengrid_node_v1_EnrolResponse__Output>): grpc.ClientUnaryCall;
+  enrol(argument: _tokengrid_node_v1_EnrolRequest, callback: grpc.requestCallback<_tokengrid_node_v1_EnrolResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * ListNodes pages through the nodes the broker knows.
@@ -94,6 +134,19 @@ export interface NodeServiceHandlers extends grpc.UntypedServiceImplementation {
   Connect: grpc.handleBidiStreamingCall<_tokengrid_node_v1_ConnectRequest__Output, _tokengrid_node_v1_ConnectResponse>;
   
   /**
+   * CreateEnrolment makes a one-time token for a node (its operator's, or an
+   * admin's call); the node's agent exchanges it with Enrol.
+   */
+  CreateEnrolment: grpc.handleUnaryCall<_tokengrid_node_v1_CreateEnrolmentRequest__Output, _tokengrid_node_v1_CreateEnrolmentResponse>;
+  
+  /**
+   * Enrol exchanges an enrolment token, once, for the node's certificate,
+   * naming the node and operator the token was made for. Called over TLS
+   * without a client certificate (the agent has none yet).
+   */
+  Enrol: grpc.handleUnaryCall<_tokengrid_node_v1_EnrolRequest__Output, _tokengrid_node_v1_EnrolResponse>;
+  
+  /**
    * ListNodes pages through the nodes the broker knows.
    */
   ListNodes: grpc.handleUnaryCall<_tokengrid_node_v1_ListNodesRequest__Output, _tokengrid_node_v1_ListNodesResponse>;
@@ -115,6 +168,8 @@ export interface NodeServiceHandlers extends grpc.UntypedServiceImplementation {
 
 export interface NodeServiceDefinition extends grpc.ServiceDefinition {
   Connect: MethodDefinition<_tokengrid_node_v1_ConnectRequest, _tokengrid_node_v1_ConnectResponse, _tokengrid_node_v1_ConnectRequest__Output, _tokengrid_node_v1_ConnectResponse__Output>
+  CreateEnrolment: MethodDefinition<_tokengrid_node_v1_CreateEnrolmentRequest, _tokengrid_node_v1_CreateEnrolmentResponse, _tokengrid_node_v1_CreateEnrolmentRequest__Output, _tokengrid_node_v1_CreateEnrolmentResponse__Output>
+  Enrol: MethodDefinition<_tokengrid_node_v1_EnrolRequest, _tokengrid_node_v1_EnrolResponse, _tokengrid_node_v1_EnrolRequest__Output, _tokengrid_node_v1_EnrolResponse__Output>
   ListNodes: MethodDefinition<_tokengrid_node_v1_ListNodesRequest, _tokengrid_node_v1_ListNodesResponse, _tokengrid_node_v1_ListNodesRequest__Output, _tokengrid_node_v1_ListNodesResponse__Output>
   Register: MethodDefinition<_tokengrid_node_v1_RegisterRequest, _tokengrid_node_v1_RegisterResponse, _tokengrid_node_v1_RegisterRequest__Output, _tokengrid_node_v1_RegisterResponse__Output>
   RevokeNode: MethodDefinition<_tokengrid_node_v1_RevokeNodeRequest, _tokengrid_node_v1_RevokeNodeResponse, _tokengrid_node_v1_RevokeNodeRequest__Output, _tokengrid_node_v1_RevokeNodeResponse__Output>
