@@ -108,7 +108,8 @@ export function nodeServiceHandlers(
     CreateEnrolment: unary(async (call) => {
       const { nodeId, operatorId } = call.request;
       if (!isValidId(nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
-      if (!isValidId(operatorId)) throw new InvalidArgumentError("operator_id", "the node's operator: 1..64 letters, digits, '.', '_' or '-'");
+      if (!isValidId(operatorId))
+        throw new InvalidArgumentError("operator_id", "the node's operator: 1..64 letters, digits, '.', '_' or '-'");
       const validFor = call.request.validForSeconds === 0 ? 86_400 : call.request.validForSeconds;
       if (validFor < 60 || validFor > 604_800) throw new InvalidArgumentError("valid_for_seconds", `60..604800, got ${validFor}`);
       // The node's operator (its own nodes only), or an admin.
@@ -122,7 +123,8 @@ export function nodeServiceHandlers(
     }, onError),
     Enrol: unary(async (call) => {
       const { token, csrPem } = call.request;
-      if (token === "") throw new InvalidArgumentError("token", "is required: the enrolment token the node's operator made (tokengrid enrol-node)");
+      if (token === "")
+        throw new InvalidArgumentError("token", "is required: the enrolment token the node's operator made (tokengrid enrol-node)");
       if (csrPem.length > 16_384) throw new InvalidArgumentError("csr_pem", "at most 16384 characters");
       if (!nodeCa) throw new FailedPreconditionError(NO_NODE_CA);
       // The request first: a bad one must not use up the token.
@@ -132,7 +134,10 @@ export function nodeServiceHandlers(
         throw new InvalidArgumentError("csr_pem", (err as Error).message);
       }
       const enrolment = await enrolments.redeem(token);
-      if (!enrolment) throw new UnauthenticatedError("the enrolment token is not valid: used already, expired, or never made; ask the node's operator for a new one");
+      if (!enrolment)
+        throw new UnauthenticatedError(
+          "the enrolment token is not valid: used already, expired, or never made; ask the node's operator for a new one",
+        );
       const certificatePem = await signCsr(nodeCa, csrPem, nodeIdentity(enrolment.operatorId, enrolment.nodeId));
       log.info({ nodeId: enrolment.nodeId, operatorId: enrolment.operatorId }, "node enrolled");
       return { certificatePem, caPem: nodeCa.certPem };

@@ -128,7 +128,17 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     nodeService,
     leaderOnly(
       nodeService,
-      nodeServiceHandlers(broker, log, config.heartbeatIntervalMs, config.market, guard, config.allowSimulatedNodes, revocations, enrolments, config.nodeCa),
+      nodeServiceHandlers(
+        broker,
+        log,
+        config.heartbeatIntervalMs,
+        config.market,
+        guard,
+        config.allowSimulatedNodes,
+        revocations,
+        enrolments,
+        config.nodeCa,
+      ),
       leadership,
     ),
   );
