@@ -266,9 +266,9 @@ describe("pricing with the node registry", () => {
 });
 
 describe("usage checked before it is paid", () => {
-  const message = (events: Record<string, unknown>[]): JsMsg =>
+  const message = (events: Record<string, unknown>[], nodeId = "n1"): JsMsg =>
     ({
-      subject: names(env.namespace).usageSubject("n1"),
+      subject: names(env.namespace).usageSubject(nodeId),
       seq: 0,
       headers: undefined,
       term: () => {},
@@ -298,7 +298,9 @@ describe("usage checked before it is paid", () => {
     const long = { periodStartTime: toTimestamp(Date.now() - 200_000), periodEndTime: toTimestamp(Date.now() - 120_000) };
     const msgs = [
       message([{ eventId: "q:ok", jobId: "q-job" }]),
-      message([{ eventId: "q:other-node", jobId: "q-job", nodeId: "n2", operatorId: "op2" }]),
+      message([{ eventId: "q:other-node", jobId: "q-job", nodeId: "n2", operatorId: "op2" }], "n2"),
+      // On its own subject, a node names another.
+      message([{ eventId: "q:posing", jobId: "q-job", nodeId: "n1" }], "n2"),
       message([{ eventId: "q:more-devices", jobId: "q-job", deviceCount: 4 }]),
       // An Ascend 910B does well under 2e7 mST a second.
       message([{ eventId: "q:too-much", jobId: "q-job", amountMst: "1000000000000" }]),
@@ -306,17 +308,18 @@ describe("usage checked before it is paid", () => {
       message([{ eventId: "q:not-yet", jobId: "q-later" }]),
     ];
     const { retry } = await ingestUsage({ db, market, log }, msgs);
-    expect(retry).toEqual([msgs[5]]);
+    expect(retry).toEqual([msgs[6]]);
     const paid = await sql<{ event_id: string }>`select event_id from usage_events where event_id like 'q:%' order by 1`.execute(db);
     expect(paid.rows.map((r) => r.event_id)).toEqual(["q:ok"]);
     const held = await sql<{ event_id: string; reason: string }>`
       select event_id, reason from analytics.usage_quarantine where event_id like 'q:%' order by 1`.execute(db);
-    expect(held.rows.map((r) => r.event_id)).toEqual(["q:more-devices", "q:never-placed", "q:other-node", "q:too-much"]);
+    expect(held.rows.map((r) => r.event_id)).toEqual(["q:more-devices", "q:never-placed", "q:other-node", "q:posing", "q:too-much"]);
     const reason = Object.fromEntries(held.rows.map((r) => [r.event_id, r.reason]));
     expect(reason["q:other-node"]).toMatch(/from node n2, but replica 0 of job q-job \(attempt 1\) was assigned to node n1/);
     expect(reason["q:more-devices"]).toMatch(/reports 4 devices; the replica was given 1/);
     expect(reason["q:too-much"]).toMatch(/more than 1 × ascend-910b can do/);
     expect(reason["q:never-placed"]).toMatch(/no placement of replica 0 of job q-ghost/);
+    expect(reason["q:posing"]).toMatch(/says node n1 but came on node n2's subject/);
     // Only what was kept was captured from the tenant's tokens.
     const captured = await sql<{ n: string }>`
       select coalesce(sum(amount), 0)::text as n from ledger_transfers where hold_id = 'q-job' and kind in ('capture', 'usage', 'overdraft')`.execute(
@@ -326,7 +329,7 @@ describe("usage checked before it is paid", () => {
 
     // Its placement arrives: the waiting usage is paid.
     await place("q-later", "n1");
-    expect((await ingestUsage({ db, market, log }, [msgs[5]!])).retry).toEqual([]);
+    expect((await ingestUsage({ db, market, log }, [msgs[6]!])).retry).toEqual([]);
     const later = await sql<{ n: string }>`select count(*)::text as n from usage_events where event_id = 'q:not-yet'`.execute(db);
     expect(later.rows[0]!.n).toBe("1");
   });

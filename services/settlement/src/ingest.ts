@@ -148,6 +148,9 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
     msg.term();
     return prepared;
   }
+  // The node whose subject it came on: NATS lets each agent publish only on its own (deploy/nats/auth.conf).
+  const at = msg.subject.indexOf(".usage.");
+  const subjectNode = at < 0 ? "" : msg.subject.slice(at + ".usage.".length);
   for (const e of events) {
     const amountMst = BigInt(e.amountMst);
     if (e.eventId === "" || e.jobId === "" || amountMst < 0n) {
@@ -169,13 +172,15 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
     const record = nodes?.record(e.nodeId) ?? undefined;
     const bound = physicalBoundMst(market, e.deviceModel, e.deviceCount, durationMs, record?.timeScale || 1, node?.stPerSecondPerDevice);
     const refused =
-      durationMs < 0
-        ? "its period ends before it starts"
-        : bound === undefined
-          ? `device ${e.deviceModel} is not in the catalogue and the node gave no measured speed: nothing bounds what it could do`
-          : amountMst > bound
-            ? `${amountMst} mST in ${durationMs} ms is more than ${e.deviceCount} × ${e.deviceModel} can do (at most ${bound} mST)`
-            : undefined;
+      e.nodeId !== subjectNode
+        ? `says node ${e.nodeId} but came on node ${subjectNode || "(none)"}'s subject`
+        : durationMs < 0
+          ? "its period ends before it starts"
+          : bound === undefined
+            ? `device ${e.deviceModel} is not in the catalogue and the node gave no measured speed: nothing bounds what it could do`
+            : amountMst > bound
+              ? `${amountMst} mST in ${durationMs} ms is more than ${e.deviceCount} × ${e.deviceModel} can do (at most ${bound} mST)`
+              : undefined;
     const value = valueUsage(market, {
       cluster: e.cluster,
       deviceModel: e.deviceModel,
