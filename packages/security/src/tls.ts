@@ -28,23 +28,24 @@ export async function serverCredentials(tls: TlsSettings): Promise<grpc.ServerCr
   // Client certificates are asked for and verified, not required: a tenant has none.
   const creds = grpc.experimental.createCertificateProviderServerCredentials(provider, provider, false);
   // The files are read in the background: take no connection before they are (an early client would be cut off).
+  const loaded = (add: (l: (update: unknown) => void) => void, remove: (l: (update: unknown) => void) => void) =>
+    new Promise<void>((resolve) => {
+      const listener = (update: unknown) => {
+        if (update === null) return;
+        remove(listener);
+        resolve();
+      };
+      add(listener);
+    });
   await Promise.all([
-    new Promise<void>((resolve) => {
-      const ca = (u: unknown) => {
-        if (u === null) return;
-        provider.removeCaCertificateListener(ca);
-        resolve();
-      };
-      provider.addCaCertificateListener(ca);
-    }),
-    new Promise<void>((resolve) => {
-      const id = (u: unknown) => {
-        if (u === null) return;
-        provider.removeIdentityCertificateListener(id);
-        resolve();
-      };
-      provider.addIdentityCertificateListener(id);
-    }),
+    loaded(
+      (l) => provider.addCaCertificateListener(l),
+      (l) => provider.removeCaCertificateListener(l),
+    ),
+    loaded(
+      (l) => provider.addIdentityCertificateListener(l),
+      (l) => provider.removeIdentityCertificateListener(l),
+    ),
   ]);
   return creds;
 }

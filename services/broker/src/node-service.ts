@@ -38,6 +38,16 @@ export function nodeServiceHandlers(
   nodeCa: CertificateAuthority | undefined,
 ): NodeServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
+  /** The call is by the node's operator (its own nodes only) or an admin, about a node that is not another operator's. */
+  const operatorsOwnNode = async (call: Parameters<typeof operatorOf>[0], nodeId: string, operatorId: string) => {
+    if (!isValidId(nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
+    if (!isValidId(operatorId))
+      throw new InvalidArgumentError("operator_id", "the node's operator: 1..64 letters, digits, '.', '_' or '-'");
+    await operatorOf(call, guard, operatorId);
+    const known = broker.listNodes().find((n) => n.reg.nodeId === nodeId);
+    if (known && known.reg.operatorId !== operatorId)
+      throw new PermissionDeniedError(`node ${nodeId} is operator ${known.reg.operatorId}'s, not ${operatorId}'s`);
+  };
   /** A revoked node comes back only with a certificate issued after its revocation. */
   const notRevoked = (call: Parameters<typeof peerCertificateIssuedMs>[0], nodeId: string) => {
     const r = revocations.of(nodeId);
@@ -107,16 +117,9 @@ export function nodeServiceHandlers(
 
     CreateEnrolment: unary(async (call) => {
       const { nodeId, operatorId } = call.request;
-      if (!isValidId(nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
-      if (!isValidId(operatorId))
-        throw new InvalidArgumentError("operator_id", "the node's operator: 1..64 letters, digits, '.', '_' or '-'");
       const validFor = call.request.validForSeconds === 0 ? 86_400 : call.request.validForSeconds;
       if (validFor < 60 || validFor > 604_800) throw new InvalidArgumentError("valid_for_seconds", `60..604800, got ${validFor}`);
-      // The node's operator (its own nodes only), or an admin.
-      await operatorOf(call, guard, operatorId);
-      const known = broker.listNodes().find((n) => n.reg.nodeId === nodeId);
-      if (known && known.reg.operatorId !== operatorId)
-        throw new PermissionDeniedError(`node ${nodeId} is operator ${known.reg.operatorId}'s, not ${operatorId}'s`);
+      await operatorsOwnNode(call, nodeId, operatorId);
       if (!nodeCa) throw new FailedPreconditionError(NO_NODE_CA);
       const { token, enrolment } = await enrolments.create(nodeId, operatorId, validFor * 1000);
       return { token, expireTime: toTimestamp(enrolment.expiresMs) };
@@ -144,15 +147,8 @@ export function nodeServiceHandlers(
     }, onError),
     RevokeNode: unary(async (call) => {
       const { nodeId, operatorId, reason } = call.request;
-      if (!isValidId(nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
-      if (!isValidId(operatorId))
-        throw new InvalidArgumentError("operator_id", "the node's operator: 1..64 letters, digits, '.', '_' or '-'");
       if (reason.length > 256) throw new InvalidArgumentError("reason", `at most 256 characters, got ${reason.length}`);
-      // The node's operator (its own nodes only), or an admin.
-      await operatorOf(call, guard, operatorId);
-      const known = broker.listNodes().find((n) => n.reg.nodeId === nodeId);
-      if (known && known.reg.operatorId !== operatorId)
-        throw new PermissionDeniedError(`node ${nodeId} is operator ${known.reg.operatorId}'s, not ${operatorId}'s`);
+      await operatorsOwnNode(call, nodeId, operatorId);
       const revokedMs = Date.now();
       await revocations.revoke({ nodeId, operatorId, revokedMs, reason: reason || "revoked by its operator" });
       broker.revoked(nodeId, reason || "revoked by its operator");
