@@ -17,7 +17,7 @@
 import { toTimestamp, usageBatchCodec } from "@tokengrid/contracts";
 import { copyTransaction, createDb, sql, usageCopyLine } from "@tokengrid/db";
 import { authorize, purchase } from "@tokengrid/ledger";
-import { connectNats, jetstream, jetStreamManager, names, type NatsConnection } from "@tokengrid/events";
+import { connectNats, jetstream, jetStreamManager, names, NodeRegistry, type NatsConnection } from "@tokengrid/events";
 import { ServiceProcess } from "@tokengrid/stack";
 import { freePort, testCertificates, testEnv } from "@tokengrid/stack/testing";
 import { fileURLToPath } from "node:url";
@@ -95,12 +95,20 @@ interface Encoded {
  * encoded before the clock starts: agents encode on their own machines, so
  * this machine's cores go to what is measured.
  */
+/** One node's events per message, on its subject, as an agent sends them (settlement refuses a node's events on another's subject). */
 function encodeAll(subject: (r: Row) => string, all: Row[]): Encoded[] {
-  const out: Encoded[] = [];
-  for (let i = 0; i < all.length; i += PER_MESSAGE) {
-    const part = all.slice(i, i + PER_MESSAGE);
-    out.push({ subject: subject(part[0]!), data: encode(part) });
+  const byNode = new Map<string, Row[]>();
+  for (const r of all) {
+    const rows = byNode.get(r.nodeId) ?? [];
+    rows.push(r);
+    byNode.set(r.nodeId, rows);
   }
+  const out: Encoded[] = [];
+  for (const rows of byNode.values())
+    for (let i = 0; i < rows.length; i += PER_MESSAGE) {
+      const part = rows.slice(i, i + PER_MESSAGE);
+      out.push({ subject: subject(part[0]!), data: encode(part) });
+    }
   return out;
 }
 
@@ -194,6 +202,17 @@ async function main() {
 
     // (c) The real pipeline: settlement consuming, de-duplicating and posting the ledger.
     // Settlement as it runs in production: its own process.
+    // The nodes are registered, as real ones are: settlement prices their usage with their figures.
+    const registry = await NodeRegistry.open(nc, n.nodesBucket);
+    for (let i = 0; i < 20; i++)
+      await registry.put({
+        nodeId: `n${i}`,
+        operatorId: `op${i % 4}`,
+        cluster: "guian",
+        accelerators: [{ model: "ascend-910b", vendor: "huawei", softwareStack: "cann", count: 8, memoryMb: 65536 }],
+        energy: {},
+        registeredTime: toTimestamp(Date.now()),
+      });
     const tls = await testCertificates("bench");
     const settlement = new ServiceProcess({
       name: "settlement",

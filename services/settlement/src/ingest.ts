@@ -83,8 +83,9 @@ interface Settles extends UsageKey {
   deviceCount: number;
   periodStartMs: number;
   periodEndMs: number;
-  /** Its line of COPY text. */
-  line: string;
+  /** Where its line of COPY text starts and ends in its message's text. */
+  lineStart: number;
+  lineEnd: number;
   /** Why it cannot be paid whatever the placement says (beyond what its devices can do): it is quarantined. */
   refused?: string;
   /** Which package conditions the event meets: which of the tenant's lots may pay for it. */
@@ -140,6 +141,8 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
   const prepared: PreparedUsage = { events: [], copy: Buffer.alloc(0) };
   let lastKey: string | undefined;
   let lastNode: NodeFigures | undefined;
+  let lastTimeScale = 1;
+  let copy = "";
   let events;
   try {
     events = usageBatchCodec().decode(msg.data).events;
@@ -164,13 +167,13 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       const record = nodes?.record(e.nodeId);
       if (record === undefined && nodes) (prepared.unresolved ??= new Set()).add(e.nodeId);
       lastNode = record ? figuresOf(record, e.deviceModel) : undefined;
+      lastTimeScale = record?.timeScale || 1;
       lastKey = key;
     }
     const node = lastNode;
     const periodStartMs = fromTimestamp(e.periodStartTime);
     const durationMs = periodEndMs - periodStartMs;
-    const record = nodes?.record(e.nodeId) ?? undefined;
-    const bound = physicalBoundMst(market, e.deviceModel, e.deviceCount, durationMs, record?.timeScale || 1, node?.stPerSecondPerDevice);
+    const bound = physicalBoundMst(market, e.deviceModel, e.deviceCount, durationMs, lastTimeScale, node?.stPerSecondPerDevice);
     const refused =
       e.nodeId !== subjectNode
         ? `says node ${e.nodeId} but came on node ${subjectNode || "(none)"}'s subject`
@@ -192,7 +195,8 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
     });
     const operatorNanoYuan = value?.operatorNanoYuan ?? 0n;
     const marginNanoYuan = value?.marginNanoYuan ?? 0n;
-    const line = usageCopyLine({
+    const lineStart = copy.length;
+    copy += usageCopyLine({
       event_id: e.eventId,
       job_id: e.jobId,
       tenant_id: e.tenantId,
@@ -225,7 +229,8 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       deviceCount: e.deviceCount,
       periodStartMs,
       periodEndMs,
-      line,
+      lineStart,
+      lineEnd: copy.length,
       ...(refused ? { refused } : {}),
       meets: usageConditions(market, e.cluster, periodEndMs, node),
       amountMst,
@@ -233,7 +238,7 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       marginNanoYuan,
     });
   }
-  prepared.copy = Buffer.from(prepared.events.map((e) => e.line).join(""));
+  prepared.copy = Buffer.from(copy);
   return prepared;
 }
 
@@ -312,7 +317,11 @@ async function sortByPlacement(
       continue;
     }
     quarantine.push(...refused);
-    keep.push(refused.length === 0 ? p : { events: kept, copy: Buffer.from(kept.map((e) => e.line).join("")) });
+    if (refused.length === 0) keep.push(p);
+    else {
+      const text = p.copy.toString();
+      keep.push({ events: kept, copy: Buffer.from(kept.map((e) => text.slice(e.lineStart, e.lineEnd)).join("")) });
+    }
   }
   return { keep, quarantine, retry };
 }
