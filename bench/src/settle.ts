@@ -239,6 +239,7 @@ async function main() {
         ["r1", "r2"].flatMap((prefix) =>
           Array.from({ length: JOBS }, (_, j) => ({
             job_id: `${prefix}-j${j}`,
+            tenant_id: `t${j % TENANTS}`,
             attempt: 1,
             replica: 0,
             node_id: `n${j % 20}`,

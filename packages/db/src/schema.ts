@@ -37,6 +37,7 @@ export interface UsageEventTable {
 /** Where one replica of one placement of a job ran (from the broker's job events). */
 export interface JobAssignmentTable {
   job_id: string;
+  tenant_id: string;
   attempt: number;
   replica: number;
   node_id: string;

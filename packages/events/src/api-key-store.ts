@@ -75,11 +75,17 @@ export class ApiKeyStore {
     const it = await this.kv.watch({ key: "k.>" });
     this.stopWatch = () => it.stop();
     void (async () => {
-      for await (const e of it)
-        if (e.operation !== "PUT") {
-          this.known.delete(e.key.slice(2));
-          this.revoked.add(e.key.slice(2));
-        }
+      try {
+        for await (const e of it)
+          if (e.operation !== "PUT") {
+            this.known.delete(e.key.slice(2));
+            this.revoked.add(e.key.slice(2));
+          }
+      } finally {
+        // Without the watch a revocation would go unseen: remember nothing, ask the bucket every time.
+        this.known.clear();
+        this.stopWatch = undefined;
+      }
     })();
   }
 

@@ -120,6 +120,11 @@ export function jobServiceHandlers(broker: Broker, log: Logger, limits: WatchLim
         const close = openWatch(tenantId);
         call.on("cancelled", close);
         call.on("close", close);
+        // A caller that left while its key was being looked up holds no place.
+        if (call.cancelled) {
+          close();
+          return;
+        }
         let job;
         try {
           job = await broker.find(tenantId, jobId);

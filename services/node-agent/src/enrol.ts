@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { protos, statusName, type EnrolResponse__Output, type NodeServiceClient } from "@tokengrid/contracts";
 import { ConfigError } from "@tokengrid/config";
-import { channelCredentials, createCsr } from "@tokengrid/security";
+import { channelCredentials, createCsr, describeCertificate, nodeIdentity } from "@tokengrid/security";
 import type { Logger } from "@tokengrid/telemetry";
 import type { AgentConfig } from "./config.js";
 
@@ -30,12 +30,18 @@ export async function enrolIfNeeded(config: AgentConfig, log: Logger): Promise<v
           err || !r ? reject(err ?? new Error("empty reply")) : resolve(r),
         ),
       );
+      const named = describeCertificate(res.certificatePem).uris;
+      if (named.length !== 1 || named[0] !== nodeIdentity(config.node.operatorId, config.node.nodeId))
+        throw new ConfigError("enrolment", [
+          `ENROLMENT_TOKEN: the certificate the broker issued names ${named.join(", ") || "no one"}, not node ${config.node.nodeId} of ${config.node.operatorId}: the token was made for another node (check nodeId and operatorId in ${config.nodeConfigPath})`,
+        ]);
       mkdirSync(dirname(tls.keyFile), { recursive: true, mode: 0o700 });
       writeFileSync(tls.keyFile, keyPem, { mode: 0o600 });
       writeFileSync(tls.certFile, res.certificatePem);
       log.info({ broker: address, certFile: tls.certFile }, "enrolled: certificate written");
       return;
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       last = err as grpc.ServiceError;
       // A standby names the leader; anything else is final.
       if (last.code !== grpc.status.UNAVAILABLE) break;

@@ -45,10 +45,10 @@ afterAll(async () => {
 });
 
 /** Where the broker placed a job (as its job event says): usage from there is paid. */
-async function place(jobId: string, nodeId: string, deviceCount = 1): Promise<void> {
+async function place(jobId: string, nodeId: string, deviceCount = 1, assignedAt = new Date(Date.now() - 3_600_000)): Promise<void> {
   await db
     .insertInto("job_assignments")
-    .values({ job_id: jobId, attempt: 1, replica: 0, node_id: nodeId, device_count: deviceCount, assigned_at: new Date() })
+    .values({ job_id: jobId, tenant_id: "t1", attempt: 1, replica: 0, node_id: nodeId, device_count: deviceCount, assigned_at: assignedAt })
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
@@ -211,8 +211,8 @@ describe("pricing with the node registry", () => {
             deviceCount: 1,
             amountMst: "5000000",
             seq: 1,
-            periodStartTime: toTimestamp(Date.parse("2026-12-01T05:59:00Z")),
-            periodEndTime: toTimestamp(Date.parse("2026-12-01T06:00:00Z")),
+            periodStartTime: toTimestamp(Date.parse("2026-11-01T05:59:00Z")),
+            periodEndTime: toTimestamp(Date.parse("2026-11-01T06:00:00Z")),
             final: false,
             kind: "JOB_KIND_TRAINING",
             precision: "PRECISION_BF16",
@@ -235,12 +235,12 @@ describe("pricing with the node registry", () => {
         ],
         energy: { pue: 1.08, tariffYuanPerKwh: 0.8, greenShare: 0.9 },
       });
-      await place("reg-job", "n-reg");
-      await place("reg-job-2", "n-stranger");
+      await place("reg-job", "n-reg", 1, new Date("2026-10-01T00:00:00Z"));
+      await place("reg-job-2", "n-stranger", 1, new Date("2026-10-01T00:00:00Z"));
       await ingestUsage({ db, market, log, nodes }, [message("reg:1", "n-reg", "reg-job"), message("reg:2", "n-stranger", "reg-job-2")]);
       const rows = await sql<{ event_id: string; nano: string }>`
         select event_id, operator_nano_yuan::text as nano from usage_events where event_id like 'reg:%' order by event_id`.execute(db);
-      const at = Date.parse("2026-12-01T06:00:00Z");
+      const at = Date.parse("2026-11-01T06:00:00Z");
       const base = {
         cluster: "guian",
         deviceModel: "ascend-910b",
@@ -301,6 +301,16 @@ describe("usage checked before it is paid", () => {
       message([{ eventId: "q:other-node", jobId: "q-job", nodeId: "n2", operatorId: "op2" }], "n2"),
       // On its own subject, a node names another.
       message([{ eventId: "q:posing", jobId: "q-job", nodeId: "n1" }], "n2"),
+      message([{ eventId: "q:other-tenant", jobId: "q-job", tenantId: "t2" }]),
+      message([
+        {
+          eventId: "q:future",
+          jobId: "q-job",
+          periodStartTime: toTimestamp(Date.now()),
+          periodEndTime: toTimestamp(Date.now() + 600_000),
+          amountMst: "1000",
+        },
+      ]),
       message([{ eventId: "q:more-devices", jobId: "q-job", deviceCount: 4 }]),
       // An Ascend 910B does well under 2e7 mST a second.
       message([{ eventId: "q:too-much", jobId: "q-job", amountMst: "1000000000000" }]),
@@ -308,18 +318,28 @@ describe("usage checked before it is paid", () => {
       message([{ eventId: "q:not-yet", jobId: "q-later" }]),
     ];
     const { retry } = await ingestUsage({ db, market, log }, msgs);
-    expect(retry).toEqual([msgs[6]]);
+    expect(retry).toEqual([msgs[8]]);
     const paid = await sql<{ event_id: string }>`select event_id from usage_events where event_id like 'q:%' order by 1`.execute(db);
     expect(paid.rows.map((r) => r.event_id)).toEqual(["q:ok"]);
     const held = await sql<{ event_id: string; reason: string }>`
       select event_id, reason from analytics.usage_quarantine where event_id like 'q:%' order by 1`.execute(db);
-    expect(held.rows.map((r) => r.event_id)).toEqual(["q:more-devices", "q:never-placed", "q:other-node", "q:posing", "q:too-much"]);
+    expect(held.rows.map((r) => r.event_id)).toEqual([
+      "q:future",
+      "q:more-devices",
+      "q:never-placed",
+      "q:other-node",
+      "q:other-tenant",
+      "q:posing",
+      "q:too-much",
+    ]);
     const reason = Object.fromEntries(held.rows.map((r) => [r.event_id, r.reason]));
     expect(reason["q:other-node"]).toMatch(/from node n2, but replica 0 of job q-job \(attempt 1\) was assigned to node n1/);
     expect(reason["q:more-devices"]).toMatch(/reports 4 devices; the replica was given 1/);
     expect(reason["q:too-much"]).toMatch(/more than 1 × ascend-910b can do/);
     expect(reason["q:never-placed"]).toMatch(/no placement of replica 0 of job q-ghost/);
     expect(reason["q:posing"]).toMatch(/says node n1 but came on node n2's subject/);
+    expect(reason["q:other-tenant"]).toMatch(/names tenant t2; job q-job is tenant t1's/);
+    expect(reason["q:future"]).toMatch(/in the future/);
     // Only what was kept was captured from the tenant's tokens.
     const captured = await sql<{ n: string }>`
       select coalesce(sum(amount), 0)::text as n from ledger_transfers where hold_id = 'q-job' and kind in ('capture', 'usage', 'overdraft')`.execute(
@@ -329,7 +349,7 @@ describe("usage checked before it is paid", () => {
 
     // Its placement arrives: the waiting usage is paid.
     await place("q-later", "n1");
-    expect((await ingestUsage({ db, market, log }, [msgs[6]!])).retry).toEqual([]);
+    expect((await ingestUsage({ db, market, log }, [msgs[8]!])).retry).toEqual([]);
     const later = await sql<{ n: string }>`select count(*)::text as n from usage_events where event_id = 'q:not-yet'`.execute(db);
     expect(later.rows[0]!.n).toBe("1");
   });

@@ -18,7 +18,14 @@ import {
 import { captureBatch, payOperators, releaseIn } from "@tokengrid/ledger";
 import { createHash } from "node:crypto";
 import { physicalBoundMst, usageConditions, valueUsage, type MarketModel, type NodeFigures, type UsageConditions } from "@tokengrid/domain";
-import { jobEventCodec, fromTimestamp, JOB_KIND_BY_NAME, PRECISION_BY_NAME, usageBatchCodec } from "@tokengrid/contracts";
+import {
+  jobEventCodec,
+  fromTimestamp,
+  JOB_KIND_BY_NAME,
+  PRECISION_BY_NAME,
+  usageBatchCodec,
+  type NodeRecord__Output,
+} from "@tokengrid/contracts";
 import type { JsMsg } from "@tokengrid/events";
 import { extractFromHeaders, SpanKind, tracer, type Logger } from "@tokengrid/telemetry";
 import { figuresOf, type NodeDirectory } from "./node-directory.js";
@@ -142,6 +149,7 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
   let lastKey: string | undefined;
   let lastNode: NodeFigures | undefined;
   let lastTimeScale = 1;
+  let lastRecord: NodeRecord__Output | undefined;
   let copy = "";
   let events;
   try {
@@ -168,6 +176,7 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       if (record === undefined && nodes) (prepared.unresolved ??= new Set()).add(e.nodeId);
       lastNode = record ? figuresOf(record, e.deviceModel) : undefined;
       lastTimeScale = record?.timeScale || 1;
+      lastRecord = record ?? undefined;
       lastKey = key;
     }
     const node = lastNode;
@@ -177,13 +186,17 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
     const refused =
       e.nodeId !== subjectNode
         ? `says node ${e.nodeId} but came on node ${subjectNode || "(none)"}'s subject`
-        : durationMs < 0
-          ? "its period ends before it starts"
-          : bound === undefined
-            ? `device ${e.deviceModel} is not in the catalogue and the node gave no measured speed: nothing bounds what it could do`
-            : amountMst > bound
-              ? `${amountMst} mST in ${durationMs} ms is more than ${e.deviceCount} × ${e.deviceModel} can do (at most ${bound} mST)`
-              : undefined;
+        : lastRecord && lastRecord.operatorId !== e.operatorId
+          ? `names operator ${e.operatorId}; node ${e.nodeId} is operator ${lastRecord.operatorId}'s`
+          : lastRecord && !lastRecord.accelerators.some((a) => a.model === e.deviceModel)
+            ? `names device ${e.deviceModel}, which node ${e.nodeId} did not register`
+            : durationMs < 0
+              ? "its period ends before it starts"
+              : bound === undefined
+                ? `device ${e.deviceModel} is not in the catalogue and the node gave no measured speed: nothing bounds what it could do`
+                : amountMst > bound
+                  ? `${amountMst} mST in ${durationMs} ms is more than ${e.deviceCount} × ${e.deviceModel} can do (at most ${bound} mST)`
+                  : undefined;
     const value = valueUsage(market, {
       cluster: e.cluster,
       deviceModel: e.deviceModel,
@@ -244,8 +257,13 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
 
 interface Placement {
   nodeId: string;
+  tenantId: string;
   deviceCount: number;
+  assignedMs: number;
 }
+
+/** How far a node's clock may be off settlement's (and the broker's). ASSUMPTION: a minute. */
+export const CLOCK_SKEW_MS = 60_000;
 
 /**
  * Sorts a batch's usage by the placements settlement knows: an event from the
@@ -267,10 +285,15 @@ async function sortByPlacement(
   if (jobIds.length > 0)
     for (const r of await trx
       .selectFrom("job_assignments")
-      .select(["job_id", "attempt", "replica", "node_id", "device_count"])
+      .select(["job_id", "tenant_id", "attempt", "replica", "node_id", "device_count", "assigned_at"])
       .where("job_id", "in", jobIds)
       .execute())
-      placements.set(`${r.job_id}#${r.replica}.${r.attempt}`, { nodeId: r.node_id, deviceCount: r.device_count });
+      placements.set(`${r.job_id}#${r.replica}.${r.attempt}`, {
+        nodeId: r.node_id,
+        tenantId: r.tenant_id,
+        deviceCount: r.device_count,
+        assignedMs: r.assigned_at.getTime(),
+      });
   let caughtUp: boolean | undefined;
   const keep: PreparedUsage[] = [];
   const quarantine: QuarantineRow[] = [];
@@ -283,6 +306,8 @@ async function sortByPlacement(
     for (const e of p.events) {
       const placed = placements.get(`${e.jobId}#${e.replica}.${e.attempt}`);
       let reason = e.refused;
+      if (reason === undefined && e.periodEndMs > nowMs + CLOCK_SKEW_MS)
+        reason = `its period ends at ${new Date(e.periodEndMs).toISOString()}, in the future`;
       if (reason === undefined && placed === undefined) {
         caughtUp ??= ctx.jobEventsCaughtUp ? await ctx.jobEventsCaughtUp() : true;
         if (!caughtUp || nowMs - e.periodEndMs < PLACEMENT_WAIT_MS) {
@@ -292,6 +317,10 @@ async function sortByPlacement(
         reason = `no placement of replica ${e.replica} of job ${e.jobId} under attempt ${e.attempt} is known: the broker never assigned it`;
       } else if (reason === undefined && placed!.nodeId !== e.nodeId)
         reason = `from node ${e.nodeId}, but replica ${e.replica} of job ${e.jobId} (attempt ${e.attempt}) was assigned to node ${placed!.nodeId}`;
+      else if (reason === undefined && e.tenantId !== placed!.tenantId)
+        reason = `names tenant ${e.tenantId}; job ${e.jobId} is tenant ${placed!.tenantId}'s`;
+      else if (reason === undefined && e.periodStartMs < placed!.assignedMs - CLOCK_SKEW_MS)
+        reason = `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the job was placed there`;
       else if (reason === undefined && e.deviceCount > placed!.deviceCount)
         reason = `reports ${e.deviceCount} devices; the replica was given ${placed!.deviceCount}`;
       if (reason === undefined) kept.push(e);
@@ -437,6 +466,7 @@ export async function ingestJobEvents(db: Kysely<Database>, msgs: JsMsg[], log: 
       String(e.state) === "JOB_STATE_SCHEDULED" && e.attempt > 0
         ? e.replicas.map((r) => ({
             job_id: e.jobId,
+            tenant_id: e.tenantId,
             attempt: e.attempt,
             replica: r.replica,
             node_id: r.nodeId,

@@ -10,6 +10,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create table job_assignments (
       job_id text not null,
+      tenant_id text not null,
       attempt integer not null check (attempt > 0),
       replica integer not null check (replica >= 0),
       node_id text not null,
