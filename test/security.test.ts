@@ -150,6 +150,12 @@ describe("enrolling a node", () => {
         unary((cb) => c.CreateEnrolment({ nodeId: "sec-new", operatorId: "op-b" }, keyMetadata(keys["opA"]!), cb)),
       );
       expect(denied.code).toBe(grpc.status.PERMISSION_DENIED);
+      // Nor can an operator enrol, as its own, a node another operator has (the registry knows, whichever broker leads).
+      const takeover = await failure(
+        unary((cb) => c.CreateEnrolment({ nodeId: "sec-b", operatorId: "op-a" }, keyMetadata(keys["opA"]!), cb)),
+      );
+      expect(takeover.code).toBe(grpc.status.PERMISSION_DENIED);
+      expect(takeover.details).toMatch(/node sec-b is operator op-b's/);
       const { token } = await unary<CreateEnrolmentResponse__Output>((cb) =>
         c.CreateEnrolment({ nodeId: "sec-new", operatorId: "op-b" }, opB, cb),
       );

@@ -34,18 +34,24 @@ export class EnrolmentStore {
     return { token, enrolment };
   }
 
-  /** The enrolment a token names, taken once: a second use, a wrong or an expired token finds none. */
-  async redeem(token: string): Promise<Enrolment | undefined> {
+  /** The enrolment a token names, if it is there and current; `take` then uses it up. */
+  async peek(token: string): Promise<{ enrolment: Enrolment; revision: number } | undefined> {
     if (!TOKEN.test(token)) return undefined;
     const e = await this.kv.get(entry(token));
     if (!e || e.operation !== "PUT") return undefined;
+    const enrolment = JSON.parse(dec.decode(e.value)) as Enrolment;
+    return Date.now() <= enrolment.expiresMs ? { enrolment, revision: e.revision } : undefined;
+  }
+
+  /** Uses the token up; false if another caller took it first. (NATS failing otherwise throws.) */
+  async take(token: string, revision: number): Promise<boolean> {
     try {
       // Only the caller that deletes this revision takes it.
-      await this.kv.delete(entry(token), { previousSeq: e.revision });
-    } catch {
-      return undefined;
+      await this.kv.delete(entry(token), { previousSeq: revision });
+      return true;
+    } catch (err) {
+      if (/wrong last sequence/i.test((err as Error).message)) return false;
+      throw err;
     }
-    const enrolment = JSON.parse(dec.decode(e.value)) as Enrolment;
-    return Date.now() <= enrolment.expiresMs ? enrolment : undefined;
   }
 }

@@ -17,6 +17,27 @@ export class NodeRegistry {
     return new NodeRegistry(await new Kvm(nc).create(bucket, { history: 1, replicas }));
   }
 
+  /**
+   * The operator a node belongs to: the first to claim it (at enrolment or its
+   * first registration) keeps it. Returns the owner, which may be another.
+   */
+  async claim(nodeId: string, operatorId: string): Promise<string> {
+    try {
+      await this.kv.create(`owner.${nodeId}`, new TextEncoder().encode(operatorId));
+      return operatorId;
+    } catch (err) {
+      const owner = await this.owner(nodeId);
+      if (owner === undefined) throw err;
+      return owner;
+    }
+  }
+
+  /** The operator the node belongs to, if any has claimed it. */
+  async owner(nodeId: string): Promise<string | undefined> {
+    const e = await this.kv.get(`owner.${nodeId}`);
+    return e && e.operation === "PUT" ? new TextDecoder().decode(e.value) : undefined;
+  }
+
   /** Records (or replaces) a node's registration. */
   async put(record: NodeRecord): Promise<void> {
     await this.kv.put(key(record.nodeId!), nodeRecordCodec().encode(record));

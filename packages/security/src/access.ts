@@ -80,7 +80,9 @@ export async function callerOf(call: KeyedCall, guard: Guard): Promise<Caller> {
     try {
       r = await guard.keys.lookup(m[1]!);
     } catch (err) {
-      throw new UnavailableError(`cannot check the API key now (NATS: ${(err as Error).message}); retry in a few seconds`, { cause: err });
+      throw new UnavailableError("cannot check the API key now (the key store in NATS did not answer); retry in a few seconds", {
+        cause: err,
+      });
     }
     if (!r) throw new UnauthenticatedError("the API key is not valid: revoked, mistyped, or never made");
     if (r.role === "tenant") return { kind: "tenant", tenantId: r.subject, keyId: r.keyId };

@@ -6,6 +6,7 @@ import {
   isValidId,
   PermissionDeniedError,
   UnauthenticatedError,
+  UnavailableError,
   type MarketModel,
 } from "@tokengrid/domain";
 
@@ -21,7 +22,7 @@ import {
   type CertificateAuthority,
   type Guard,
 } from "@tokengrid/security";
-import type { EnrolmentStore, RevocationList } from "@tokengrid/events";
+import type { EnrolmentStore, NodeRegistry, RevocationList } from "@tokengrid/events";
 import type { Broker } from "./broker.js";
 import type { AgentStream } from "./registry.js";
 import { validatePageSize, validateRegistration } from "./validation.js";
@@ -36,17 +37,28 @@ export function nodeServiceHandlers(
   revocations: RevocationList,
   enrolments: EnrolmentStore,
   nodeCa: CertificateAuthority | undefined,
+  registry: NodeRegistry,
 ): NodeServiceHandlers {
   const onError = (err: unknown) => log.error({ err }, "request failed");
   /** The call is by the node's operator (its own nodes only) or an admin, about a node that is not another operator's. */
-  const operatorsOwnNode = async (call: Parameters<typeof operatorOf>[0], nodeId: string, operatorId: string) => {
+  const operatorsOwnNode = async (call: Parameters<typeof operatorOf>[0], nodeId: string, operatorId: string, claim: boolean) => {
     if (!isValidId(nodeId)) throw new InvalidArgumentError("node_id", "1..64 letters, digits, '.', '_' or '-'");
     if (!isValidId(operatorId))
       throw new InvalidArgumentError("operator_id", "the node's operator: 1..64 letters, digits, '.', '_' or '-'");
     await operatorOf(call, guard, operatorId);
-    const known = broker.listNodes().find((n) => n.reg.nodeId === nodeId);
-    if (known && known.reg.operatorId !== operatorId)
-      throw new PermissionDeniedError(`node ${nodeId} is operator ${known.reg.operatorId}'s, not ${operatorId}'s`);
+    // Who owns a node is kept in the registry (the first operator to enrol or register it), not in this broker's memory.
+    const owner = await natsCall("the node registry", () => (claim ? registry.claim(nodeId, operatorId) : registry.owner(nodeId)));
+    if (owner !== undefined && owner !== operatorId)
+      throw new PermissionDeniedError(`node ${nodeId} is operator ${owner}'s, not ${operatorId}'s`);
+  };
+  /** A call to NATS whose failure is the caller's to retry (UNAVAILABLE), not ours. */
+  const natsCall = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, `${what}: NATS did not answer`);
+      throw new UnavailableError(`${what} (NATS) did not answer; retry in a few seconds`, { cause: err });
+    }
   };
   /** A revoked node comes back only with a certificate issued after its revocation. */
   const notRevoked = (call: Parameters<typeof peerCertificateIssuedMs>[0], nodeId: string) => {
@@ -64,6 +76,9 @@ export function nodeServiceHandlers(
       // A node registers only as the node its certificate names, of its operator.
       requireNode(call, guard, reg.nodeId, reg.operatorId);
       notRevoked(call, reg.nodeId);
+      // A node id belongs to the operator that first enrolled or registered it.
+      const owner = await natsCall("the node registry", () => registry.claim(reg.nodeId, reg.operatorId));
+      if (owner !== reg.operatorId) throw new PermissionDeniedError(`node ${reg.nodeId} is operator ${owner}'s, not ${reg.operatorId}'s`);
       const sessionId = await broker.register(reg);
       return { sessionId, heartbeatIntervalMs };
     }, onError),
@@ -119,9 +134,9 @@ export function nodeServiceHandlers(
       const { nodeId, operatorId } = call.request;
       const validFor = call.request.validForSeconds === 0 ? 86_400 : call.request.validForSeconds;
       if (validFor < 60 || validFor > 604_800) throw new InvalidArgumentError("valid_for_seconds", `60..604800, got ${validFor}`);
-      await operatorsOwnNode(call, nodeId, operatorId);
+      await operatorsOwnNode(call, nodeId, operatorId, true);
       if (!nodeCa) throw new FailedPreconditionError(NO_NODE_CA);
-      const { token, enrolment } = await enrolments.create(nodeId, operatorId, validFor * 1000);
+      const { token, enrolment } = await natsCall("the enrolment tokens", () => enrolments.create(nodeId, operatorId, validFor * 1000));
       return { token, expireTime: toTimestamp(enrolment.expiresMs) };
     }, onError),
     Enrol: unary(async (call) => {
@@ -136,21 +151,27 @@ export function nodeServiceHandlers(
       } catch (err) {
         throw new InvalidArgumentError("csr_pem", (err as Error).message);
       }
-      const enrolment = await enrolments.redeem(token);
-      if (!enrolment)
-        throw new UnauthenticatedError(
+      const invalid = () =>
+        new UnauthenticatedError(
           "the enrolment token is not valid: used already, expired, or never made; ask the node's operator for a new one",
         );
+      const found = await natsCall("the enrolment tokens", () => enrolments.peek(token));
+      if (!found) throw invalid();
+      const { enrolment } = found;
+      // Signed before the token is used up: a failure here leaves it usable.
       const certificatePem = await signCsr(nodeCa, csrPem, nodeIdentity(enrolment.operatorId, enrolment.nodeId));
+      if (!(await natsCall("the enrolment tokens", () => enrolments.take(token, found.revision)))) throw invalid();
       log.info({ nodeId: enrolment.nodeId, operatorId: enrolment.operatorId }, "node enrolled");
       return { certificatePem, caPem: nodeCa.certPem };
     }, onError),
     RevokeNode: unary(async (call) => {
       const { nodeId, operatorId, reason } = call.request;
       if (reason.length > 256) throw new InvalidArgumentError("reason", `at most 256 characters, got ${reason.length}`);
-      await operatorsOwnNode(call, nodeId, operatorId);
+      await operatorsOwnNode(call, nodeId, operatorId, false);
       const revokedMs = Date.now();
-      await revocations.revoke({ nodeId, operatorId, revokedMs, reason: reason || "revoked by its operator" });
+      await natsCall("the revocation list", () =>
+        revocations.revoke({ nodeId, operatorId, revokedMs, reason: reason || "revoked by its operator" }),
+      );
       broker.revoked(nodeId, reason || "revoked by its operator");
       return { revokeTime: toTimestamp(revokedMs) };
     }, onError),

@@ -138,6 +138,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
         revocations,
         enrolments,
         config.nodeCa,
+        nodes,
       ),
       leadership,
     ),
