@@ -347,6 +347,16 @@ describe("usage checked before it is paid", () => {
     );
     expect(captured.rows[0]!.n).toBe("1000000");
 
+    // A revoked node's usage for after its revocation is not paid.
+    const revokedAt = Date.now() - 500;
+    await place("q-revoked", "n9");
+    const revoked = [{ eventId: "q:after-revocation", jobId: "q-revoked", nodeId: "n9" }];
+    await ingestUsage({ db, market, log, revocations: { of: (id) => (id === "n9" ? { revokedMs: revokedAt } : undefined) } }, [
+      message(revoked, "n9"),
+    ]);
+    const r = await sql<{ reason: string }>`select reason from usage_quarantine where event_id = 'q:after-revocation'`.execute(db);
+    expect(r.rows[0]!.reason).toMatch(/node n9 was revoked at .*, before this period ended/);
+
     // Its placement arrives: the waiting usage is paid.
     await place("q-later", "n1");
     expect((await ingestUsage({ db, market, log }, [msgs[8]!])).retry).toEqual([]);

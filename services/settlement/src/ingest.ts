@@ -126,6 +126,8 @@ export interface UsageContext {
    * is a placement it does not know surely not coming. Default: yes.
    */
   jobEventsCaughtUp?: () => Promise<boolean>;
+  /** Revoked nodes (the brokers' list, watched): their usage after the revocation is not paid. */
+  revocations?: { of(nodeId: string): { revokedMs: number } | undefined };
 }
 
 /**
@@ -186,17 +188,19 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
     const refused =
       e.nodeId !== subjectNode
         ? `says node ${e.nodeId} but came on node ${subjectNode || "(none)"}'s subject`
-        : lastRecord && lastRecord.operatorId !== e.operatorId
-          ? `names operator ${e.operatorId}; node ${e.nodeId} is operator ${lastRecord.operatorId}'s`
-          : lastRecord && !lastRecord.accelerators.some((a) => a.model === e.deviceModel)
-            ? `names device ${e.deviceModel}, which node ${e.nodeId} did not register`
-            : durationMs < 0
-              ? "its period ends before it starts"
-              : bound === undefined
-                ? `device ${e.deviceModel} is not in the catalogue and the node gave no measured speed: nothing bounds what it could do`
-                : amountMst > bound
-                  ? `${amountMst} mST in ${durationMs} ms is more than ${e.deviceCount} × ${e.deviceModel} can do (at most ${bound} mST)`
-                  : undefined;
+        : (ctx.revocations?.of(e.nodeId)?.revokedMs ?? Infinity) < periodEndMs
+          ? `node ${e.nodeId} was revoked at ${new Date(ctx.revocations!.of(e.nodeId)!.revokedMs).toISOString()}, before this period ended`
+          : lastRecord && lastRecord.operatorId !== e.operatorId
+            ? `names operator ${e.operatorId}; node ${e.nodeId} is operator ${lastRecord.operatorId}'s`
+            : lastRecord && !lastRecord.accelerators.some((a) => a.model === e.deviceModel)
+              ? `names device ${e.deviceModel}, which node ${e.nodeId} did not register`
+              : durationMs < 0
+                ? "its period ends before it starts"
+                : bound === undefined
+                  ? `device ${e.deviceModel} is not in the catalogue and the node gave no measured speed: nothing bounds what it could do`
+                  : amountMst > bound
+                    ? `${amountMst} mST in ${durationMs} ms is more than ${e.deviceCount} × ${e.deviceModel} can do (at most ${bound} mST)`
+                    : undefined;
     const value = valueUsage(market, {
       cluster: e.cluster,
       deviceModel: e.deviceModel,

@@ -11,6 +11,7 @@ import {
   names,
   NodeRegistry,
   ApiKeyStore,
+  RevocationList,
   publishEvent,
   startBatchConsumer,
 } from "@tokengrid/events";
@@ -46,7 +47,11 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
   const nodes = await NodeDirectory.open(await NodeRegistry.open(nc, n.nodesBucket, config.natsReplicas), (r) => {
     recordNode(db, r).catch((err: unknown) => log.error({ err, nodeId: r.nodeId }, "node not recorded; the next registration records it"));
   });
+  // Usage a revoked node reports for after its revocation is not paid.
+  const revocations = await RevocationList.open(nc, n.revokedNodesBucket, config.natsReplicas);
+  await revocations.watch(() => {});
   const ctx: UsageContext = {
+    revocations,
     db,
     market: config.market,
     log,
@@ -118,6 +123,7 @@ export async function startSettlement(config: SettlementConfig): Promise<Running
       await Promise.all([usage.stop(), jobs.stop()]);
       nodes.close();
       keys.stop();
+      revocations.stop();
       await nc.drain();
       await db.destroy();
     },
