@@ -7,7 +7,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiKeyStore, connectNats, ensureStreams, jetstream, jetStreamManager, names, type NatsConnection } from "@tokengrid/events";
+import {
+  AckPolicy,
+  ApiKeyStore,
+  connectNats,
+  ensureStreams,
+  jetstream,
+  jetStreamManager,
+  names,
+  NodeRegistry,
+  type NatsConnection,
+} from "@tokengrid/events";
 import { REPO_ROOT } from "@tokengrid/stack";
 import { ownNats, type OwnNats } from "@tokengrid/stack/testing";
 
@@ -74,6 +84,38 @@ describe("NATS users from deploy/nats/auth.conf", () => {
     await expect(jetStreamManager(agent, nats.url).then((m) => m.streams.info(n.usageStream))).rejects.toThrow(
       /permissions violation|timeout|jetstream/i,
     );
+  });
+
+  it("an agent cannot read the replies meant for others", async () => {
+    const agent = await as("node-guian-910b-01", "guian-secret");
+    const errors: Error[] = [];
+    void (async () => {
+      for await (const s of agent.status()) if (s.type === "error") errors.push(s.error);
+    })();
+    for (const subject of ["_INBOX.>", "_INBOX_broker.>", "_INBOX_node-horinger-h100-01.>"]) agent.subscribe(subject);
+    await agent.flush().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(errors.filter((e) => /permissions violation/i.test(e.message)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("the broker keeps its node registry (KV create, put, get, watch); settlement consumes usage: each under its own user", async () => {
+    const broker = await as("broker", "broker-secret");
+    const registry = await NodeRegistry.open(broker, n.nodesBucket);
+    expect(await registry.claim("guian-910b-01", "op-west")).toBe("op-west");
+    const seen: string[] = [];
+    const stop = await registry.watch((r) => seen.push(r.nodeId!));
+    await registry.put({ nodeId: "guian-910b-01", operatorId: "op-west", cluster: "guian", accelerators: [], energy: {} });
+    await new Promise((r) => setTimeout(r, 300));
+    stop();
+    expect(seen).toContain("guian-910b-01");
+
+    const settlement = await as("settlement", "settlement-secret");
+    const jsm = await jetStreamManager(settlement, nats.url);
+    await jsm.consumers.add(n.usageStream, { durable_name: "perm-check", ack_policy: AckPolicy.Explicit });
+    const consumer = await jetstream(settlement).consumers.get(n.usageStream, "perm-check");
+    const m = await consumer.next({ expires: 2000 });
+    expect(m?.subject).toBe(n.usageSubject("guian-910b-01"));
+    m!.ack();
   });
 
   it("settlement reads usage; a wrong password gets no connection", async () => {

@@ -20,7 +20,8 @@ export async function connectNats(url: string, name: string, auth: NatsAuth = na
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       timeout: 3000,
-      ...(auth.user !== undefined ? { user: auth.user, pass: auth.pass } : {}),
+      // Replies to a user come to inboxes of its own (_INBOX_<user>.*), which NATS lets only that user read.
+      ...(auth.user !== undefined ? { user: auth.user, pass: auth.pass, inboxPrefix: `_INBOX_${auth.user}` } : {}),
       ...(auth.tls ? { tls: auth.tls } : {}),
     });
   } catch (err) {
