@@ -139,6 +139,97 @@ describe("node identity", () => {
   });
 });
 
+describe("usage is checked before it is paid", () => {
+  it("forged usage on NATS — from a node the job was not placed on, or beyond what its devices can do — is quarantined, not paid", async () => {
+    const c = jobClient(stack.options.brokerAddress, stack.tls);
+    const alice = keyMetadata(keys["alice"]!);
+    const done = await eventually("alice's job finished", async () => {
+      const j = (await unary<GetJobResponse__Output>((cb) => c.GetJob({ jobId: jobA }, alice, cb))).job!;
+      return j.state === "JOB_STATE_SUCCEEDED" ? j : undefined;
+    });
+    c.close();
+    const placed = done.nodeId;
+    // Its last placement (an earlier one may have been on the other node: usage from there, under that attempt, is due).
+    const attempt = done.transitions.filter((t) => t.state === "JOB_STATE_SCHEDULED").length;
+    const other = placed === A.nodeId ? B : A;
+    const db = new pg.Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    try {
+      const settled = async () =>
+        (await db.query<{ n: string }>("select coalesce(sum(amount_mst), 0)::text as n from usage_events where job_id = $1", [jobA]))
+          .rows[0]!.n;
+      // Settled, and no more coming (a probe above may have made the job run again: more than its size is fine here).
+      let last = "";
+      const before = await eventually(
+        "the job's usage settled",
+        async () => {
+          const n = await settled();
+          const stable = n === last && BigInt(n) >= BigInt(done.sizeMst);
+          last = n;
+          return stable ? n : undefined;
+        },
+        30_000,
+        700,
+      );
+      const nc = await connectNats(env.natsUrl, "sec-forger");
+      const forged = (eventId: string, node: typeof A, amountMst: string) =>
+        usageBatchCodec().encode({
+          events: [
+            {
+              eventId,
+              jobId: jobA,
+              tenantId: "alice",
+              nodeId: node.nodeId,
+              operatorId: node.operatorId,
+              cluster: node.cluster,
+              deviceModel: node.accelerators[0]!.model,
+              deviceCount: 1,
+              amountMst,
+              seq: 99,
+              periodStartTime: toTimestamp(Date.now() - 1000),
+              periodEndTime: toTimestamp(Date.now()),
+              final: false,
+              attempt,
+              replica: 0,
+            },
+          ],
+        });
+      const js = jetstream(nc);
+      const n = names(env.namespace);
+      await js.publish(n.usageSubject(other.nodeId), forged("forged:other-node", other, "1000"), {
+        msgID: "forged:1",
+      });
+      const own = placed === A.nodeId ? A : B;
+      await js.publish(n.usageSubject(own.nodeId), forged("forged:too-much", own, "999999999999"), {
+        msgID: "forged:2",
+      });
+      await nc.close();
+      const held = await eventually("both quarantined", async () => {
+        const r = await db.query<{ event_id: string; reason: string }>(
+          "select event_id, reason from usage_quarantine where event_id like 'forged:%' order by 1",
+        );
+        return r.rows.length === 2 ? r.rows : undefined;
+      });
+      expect(held[0]!.reason).toMatch(
+        new RegExp(`from node ${other.nodeId}, but replica 0 of job ${jobA} \\(attempt ${attempt}\\) was assigned to node ${placed}`),
+      );
+      expect(held[1]!.reason).toMatch(new RegExp(`more than 1 × ${own.accelerators[0]!.model} can do \\(at most \\d+ mST\\)`));
+      expect(await settled()).toBe(before);
+      // Operators and analysts see it.
+      const cli = spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, "packages/cli/dist/main.js"), "--json", "report", "quarantine", "--by", "node", "--database", env.databaseUrl],
+        { encoding: "utf8" },
+      );
+      expect(cli.status, cli.stderr).toBe(0);
+      const rows = (JSON.parse(cli.stdout) as { rows: string[][] }).rows;
+      expect(new Set(rows.map((r) => r[0]))).toEqual(new Set([A.nodeId, B.nodeId]));
+    } finally {
+      await db.end();
+    }
+  });
+});
+
 describe("enrolling a node", () => {
   it("an operator's one-time token gets the node its certificate, once; a bad request does not use it up", async () => {
     const opB = keyMetadata(await stack.apiKey("operator", "op-b"));
@@ -414,97 +505,6 @@ describe("limits", () => {
       expect(bad.details).toMatch(/^not a valid SubmitJob request/);
     } finally {
       c.close();
-    }
-  });
-});
-
-describe("usage is checked before it is paid", () => {
-  it("forged usage on NATS — from a node the job was not placed on, or beyond what its devices can do — is quarantined, not paid", async () => {
-    const c = jobClient(stack.options.brokerAddress, stack.tls);
-    const alice = keyMetadata(keys["alice"]!);
-    const done = await eventually("alice's job finished", async () => {
-      const j = (await unary<GetJobResponse__Output>((cb) => c.GetJob({ jobId: jobA }, alice, cb))).job!;
-      return j.state === "JOB_STATE_SUCCEEDED" ? j : undefined;
-    });
-    c.close();
-    const placed = done.nodeId;
-    // Its last placement (an earlier one may have been on the other node: usage from there, under that attempt, is due).
-    const attempt = done.transitions.filter((t) => t.state === "JOB_STATE_SCHEDULED").length;
-    const other = placed === A.nodeId ? B : A;
-    const db = new pg.Client({ connectionString: env.databaseUrl });
-    await db.connect();
-    try {
-      const settled = async () =>
-        (await db.query<{ n: string }>("select coalesce(sum(amount_mst), 0)::text as n from usage_events where job_id = $1", [jobA]))
-          .rows[0]!.n;
-      // Settled, and no more coming (a probe above may have made the job run again: more than its size is fine here).
-      let last = "";
-      const before = await eventually(
-        "the job's usage settled",
-        async () => {
-          const n = await settled();
-          const stable = n === last && BigInt(n) >= BigInt(done.sizeMst);
-          last = n;
-          return stable ? n : undefined;
-        },
-        30_000,
-        700,
-      );
-      const nc = await connectNats(env.natsUrl, "sec-forger");
-      const forged = (eventId: string, nodeId: string, operatorId: string, amountMst: string) =>
-        usageBatchCodec().encode({
-          events: [
-            {
-              eventId,
-              jobId: jobA,
-              tenantId: "alice",
-              nodeId,
-              operatorId,
-              cluster: "guian",
-              deviceModel: "ascend-910b",
-              deviceCount: 1,
-              amountMst,
-              seq: 99,
-              periodStartTime: toTimestamp(Date.now() - 1000),
-              periodEndTime: toTimestamp(Date.now()),
-              final: false,
-              attempt,
-              replica: 0,
-            },
-          ],
-        });
-      const js = jetstream(nc);
-      const n = names(env.namespace);
-      await js.publish(n.usageSubject(other.nodeId), forged("forged:other-node", other.nodeId, other.operatorId, "1000"), {
-        msgID: "forged:1",
-      });
-      const own = placed === A.nodeId ? A : B;
-      await js.publish(n.usageSubject(own.nodeId), forged("forged:too-much", own.nodeId, own.operatorId, "999999999999"), {
-        msgID: "forged:2",
-      });
-      await nc.close();
-      const held = await eventually("both quarantined", async () => {
-        const r = await db.query<{ event_id: string; reason: string }>(
-          "select event_id, reason from usage_quarantine where event_id like 'forged:%' order by 1",
-        );
-        return r.rows.length === 2 ? r.rows : undefined;
-      });
-      expect(held[0]!.reason).toMatch(
-        new RegExp(`from node ${other.nodeId}, but replica 0 of job ${jobA} \\(attempt ${attempt}\\) was assigned to node ${placed}`),
-      );
-      expect(held[1]!.reason).toMatch(/can do \(at most \d+ mST\)/);
-      expect(await settled()).toBe(before);
-      // Operators and analysts see it.
-      const cli = spawnSync(
-        process.execPath,
-        [join(REPO_ROOT, "packages/cli/dist/main.js"), "--json", "report", "quarantine", "--by", "node", "--database", env.databaseUrl],
-        { encoding: "utf8" },
-      );
-      expect(cli.status, cli.stderr).toBe(0);
-      const rows = (JSON.parse(cli.stdout) as { rows: string[][] }).rows;
-      expect(new Set(rows.map((r) => r[0]))).toEqual(new Set([A.nodeId, B.nodeId]));
-    } finally {
-      await db.end();
     }
   });
 });

@@ -507,7 +507,19 @@ export interface StatementLine {
  * Movements of an owner's accounts (a tenant's lots, overdraft and payments,
  * or an operator's earnings) per day or month, China Standard Time.
  */
-export async function statement(db: Kysely<Database>, owner: string, period: "day" | "month", fromMs: number): Promise<StatementLine[]> {
+/**
+ * A tenant's statement (tokens bought, used, lapsed; money paid), or an
+ * operator's (money earned). Tenants and operators name their accounts in one
+ * space of owners: each sees only its own kind of lines, so a tenant that
+ * shares an id with an operator sees nothing of the operator's, and back.
+ */
+export async function statement(
+  db: Kysely<Database>,
+  owner: string,
+  role: "tenant" | "operator",
+  period: "day" | "month",
+  fromMs: number,
+): Promise<StatementLine[]> {
   const fmt = period === "day" ? "YYYY-MM-DD" : "YYYY-MM";
   const rows = await sql<{ period: string; bought: string; used: string; lapsed: string; paid: string; earned: string }>`
     select to_char(date_trunc(${period}, t.created_at at time zone 'Asia/Shanghai'), ${fmt}) as period,
@@ -521,14 +533,17 @@ export async function statement(db: Kysely<Database>, owner: string, period: "da
     join ledger_accounts c on c.id = t.credit_account_id
     where (d.owner = ${owner} or c.owner = ${owner}) and t.status = 'posted' and t.created_at >= ${new Date(fromMs)}
     group by 1 order by 1`.execute(db);
-  return rows.rows.map((r) => ({
-    period: r.period,
-    boughtMst: BigInt(r.bought),
-    usedMst: BigInt(r.used),
-    lapsedMst: BigInt(r.lapsed),
-    paidMicroYuan: BigInt(r.paid),
-    earnedMicroYuan: BigInt(r.earned),
-  }));
+  const tenant = role === "tenant";
+  return rows.rows
+    .map((r) => ({
+      period: r.period,
+      boughtMst: tenant ? BigInt(r.bought) : 0n,
+      usedMst: tenant ? BigInt(r.used) : 0n,
+      lapsedMst: tenant ? BigInt(r.lapsed) : 0n,
+      paidMicroYuan: tenant ? BigInt(r.paid) : 0n,
+      earnedMicroYuan: tenant ? 0n : BigInt(r.earned),
+    }))
+    .filter((l) => l.boughtMst !== 0n || l.usedMst !== 0n || l.lapsedMst !== 0n || l.paidMicroYuan !== 0n || l.earnedMicroYuan !== 0n);
 }
 
 export interface CaptureItem {

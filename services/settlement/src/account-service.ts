@@ -90,7 +90,9 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
       // An operator's earnings (its own; an admin names one), or a tenant's statement.
       const caller = await callerOf(call, guard);
       let owner: string;
+      let role: "tenant" | "operator" = "tenant";
       if (caller.kind === "operator" || operator !== undefined) {
+        role = "operator";
         const o = await operatorOf(call, guard, operator);
         if (o === undefined) throw new InvalidArgumentError("x-operator-id", "an admin names the operator whose statement it wants");
         owner = o;
@@ -104,7 +106,7 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
       const fromMs = call.request.startTime
         ? fromTimestamp(call.request.startTime)
         : Date.now() - (period === "day" ? 31 : 366) * 86_400_000;
-      const lines = await statement(db, owner, period, fromMs);
+      const lines = await statement(db, owner, role, period, fromMs);
       return {
         lines: lines.map((l) => ({
           period: l.period,
