@@ -75,7 +75,8 @@ describe("settlement on SIGTERM", () => {
           Array.from({ length: 50 }, (_, k) => {
             const i = m + k;
             const events = Array.from({ length: PER_MESSAGE }, (_, e) => ({
-              eventId: `drain-${i}-${e}`,
+              // Each job's events one after another, named by their place in its run.
+              eventId: `drain-job-${i % 20}#0.1:drain-node:${Math.floor(i / 20) * PER_MESSAGE + e + 1}`,
               jobId: `drain-job-${i % 20}`,
               tenantId: TENANT,
               nodeId: "drain-node",
@@ -84,9 +85,9 @@ describe("settlement on SIGTERM", () => {
               deviceModel: "ascend-910b",
               deviceCount: 1,
               amountMst: "1000",
-              seq: e + 1,
-              periodStartTime: toTimestamp(now - 1000),
-              periodEndTime: toTimestamp(now),
+              seq: Math.floor(i / 20) * PER_MESSAGE + e + 1,
+              periodStartTime: toTimestamp(now - 55_000 + (Math.floor(i / 20) * PER_MESSAGE + e) * 5),
+              periodEndTime: toTimestamp(now - 55_000 + (Math.floor(i / 20) * PER_MESSAGE + e + 1) * 5),
               final: false,
               attempt: 1,
             }));

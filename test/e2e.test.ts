@@ -238,11 +238,12 @@ describe("the whole loop", () => {
     try {
       const js = jetstream(nc);
       const n = names(env.namespace);
-      const event = (eventId: string, amountMst: string) =>
+      const t = Date.now() - 10_000;
+      const event = (seq: number, amountMst: string) =>
         usageBatchCodec().encode({
           events: [
             {
-              eventId,
+              eventId: `e2e-dup-job#0.1:${EAST.nodeId}:${seq}`,
               jobId: "e2e-dup-job",
               tenantId: TENANT,
               nodeId: EAST.nodeId,
@@ -251,9 +252,9 @@ describe("the whole loop", () => {
               deviceModel: "nvidia-h100-sxm",
               deviceCount: 1,
               amountMst,
-              seq: 1,
-              periodStartTime: toTimestamp(Date.now() - 1000),
-              periodEndTime: toTimestamp(Date.now()),
+              seq,
+              periodStartTime: toTimestamp(t + seq * 1000),
+              periodEndTime: toTimestamp(t + (seq + 1) * 1000),
               final: true,
               attempt: 1,
             },
@@ -261,21 +262,22 @@ describe("the whole loop", () => {
         });
       const subject = n.usageSubject(EAST.nodeId);
       await publishPlacement(js, env.namespace, TENANT, "e2e-dup-job", EAST.nodeId);
-      const first = await js.publish(subject, event("dup-1", "777"), { msgID: "dup-1" });
+      const first = await js.publish(subject, event(1, "777"), { msgID: "dup-1" });
       // Same Nats-Msg-Id: JetStream drops it.
-      const second = await js.publish(subject, event("dup-1", "777"), { msgID: "dup-1" });
+      const second = await js.publish(subject, event(1, "777"), { msgID: "dup-1" });
       expect(first.duplicate).toBe(false);
       expect(second.duplicate).toBe(true);
       // Past JetStream's window (another message id), the database drops it on the event id.
       const h = headers();
-      await js.publish(subject, event("dup-1", "777"), { msgID: "dup-1-redelivered", headers: h });
-      await js.publish(subject, event("dup-marker", "1"), { msgID: "dup-marker" });
+      await js.publish(subject, event(1, "777"), { msgID: "dup-1-redelivered", headers: h });
+      await js.publish(subject, event(2, "1"), { msgID: "dup-marker" });
     } finally {
       await nc.close();
     }
     await eventually("marker settled", async () => ((await settledMst("e2e-dup-job")) >= 778n ? true : undefined));
     const rows = await db.query<{ n: string; total: string }>(
-      "select count(*)::text as n, sum(amount_mst)::text as total from usage_events where event_id = 'dup-1'",
+      "select count(*)::text as n, sum(amount_mst)::text as total from usage_events where event_id = $1",
+      [`e2e-dup-job#0.1:${EAST.nodeId}:1`],
     );
     expect(rows.rows[0]).toEqual({ n: "1", total: "777" });
     expect(await settledMst("e2e-dup-job")).toBe(778n);

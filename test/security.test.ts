@@ -172,11 +172,12 @@ describe("usage is checked before it is paid", () => {
         700,
       );
       const nc = await connectNats(env.natsUrl, "sec-forger");
-      const forged = (eventId: string, node: typeof A, amountMst: string) =>
+      // Named as an agent names its events (job#replica.attempt:node:seq), with a seq past any the job's run sent.
+      const forged = (node: typeof A, amountMst: string) =>
         usageBatchCodec().encode({
           events: [
             {
-              eventId,
+              eventId: `${jobA}#0.${attempt}:${node.nodeId}:99`,
               jobId: jobA,
               tenantId: "alice",
               nodeId: node.nodeId,
@@ -196,24 +197,26 @@ describe("usage is checked before it is paid", () => {
         });
       const js = jetstream(nc);
       const n = names(env.namespace);
-      await js.publish(n.usageSubject(other.nodeId), forged("forged:other-node", other, "1000"), {
+      await js.publish(n.usageSubject(other.nodeId), forged(other, "1000"), {
         msgID: "forged:1",
       });
       const own = placed === A.nodeId ? A : B;
-      await js.publish(n.usageSubject(own.nodeId), forged("forged:too-much", own, "999999999999"), {
+      await js.publish(n.usageSubject(own.nodeId), forged(own, "999999999999"), {
         msgID: "forged:2",
       });
       await nc.close();
       const held = await eventually("both quarantined", async () => {
-        const r = await db.query<{ event_id: string; reason: string }>(
-          "select event_id, reason from usage_quarantine where event_id like 'forged:%' order by 1",
+        const r = await db.query<{ node_id: string; reason: string }>(
+          "select node_id, reason from usage_quarantine where job_id = $1 and event_id like '%:99'",
+          [jobA],
         );
         return r.rows.length === 2 ? r.rows : undefined;
       });
-      expect(held[0]!.reason).toMatch(
+      const byNode = Object.fromEntries(held.map((r) => [r.node_id, r.reason]));
+      expect(byNode[other.nodeId]).toMatch(
         new RegExp(`from node ${other.nodeId}, but replica 0 of job ${jobA} \\(attempt ${attempt}\\) was assigned to node ${placed}`),
       );
-      expect(held[1]!.reason).toMatch(new RegExp(`more than 1 × ${own.accelerators[0]!.model} can do \\(at most \\d+ mST\\)`));
+      expect(byNode[own.nodeId]).toMatch(new RegExp(`more than 1 × ${own.accelerators[0]!.model} can do \\(at most \\d+ mST\\)`));
       expect(await settled()).toBe(before);
       // Operators and analysts see it.
       const cli = spawnSync(

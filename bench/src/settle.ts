@@ -34,18 +34,28 @@ interface Row {
   tenantId: string;
   nodeId: string;
   amountMst: string;
+  seq: number;
+  /** Its period: a second of its job's run, after the one before. */
+  startMs: number;
 }
+
+/** When the runs began: every period is in the past, within a day of the placements. */
+const RUN_START_MS = Date.now() - 3_600_000;
 
 function rows(prefix: string, n: number, duplicateOf?: Row[], duplicateShare = 0): Row[] {
   return Array.from({ length: n }, (_, i) => {
     if (duplicateOf && i < Math.floor(n * duplicateShare)) return duplicateOf[i]!;
     const job = i % JOBS;
+    // Named as agents name events: by job, replica, attempt, node and seq.
+    const seq = Math.floor(i / JOBS) + 1;
     return {
-      eventId: `${prefix}-j${job}:n${job % 20}:${i}`,
+      eventId: `${prefix}-j${job}#0.1:n${job % 20}:${seq}`,
       jobId: `${prefix}-j${job}`,
       tenantId: `t${job % TENANTS}`,
       nodeId: `n${job % 20}`,
       amountMst: String(1_000_000 + (i % 1000)),
+      seq,
+      startMs: RUN_START_MS + (seq - 1) * 1000,
     };
   });
 }
@@ -54,7 +64,6 @@ function rows(prefix: string, n: number, duplicateOf?: Row[], duplicateShare = 0
 const PER_MESSAGE = 50;
 
 function event(r: Row) {
-  const now = Date.now();
   return {
     eventId: r.eventId,
     jobId: r.jobId,
@@ -65,9 +74,9 @@ function event(r: Row) {
     deviceModel: "ascend-910b",
     deviceCount: 8,
     amountMst: r.amountMst,
-    seq: 1,
-    periodStartTime: toTimestamp(now - 1000),
-    periodEndTime: toTimestamp(now),
+    seq: r.seq,
+    periodStartTime: toTimestamp(r.startMs),
+    periodEndTime: toTimestamp(r.startMs + 1000),
     final: false,
     kind: "JOB_KIND_TRAINING" as const,
     precision: "PRECISION_BF16" as const,
@@ -244,7 +253,7 @@ async function main() {
             replica: 0,
             node_id: `n${j % 20}`,
             device_count: 8,
-            assigned_at: new Date(),
+            assigned_at: new Date(RUN_START_MS),
           })),
         ),
       )

@@ -45,6 +45,15 @@ export interface JobAssignmentTable {
   assigned_at: Timestamptz;
 }
 
+/** How far one replica's paid usage has come (its last event's seq and period end). */
+export interface ReplicaProgressTable {
+  job_id: string;
+  attempt: number;
+  replica: number;
+  last_seq: number;
+  last_period_end: Timestamptz;
+}
+
 /** Usage refused before it was paid, with why. */
 export interface UsageQuarantineTable {
   event_id: string;
@@ -169,6 +178,7 @@ export interface Database {
   purchases: PurchaseTable;
   usage_events: UsageEventTable;
   job_assignments: JobAssignmentTable;
+  replica_progress: ReplicaProgressTable;
   usage_quarantine: UsageQuarantineTable;
   nodes: NodeTable;
   jobs: JobTable;

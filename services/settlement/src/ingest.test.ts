@@ -71,8 +71,9 @@ async function publish(prefix: string, count: number): Promise<void> {
   await place(`${prefix}-job`, "n1");
   const js = jetstream(nc);
   const n = names(env.namespace);
+  const base = Date.now() - (count + 1) * 1000;
   for (let i = 0; i < count; i++) {
-    const eventId = `${prefix}:n1:${i + 1}`;
+    const eventId = `${prefix}-job#0.1:n1:${i + 1}`;
     await js.publish(
       n.usageSubject("n1"),
       usageBatchCodec().encode({
@@ -89,8 +90,9 @@ async function publish(prefix: string, count: number): Promise<void> {
             // About a second of an Ascend 910B's work each: worth paying the operator for.
             amountMst: String(10_000_000 + i),
             seq: i + 1,
-            periodStartTime: toTimestamp(Date.now() - 1000),
-            periodEndTime: toTimestamp(Date.now()),
+            // One second after another, as a replica's run reports them.
+            periodStartTime: toTimestamp(base + i * 1000),
+            periodEndTime: toTimestamp(base + (i + 1) * 1000),
             final: i === count - 1,
             kind: "JOB_KIND_TRAINING",
             precision: "PRECISION_BF16",
@@ -142,7 +144,7 @@ describe("redelivery", () => {
       maxBatch: 100,
       ackWaitSeconds: 1,
       handle: async (msgs) => {
-        const fresh = msgs.filter((m) => m.subject && usageBatchCodec().decode(m.data).events[0]?.eventId.startsWith("crash:"));
+        const fresh = msgs.filter((m) => m.subject && usageBatchCodec().decode(m.data).events[0]?.eventId.startsWith("crash-job#"));
         if (fresh.length === 0) return;
         deliveries += 1;
         await ingestUsage({ db, market, log }, msgs);
@@ -191,7 +193,7 @@ describe("redelivery", () => {
 
 describe("pricing with the node registry", () => {
   /** A message as JetStream would hand it over, carrying one usage event. */
-  const message = (eventId: string, nodeId: string, jobId: string): JsMsg =>
+  const message = (nodeId: string, jobId: string): JsMsg =>
     ({
       subject: names(env.namespace).usageSubject(nodeId),
       seq: 0,
@@ -200,7 +202,7 @@ describe("pricing with the node registry", () => {
       data: usageBatchCodec().encode({
         events: [
           {
-            eventId,
+            eventId: `${jobId}#0.1:${nodeId}:1`,
             jobId,
             attempt: 1,
             tenantId: "t1",
@@ -237,9 +239,11 @@ describe("pricing with the node registry", () => {
       });
       await place("reg-job", "n-reg", 1, new Date("2026-10-01T00:00:00Z"));
       await place("reg-job-2", "n-stranger", 1, new Date("2026-10-01T00:00:00Z"));
-      await ingestUsage({ db, market, log, nodes }, [message("reg:1", "n-reg", "reg-job"), message("reg:2", "n-stranger", "reg-job-2")]);
+      await ingestUsage({ db, market, log, nodes }, [message("n-reg", "reg-job"), message("n-stranger", "reg-job-2")]);
       const rows = await sql<{ event_id: string; nano: string }>`
-        select event_id, operator_nano_yuan::text as nano from usage_events where event_id like 'reg:%' order by event_id`.execute(db);
+        select job_id as event_id, operator_nano_yuan::text as nano from usage_events where job_id in ('reg-job', 'reg-job-2') order by job_id`.execute(
+        db,
+      );
       const at = Date.parse("2026-11-01T06:00:00Z");
       const base = {
         cluster: "guian",
@@ -255,8 +259,8 @@ describe("pricing with the node registry", () => {
       })!;
       const cluster = valueUsage(market, base)!;
       expect(rows.rows).toEqual([
-        { event_id: "reg:1", nano: own.operatorNanoYuan.toString() },
-        { event_id: "reg:2", nano: cluster.operatorNanoYuan.toString() },
+        { event_id: "reg-job", nano: own.operatorNanoYuan.toString() },
+        { event_id: "reg-job-2", nano: cluster.operatorNanoYuan.toString() },
       ]);
       expect(own.operatorNanoYuan).not.toBe(cluster.operatorNanoYuan);
     } finally {
@@ -266,6 +270,9 @@ describe("pricing with the node registry", () => {
 });
 
 describe("usage checked before it is paid", () => {
+  /** Event ids by the label a case gives them (ids are named by job, replica, attempt, node and seq). */
+  const ids = new Map<string, string>();
+  let nextSeq = 1;
   const message = (events: Record<string, unknown>[], nodeId = "n1"): JsMsg =>
     ({
       subject: names(env.namespace).usageSubject(nodeId),
@@ -273,57 +280,65 @@ describe("usage checked before it is paid", () => {
       headers: undefined,
       term: () => {},
       data: usageBatchCodec().encode({
-        events: events.map((e, i) => ({
-          tenantId: "t1",
-          nodeId: "n1",
-          operatorId: "op1",
-          cluster: "guian",
-          deviceModel: "ascend-910b",
-          deviceCount: 1,
-          amountMst: "1000000",
-          seq: i + 1,
-          periodStartTime: toTimestamp(Date.now() - 1000),
-          periodEndTime: toTimestamp(Date.now()),
-          final: false,
-          kind: "JOB_KIND_TRAINING",
-          precision: "PRECISION_BF16",
-          attempt: 1,
-          ...e,
-        })),
+        events: events.map(({ label, ...e }) => {
+          const event = {
+            tenantId: "t1",
+            nodeId: "n1",
+            operatorId: "op1",
+            cluster: "guian",
+            deviceModel: "ascend-910b",
+            deviceCount: 1,
+            amountMst: "1000000",
+            seq: nextSeq++,
+            periodStartTime: toTimestamp(Date.now() - 1000),
+            periodEndTime: toTimestamp(Date.now()),
+            final: false,
+            kind: "JOB_KIND_TRAINING",
+            precision: "PRECISION_BF16",
+            attempt: 1,
+            replica: 0,
+            ...e,
+          } as Record<string, unknown>;
+          event["eventId"] ??=
+            `${String(event["jobId"])}#${String(event["replica"])}.${String(event["attempt"])}:${String(event["nodeId"])}:${String(event["seq"])}`;
+          ids.set(String(label), String(event["eventId"]));
+          return event;
+        }),
       }),
     }) as unknown as JsMsg;
+  const labelOf = (id: string) => [...ids.entries()].find(([, v]) => v === id)?.[0];
 
   it("quarantines usage from another node, with more devices, beyond the physical bound, or never placed; waits for a placement not known yet", async () => {
     await place("q-job", "n1");
     const long = { periodStartTime: toTimestamp(Date.now() - 200_000), periodEndTime: toTimestamp(Date.now() - 120_000) };
     const msgs = [
-      message([{ eventId: "q:ok", jobId: "q-job" }]),
-      message([{ eventId: "q:other-node", jobId: "q-job", nodeId: "n2", operatorId: "op2" }], "n2"),
+      message([{ label: "q:ok", jobId: "q-job" }]),
+      message([{ label: "q:other-node", jobId: "q-job", nodeId: "n2", operatorId: "op2" }], "n2"),
       // On its own subject, a node names another.
-      message([{ eventId: "q:posing", jobId: "q-job", nodeId: "n1" }], "n2"),
-      message([{ eventId: "q:other-tenant", jobId: "q-job", tenantId: "t2" }]),
+      message([{ label: "q:posing", jobId: "q-job", nodeId: "n1" }], "n2"),
+      message([{ label: "q:other-tenant", jobId: "q-job", tenantId: "t2" }]),
       message([
         {
-          eventId: "q:future",
+          label: "q:future",
           jobId: "q-job",
           periodStartTime: toTimestamp(Date.now()),
           periodEndTime: toTimestamp(Date.now() + 600_000),
           amountMst: "1000",
         },
       ]),
-      message([{ eventId: "q:more-devices", jobId: "q-job", deviceCount: 4 }]),
+      message([{ label: "q:more-devices", jobId: "q-job", deviceCount: 4 }]),
       // An Ascend 910B does well under 2e7 mST a second.
-      message([{ eventId: "q:too-much", jobId: "q-job", amountMst: "1000000000000" }]),
-      message([{ eventId: "q:never-placed", jobId: "q-ghost", ...long }]),
-      message([{ eventId: "q:not-yet", jobId: "q-later" }]),
+      message([{ label: "q:too-much", jobId: "q-job", amountMst: "1000000000000" }]),
+      message([{ label: "q:never-placed", jobId: "q-ghost", ...long }]),
+      message([{ label: "q:not-yet", jobId: "q-later" }]),
     ];
     const { retry } = await ingestUsage({ db, market, log }, msgs);
     expect(retry).toEqual([msgs[8]]);
-    const paid = await sql<{ event_id: string }>`select event_id from usage_events where event_id like 'q:%' order by 1`.execute(db);
-    expect(paid.rows.map((r) => r.event_id)).toEqual(["q:ok"]);
+    const paid = await sql<{ event_id: string }>`select event_id from usage_events where job_id like 'q-%'`.execute(db);
+    expect(paid.rows.map((r) => labelOf(r.event_id))).toEqual(["q:ok"]);
     const held = await sql<{ event_id: string; reason: string }>`
-      select event_id, reason from analytics.usage_quarantine where event_id like 'q:%' order by 1`.execute(db);
-    expect(held.rows.map((r) => r.event_id)).toEqual([
+      select event_id, reason from analytics.usage_quarantine where job_id like 'q-%'`.execute(db);
+    expect(held.rows.map((r) => labelOf(r.event_id) ?? "").sort((a, b) => a.localeCompare(b))).toEqual([
       "q:future",
       "q:more-devices",
       "q:never-placed",
@@ -332,7 +347,7 @@ describe("usage checked before it is paid", () => {
       "q:posing",
       "q:too-much",
     ]);
-    const reason = Object.fromEntries(held.rows.map((r) => [r.event_id, r.reason]));
+    const reason = Object.fromEntries(held.rows.map((r) => [labelOf(r.event_id), r.reason]));
     expect(reason["q:other-node"]).toMatch(/from node n2, but replica 0 of job q-job \(attempt 1\) was assigned to node n1/);
     expect(reason["q:more-devices"]).toMatch(/reports 4 devices; the replica was given 1/);
     expect(reason["q:too-much"]).toMatch(/more than 1 × ascend-910b can do/);
@@ -350,17 +365,52 @@ describe("usage checked before it is paid", () => {
     // A revoked node's usage for after its revocation is not paid.
     const revokedAt = Date.now() - 500;
     await place("q-revoked", "n9");
-    const revoked = [{ eventId: "q:after-revocation", jobId: "q-revoked", nodeId: "n9" }];
+    const revoked = [{ label: "q:after-revocation", jobId: "q-revoked", nodeId: "n9" }];
     await ingestUsage({ db, market, log, revocations: { of: (id) => (id === "n9" ? { revokedMs: revokedAt } : undefined) } }, [
       message(revoked, "n9"),
     ]);
-    const r = await sql<{ reason: string }>`select reason from usage_quarantine where event_id = 'q:after-revocation'`.execute(db);
+    const r = await sql<{ reason: string }>`select reason from usage_quarantine where event_id = ${ids.get("q:after-revocation")!}`.execute(
+      db,
+    );
     expect(r.rows[0]!.reason).toMatch(/node n9 was revoked at .*, before this period ended/);
 
     // Its placement arrives: the waiting usage is paid.
     await place("q-later", "n1");
     expect((await ingestUsage({ db, market, log }, [msgs[8]!])).retry).toEqual([]);
-    const later = await sql<{ n: string }>`select count(*)::text as n from usage_events where event_id = 'q:not-yet'`.execute(db);
+    const later = await sql<{ n: string }>`select count(*)::text as n from usage_events where event_id = ${ids.get("q:not-yet")!}`.execute(
+      db,
+    );
     expect(later.rows[0]!.n).toBe("1");
+  });
+
+  it("pays a stretch of a replica's time once: usage overlapping what was paid, or not named by its place in the run, is quarantined", async () => {
+    await place("q-ov", "n1");
+    const t = Date.now();
+    const at = (fromAgoMs: number, toAgoMs: number) => ({
+      periodStartTime: toTimestamp(t - fromAgoMs),
+      periodEndTime: toTimestamp(t - toAgoMs),
+    });
+    const first = message([{ label: "ov:1", jobId: "q-ov", seq: 1, ...at(3000, 2000) }]);
+    await ingestUsage({ db, market, log }, [first]);
+    await ingestUsage({ db, market, log }, [
+      message([
+        // The same second again, under a new seq: already paid.
+        { label: "ov:again", jobId: "q-ov", seq: 2, ...at(2500, 1500) },
+        { label: "ov:2", jobId: "q-ov", seq: 3, ...at(2000, 1000) },
+        { label: "ov:renamed", jobId: "q-ov", seq: 4, eventId: "q-ov-something-else", ...at(1000, 500) },
+      ]),
+    ]);
+    // The first message again (a redelivery): nothing more paid, nothing quarantined.
+    await ingestUsage({ db, market, log }, [first]);
+    const paid = await sql<{ event_id: string }>`select event_id from usage_events where job_id = 'q-ov'`.execute(db);
+    expect(paid.rows.map((r) => labelOf(r.event_id) ?? "").sort((a, b) => a.localeCompare(b))).toEqual(["ov:1", "ov:2"]);
+    const held = await sql<{
+      event_id: string;
+      reason: string;
+    }>`select event_id, reason from usage_quarantine where job_id = 'q-ov'`.execute(db);
+    const reason = Object.fromEntries(held.rows.map((r) => [labelOf(r.event_id), r.reason]));
+    expect(Object.keys(reason).sort((a, b) => a.localeCompare(b))).toEqual(["ov:again", "ov:renamed"]);
+    expect(reason["ov:again"]).toMatch(/before the end of usage already paid for this replica/);
+    expect(reason["ov:renamed"]).toMatch(/its id is not q-ov#0\.1:n1:4/);
   });
 });

@@ -86,6 +86,7 @@ interface Settles extends UsageKey {
   nodeId: string;
   attempt: number;
   replica: number;
+  seq: number;
   deviceModel: string;
   deviceCount: number;
   periodStartMs: number;
@@ -188,19 +189,21 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
     const refused =
       e.nodeId !== subjectNode
         ? `says node ${e.nodeId} but came on node ${subjectNode || "(none)"}'s subject`
-        : (ctx.revocations?.of(e.nodeId)?.revokedMs ?? Infinity) < periodEndMs
-          ? `node ${e.nodeId} was revoked at ${new Date(ctx.revocations!.of(e.nodeId)!.revokedMs).toISOString()}, before this period ended`
-          : lastRecord && lastRecord.operatorId !== e.operatorId
-            ? `names operator ${e.operatorId}; node ${e.nodeId} is operator ${lastRecord.operatorId}'s`
-            : lastRecord && !lastRecord.accelerators.some((a) => a.model === e.deviceModel)
-              ? `names device ${e.deviceModel}, which node ${e.nodeId} did not register`
-              : durationMs < 0
-                ? "its period ends before it starts"
-                : bound === undefined
-                  ? `device ${e.deviceModel} is not in the catalogue and the node gave no measured speed: nothing bounds what it could do`
-                  : amountMst > bound
-                    ? `${amountMst} mST in ${durationMs} ms is more than ${e.deviceCount} × ${e.deviceModel} can do (at most ${bound} mST)`
-                    : undefined;
+        : e.eventId !== `${e.jobId}#${e.replica}.${e.attempt}:${e.nodeId}:${e.seq}`
+          ? `its id is not ${e.jobId}#${e.replica}.${e.attempt}:${e.nodeId}:${e.seq} (job#replica.attempt:node:seq): an event is named by where it is in its replica's run`
+          : (ctx.revocations?.of(e.nodeId)?.revokedMs ?? Infinity) < periodEndMs
+            ? `node ${e.nodeId} was revoked at ${new Date(ctx.revocations!.of(e.nodeId)!.revokedMs).toISOString()}, before this period ended`
+            : lastRecord && lastRecord.operatorId !== e.operatorId
+              ? `names operator ${e.operatorId}; node ${e.nodeId} is operator ${lastRecord.operatorId}'s`
+              : lastRecord && !lastRecord.accelerators.some((a) => a.model === e.deviceModel)
+                ? `names device ${e.deviceModel}, which node ${e.nodeId} did not register`
+                : durationMs < 0
+                  ? "its period ends before it starts"
+                  : bound === undefined
+                    ? `device ${e.deviceModel} is not in the catalogue and the node gave no measured speed: nothing bounds what it could do`
+                    : amountMst > bound
+                      ? `${amountMst} mST in ${durationMs} ms is more than ${e.deviceCount} × ${e.deviceModel} can do (at most ${bound} mST)`
+                      : undefined;
     const value = valueUsage(market, {
       cluster: e.cluster,
       deviceModel: e.deviceModel,
@@ -242,6 +245,7 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       nodeId: e.nodeId,
       attempt: e.attempt,
       replica: e.replica,
+      seq: e.seq,
       deviceModel: e.deviceModel,
       deviceCount: e.deviceCount,
       periodStartMs,
@@ -298,6 +302,19 @@ async function sortByPlacement(
         deviceCount: r.device_count,
         assignedMs: r.assigned_at.getTime(),
       });
+  // How far each replica's paid usage has come: a new event (a higher seq) starts where the last ended.
+  const progress = new Map<string, { lastSeq: number; lastEndMs: number; changed: boolean }>();
+  if (jobIds.length > 0)
+    for (const r of await trx
+      .selectFrom("replica_progress")
+      .select(["job_id", "attempt", "replica", "last_seq", "last_period_end"])
+      .where("job_id", "in", jobIds)
+      .execute())
+      progress.set(`${r.job_id}#${r.replica}.${r.attempt}`, {
+        lastSeq: r.last_seq,
+        lastEndMs: r.last_period_end.getTime(),
+        changed: false,
+      });
   let caughtUp: boolean | undefined;
   const keep: PreparedUsage[] = [];
   const quarantine: QuarantineRow[] = [];
@@ -327,6 +344,17 @@ async function sortByPlacement(
         reason = `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the job was placed there`;
       else if (reason === undefined && e.deviceCount > placed!.deviceCount)
         reason = `reports ${e.deviceCount} devices; the replica was given ${placed!.deviceCount}`;
+      if (reason === undefined) {
+        // Usage for a stretch of time already paid for (under another seq) is paid once. A seq not above the last is
+        // this run's own event again: its id was claimed with it, and it is dropped as a duplicate below.
+        const key = `${e.jobId}#${e.replica}.${e.attempt}`;
+        const p = progress.get(key) ?? { lastSeq: 0, lastEndMs: -Infinity, changed: false };
+        if (e.seq > p.lastSeq) {
+          if (e.periodStartMs < p.lastEndMs)
+            reason = `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the end of usage already paid for this replica (${new Date(p.lastEndMs).toISOString()})`;
+          else progress.set(key, { lastSeq: e.seq, lastEndMs: e.periodEndMs, changed: true });
+        }
+      }
       if (reason === undefined) kept.push(e);
       else
         refused.push({
@@ -356,6 +384,24 @@ async function sortByPlacement(
       keep.push({ events: kept, copy: Buffer.from(kept.map((e) => text.slice(e.lineStart, e.lineEnd)).join("")) });
     }
   }
+  const moved = [...progress.entries()].filter(([, p]) => p.changed);
+  if (moved.length > 0)
+    await trx
+      .insertInto("replica_progress")
+      .values(
+        moved.map(([key, p]) => {
+          const [job, rest] = [key.slice(0, key.lastIndexOf("#")), key.slice(key.lastIndexOf("#") + 1)];
+          const [replica, attempt] = rest.split(".").map(Number);
+          return { job_id: job, attempt: attempt!, replica: replica!, last_seq: p.lastSeq, last_period_end: new Date(p.lastEndMs) };
+        }),
+      )
+      .onConflict((oc) =>
+        oc.columns(["job_id", "attempt", "replica"]).doUpdateSet((eb) => ({
+          last_seq: eb.fn("greatest", [eb.ref("replica_progress.last_seq"), eb.ref("excluded.last_seq")]),
+          last_period_end: eb.fn("greatest", [eb.ref("replica_progress.last_period_end"), eb.ref("excluded.last_period_end")]),
+        })),
+      )
+      .execute();
   return { keep, quarantine, retry };
 }
 

@@ -18,6 +18,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       assigned_at timestamptz not null,
       primary key (job_id, attempt, replica)
     )`.execute(db);
+  // How far each replica's paid usage has come: a new event must start where the last one ended.
+  await sql`
+    create table replica_progress (
+      job_id text not null,
+      attempt integer not null,
+      replica integer not null,
+      last_seq integer not null,
+      last_period_end timestamptz not null,
+      primary key (job_id, attempt, replica)
+    )`.execute(db);
   await sql`
     create table usage_quarantine (
       event_id text primary key,
@@ -47,5 +57,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop view analytics.usage_quarantine`.execute(db);
   await sql`drop table usage_quarantine`.execute(db);
+  await sql`drop table replica_progress`.execute(db);
   await sql`drop table job_assignments`.execute(db);
 }
