@@ -13,6 +13,7 @@ import {
 const NO_NODE_CA = "this broker enrols no nodes: give it the CA that signs node certificates (NODE_CA_CERT_FILE, NODE_CA_KEY_FILE)";
 import type { Logger } from "@tokengrid/telemetry";
 import {
+  callerOf,
   nodeIdentity,
   operatorOf,
   peerCertificateIssuedMs,
@@ -46,10 +47,18 @@ export function nodeServiceHandlers(
     if (!isValidId(operatorId))
       throw new InvalidArgumentError("operator_id", "the node's operator: 1..64 letters, digits, '.', '_' or '-'");
     await operatorOf(call, guard, operatorId);
-    // Who owns a node is kept in the registry (the first operator to enrol or register it), not in this broker's memory.
-    const owner = await natsCall("the node registry", () => (claim ? registry.claim(nodeId, operatorId) : registry.owner(nodeId)));
+    // Who owns a node is kept in the registry (the first operator to enrol or register it), not in this broker's memory;
+    // a node registered before owners were kept is its registration's operator's.
+    const owner = await natsCall("the node registry", async () =>
+      claim ? registry.claim(nodeId, operatorId) : ((await registry.owner(nodeId)) ?? (await registry.get(nodeId))?.operatorId),
+    );
     if (owner !== undefined && owner !== operatorId)
       throw new PermissionDeniedError(`node ${nodeId} is operator ${owner}'s, not ${operatorId}'s`);
+    // Revoking a node no one has: an admin's call only (an operator could otherwise block ids it does not have).
+    if (owner === undefined && (await callerOf(call, guard)).kind !== "admin")
+      throw new FailedPreconditionError(
+        `node ${nodeId} has not been enrolled or registered: there is nothing of operator ${operatorId}'s to revoke`,
+      );
   };
   /** A call to NATS whose failure is the caller's to retry (UNAVAILABLE), not ours. */
   const natsCall = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
@@ -134,8 +143,8 @@ export function nodeServiceHandlers(
       const { nodeId, operatorId } = call.request;
       const validFor = call.request.validForSeconds === 0 ? 86_400 : call.request.validForSeconds;
       if (validFor < 60 || validFor > 604_800) throw new InvalidArgumentError("valid_for_seconds", `60..604800, got ${validFor}`);
-      await operatorsOwnNode(call, nodeId, operatorId, true);
       if (!nodeCa) throw new FailedPreconditionError(NO_NODE_CA);
+      await operatorsOwnNode(call, nodeId, operatorId, true);
       const { token, enrolment } = await natsCall("the enrolment tokens", () => enrolments.create(nodeId, operatorId, validFor * 1000));
       return { token, expireTime: toTimestamp(enrolment.expiresMs) };
     }, onError),

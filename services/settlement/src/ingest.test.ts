@@ -272,7 +272,7 @@ describe("pricing with the node registry", () => {
 describe("usage checked before it is paid", () => {
   /** Event ids by the label a case gives them (ids are named by job, replica, attempt, node and seq). */
   const ids = new Map<string, string>();
-  let nextSeq = 1;
+  const nextSeq = new Map<string, number>();
   const message = (events: Record<string, unknown>[], nodeId = "n1"): JsMsg =>
     ({
       subject: names(env.namespace).usageSubject(nodeId),
@@ -289,7 +289,7 @@ describe("usage checked before it is paid", () => {
             deviceModel: "ascend-910b",
             deviceCount: 1,
             amountMst: "1000000",
-            seq: nextSeq++,
+            seq: 0,
             periodStartTime: toTimestamp(Date.now() - 1000),
             periodEndTime: toTimestamp(Date.now()),
             final: false,
@@ -299,6 +299,12 @@ describe("usage checked before it is paid", () => {
             replica: 0,
             ...e,
           } as Record<string, unknown>;
+          // Each job's run counts its own events.
+          if (event["seq"] === 0) {
+            const n = (nextSeq.get(String(event["jobId"])) ?? 0) + 1;
+            nextSeq.set(String(event["jobId"]), n);
+            event["seq"] = n;
+          }
           event["eventId"] ??=
             `${String(event["jobId"])}#${String(event["replica"])}.${String(event["attempt"])}:${String(event["nodeId"])}:${String(event["seq"])}`;
           ids.set(String(label), String(event["eventId"]));
@@ -309,26 +315,27 @@ describe("usage checked before it is paid", () => {
   const labelOf = (id: string) => [...ids.entries()].find(([, v]) => v === id)?.[0];
 
   it("quarantines usage from another node, with more devices, beyond the physical bound, or never placed; waits for a placement not known yet", async () => {
-    await place("q-job", "n1");
+    for (const job of ["q-ok", "q-other-node", "q-posing", "q-other-tenant", "q-future", "q-more-devices", "q-too-much"])
+      await place(job, "n1");
     const long = { periodStartTime: toTimestamp(Date.now() - 200_000), periodEndTime: toTimestamp(Date.now() - 120_000) };
     const msgs = [
-      message([{ label: "q:ok", jobId: "q-job" }]),
-      message([{ label: "q:other-node", jobId: "q-job", nodeId: "n2", operatorId: "op2" }], "n2"),
+      message([{ label: "q:ok", jobId: "q-ok" }]),
+      message([{ label: "q:other-node", jobId: "q-other-node", nodeId: "n2", operatorId: "op2" }], "n2"),
       // On its own subject, a node names another.
-      message([{ label: "q:posing", jobId: "q-job", nodeId: "n1" }], "n2"),
-      message([{ label: "q:other-tenant", jobId: "q-job", tenantId: "t2" }]),
+      message([{ label: "q:posing", jobId: "q-posing", nodeId: "n1" }], "n2"),
+      message([{ label: "q:other-tenant", jobId: "q-other-tenant", tenantId: "t2" }]),
       message([
         {
           label: "q:future",
-          jobId: "q-job",
+          jobId: "q-future",
           periodStartTime: toTimestamp(Date.now()),
           periodEndTime: toTimestamp(Date.now() + 600_000),
           amountMst: "1000",
         },
       ]),
-      message([{ label: "q:more-devices", jobId: "q-job", deviceCount: 4 }]),
+      message([{ label: "q:more-devices", jobId: "q-more-devices", deviceCount: 4 }]),
       // An Ascend 910B does well under 2e7 mST a second.
-      message([{ label: "q:too-much", jobId: "q-job", amountMst: "1000000000000" }]),
+      message([{ label: "q:too-much", jobId: "q-too-much", amountMst: "1000000000000" }]),
       message([{ label: "q:never-placed", jobId: "q-ghost", ...long }]),
       message([{ label: "q:not-yet", jobId: "q-later" }]),
     ];
@@ -348,16 +355,16 @@ describe("usage checked before it is paid", () => {
       "q:too-much",
     ]);
     const reason = Object.fromEntries(held.rows.map((r) => [labelOf(r.event_id), r.reason]));
-    expect(reason["q:other-node"]).toMatch(/from node n2, but replica 0 of job q-job \(attempt 1\) was assigned to node n1/);
+    expect(reason["q:other-node"]).toMatch(/from node n2, but replica 0 of job q-other-node \(attempt 1\) was assigned to node n1/);
     expect(reason["q:more-devices"]).toMatch(/reports 4 devices; the replica was given 1/);
     expect(reason["q:too-much"]).toMatch(/more than 1 × ascend-910b can do/);
     expect(reason["q:never-placed"]).toMatch(/no placement of replica 0 of job q-ghost/);
     expect(reason["q:posing"]).toMatch(/says node n1 but came on node n2's subject/);
-    expect(reason["q:other-tenant"]).toMatch(/names tenant t2; job q-job is tenant t1's/);
+    expect(reason["q:other-tenant"]).toMatch(/names tenant t2; job q-other-tenant is tenant t1's/);
     expect(reason["q:future"]).toMatch(/in the future/);
     // Only what was kept was captured from the tenant's tokens.
     const captured = await sql<{ n: string }>`
-      select coalesce(sum(amount), 0)::text as n from ledger_transfers where hold_id = 'q-job' and kind in ('capture', 'usage', 'overdraft')`.execute(
+      select coalesce(sum(amount), 0)::text as n from ledger_transfers where hold_id = 'q-ok' and kind in ('capture', 'usage', 'overdraft')`.execute(
       db,
     );
     expect(captured.rows[0]!.n).toBe("1000000");
@@ -400,8 +407,15 @@ describe("usage checked before it is paid", () => {
         { label: "ov:renamed", jobId: "q-ov", seq: 4, eventId: "q-ov-something-else", ...at(1000, 500) },
       ]),
     ]);
-    // The first message again (a redelivery): nothing more paid, nothing quarantined.
+    // The first message again (a redelivery), and twice in one batch: nothing more paid, nothing quarantined.
     await ingestUsage({ db, market, log }, [first]);
+    await ingestUsage({ db, market, log }, [first, first]);
+    // A seq far ahead waits for those before it; once they are surely not coming it is quarantined, and a seq it
+    // passed, sent afterwards, is too: the same time cannot be sold again under numbers skipped.
+    const ahead = message([{ label: "ov:ahead", jobId: "q-ov", seq: 9, ...at(500, 100) }]);
+    expect((await ingestUsage({ db, market, log }, [ahead])).retry).toEqual([ahead]);
+    await ingestUsage({ db, market, log }, [message([{ label: "ov:gap", jobId: "q-ov", seq: 20, ...at(400_000, 300_000) }])]);
+    await ingestUsage({ db, market, log }, [message([{ label: "ov:skipped", jobId: "q-ov", seq: 5, ...at(900, 800) }])]);
     const paid = await sql<{ event_id: string }>`select event_id from usage_events where job_id = 'q-ov'`.execute(db);
     expect(paid.rows.map((r) => labelOf(r.event_id) ?? "").sort((a, b) => a.localeCompare(b))).toEqual(["ov:1", "ov:2"]);
     const held = await sql<{
@@ -409,8 +423,10 @@ describe("usage checked before it is paid", () => {
       reason: string;
     }>`select event_id, reason from usage_quarantine where job_id = 'q-ov'`.execute(db);
     const reason = Object.fromEntries(held.rows.map((r) => [labelOf(r.event_id), r.reason]));
-    expect(Object.keys(reason).sort((a, b) => a.localeCompare(b))).toEqual(["ov:again", "ov:renamed"]);
-    expect(reason["ov:again"]).toMatch(/before the end of usage already paid for this replica/);
+    expect(Object.keys(reason).sort((a, b) => a.localeCompare(b))).toEqual(["ov:again", "ov:gap", "ov:renamed", "ov:skipped"]);
+    expect(reason["ov:gap"]).toMatch(/seq 20 came, and seq 4 of its run never did/);
+    expect(reason["ov:skipped"]).toMatch(/seq 5 of its run was passed already/);
+    expect(reason["ov:again"]).toMatch(/before the end of usage already settled for this replica/);
     expect(reason["ov:renamed"]).toMatch(/its id is not q-ov#0\.1:n1:4/);
   });
 });

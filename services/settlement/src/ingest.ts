@@ -14,6 +14,7 @@ import {
   type JobEventInput,
   type Kysely,
   type Insertable,
+  sql,
 } from "@tokengrid/db";
 import { captureBatch, payOperators, releaseIn } from "@tokengrid/ledger";
 import { createHash } from "node:crypto";
@@ -96,6 +97,8 @@ interface Settles extends UsageKey {
   lineEnd: number;
   /** Why it cannot be paid whatever the placement says (beyond what its devices can do): it is quarantined. */
   refused?: string;
+  /** Not named by its place in a run, or on another node's subject: it moves no run on. */
+  misnamed?: boolean;
   /** Which package conditions the event meets: which of the tenant's lots may pay for it. */
   meets: UsageConditions;
   operatorNanoYuan: bigint;
@@ -137,6 +140,11 @@ export interface UsageContext {
  */
 export const PLACEMENT_WAIT_MS = 60_000;
 
+/** The largest value a PostgreSQL integer column holds (seq, attempt, replica, device count). */
+const INT4_MAX = 2 ** 31 - 1;
+/** More than any event can hold (a bigint column; far beyond any physical bound). */
+const MAX_EVENT_MST = 10n ** 18n;
+
 /** A usage event refused, for the quarantine table. */
 type QuarantineRow = Insertable<Database["usage_quarantine"]>;
 
@@ -167,8 +175,15 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
   const subjectNode = at < 0 ? "" : msg.subject.slice(at + ".usage.".length);
   for (const e of events) {
     const amountMst = BigInt(e.amountMst);
-    if (e.eventId === "" || e.jobId === "" || amountMst < 0n) {
-      log.error({ eventId: e.eventId }, "invalid usage event refused");
+    // Nonsense is dropped, not quarantined: the quarantine's columns could not hold it either.
+    if (
+      e.eventId === "" ||
+      e.jobId === "" ||
+      amountMst < 0n ||
+      amountMst > MAX_EVENT_MST ||
+      [e.seq, e.attempt, e.replica, e.deviceCount].some((v) => v > INT4_MAX)
+    ) {
+      log.error({ eventId: e.eventId.slice(0, 200), nodeId: e.nodeId.slice(0, 80) }, "invalid usage event refused");
       continue;
     }
     const periodEndMs = fromTimestamp(e.periodEndTime);
@@ -253,6 +268,7 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       lineStart,
       lineEnd: copy.length,
       ...(refused ? { refused } : {}),
+      ...(e.nodeId !== subjectNode || e.eventId !== `${e.jobId}#${e.replica}.${e.attempt}:${e.nodeId}:${e.seq}` ? { misnamed: true } : {}),
       meets: usageConditions(market, e.cluster, periodEndMs, node),
       amountMst,
       operatorNanoYuan,
@@ -304,6 +320,11 @@ async function sortByPlacement(
       });
   // How far each replica's paid usage has come: a new event (a higher seq) starts where the last ended.
   const progress = new Map<string, { lastSeq: number; lastEndMs: number; changed: boolean }>();
+  // Another settlement instance may be at the same replicas: their progress is read and moved one at a time
+  // (a transaction-scoped lock per replica, taken in one order so that two instances never wait on each other).
+  const replicaKeys = [...new Set(prepared.flatMap((p) => p.events.map((e) => `${e.jobId}#${e.replica}.${e.attempt}`)))].sort();
+  if (replicaKeys.length > 0)
+    await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${replicaKeys}::text[]) as k order by k`.execute(trx);
   if (jobIds.length > 0)
     for (const r of await trx
       .selectFrom("replica_progress")
@@ -315,6 +336,17 @@ async function sortByPlacement(
         lastEndMs: r.last_period_end.getTime(),
         changed: false,
       });
+  // Events at or before where their run stands: settled already if their id was claimed (a redelivery).
+  const behind = prepared.flatMap((p) =>
+    p.events.filter((e) => e.seq <= (progress.get(`${e.jobId}#${e.replica}.${e.attempt}`)?.lastSeq ?? 0)).map((e) => e.eventId),
+  );
+  const claimed = new Set<string>();
+  if (behind.length > 0)
+    for (const r of (
+      await sql<{ event_id: string }>`select event_id from usage_event_ids where event_id = any(${behind}::text[])`.execute(trx)
+    ).rows)
+      claimed.add(r.event_id);
+  const keptIds = new Set<string>();
   let caughtUp: boolean | undefined;
   const keep: PreparedUsage[] = [];
   const quarantine: QuarantineRow[] = [];
@@ -323,6 +355,8 @@ async function sortByPlacement(
     const p = prepared[i]!;
     const kept: Settles[] = [];
     const refused: QuarantineRow[] = [];
+    /** This message's moves of its runs, kept only if it does not wait. */
+    const staged = new Map<string, { lastSeq: number; lastEndMs: number; changed: boolean }>();
     let wait = false;
     for (const e of p.events) {
       const placed = placements.get(`${e.jobId}#${e.replica}.${e.attempt}`);
@@ -344,19 +378,30 @@ async function sortByPlacement(
         reason = `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the job was placed there`;
       else if (reason === undefined && e.deviceCount > placed!.deviceCount)
         reason = `reports ${e.deviceCount} devices; the replica was given ${placed!.deviceCount}`;
-      if (reason === undefined) {
-        // Usage for a stretch of time already paid for (under another seq) is paid once. A seq not above the last is
-        // this run's own event again: its id was claimed with it, and it is dropped as a duplicate below.
+      // A replica's run is taken in order (its events are named by their place in it): the next seq must start where
+      // the time already settled ended; one further on waits for those before it; one already passed is either this
+      // run's event again (its id was claimed: a duplicate, dropped below) or quarantined.
+      let older = false;
+      if (!e.misnamed) {
         const key = `${e.jobId}#${e.replica}.${e.attempt}`;
-        const p = progress.get(key) ?? { lastSeq: 0, lastEndMs: -Infinity, changed: false };
-        if (e.seq > p.lastSeq) {
-          if (e.periodStartMs < p.lastEndMs)
-            reason = `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the end of usage already paid for this replica (${new Date(p.lastEndMs).toISOString()})`;
-          else progress.set(key, { lastSeq: e.seq, lastEndMs: e.periodEndMs, changed: true });
+        const pr = staged.get(key) ?? progress.get(key) ?? { lastSeq: 0, lastEndMs: 0, changed: false };
+        if (e.seq <= pr.lastSeq) older = reason === undefined;
+        else if (e.seq > pr.lastSeq + 1 && nowMs - e.periodEndMs < PLACEMENT_WAIT_MS) {
+          wait = true;
+          break;
+        } else {
+          if (reason === undefined && e.seq > pr.lastSeq + 1) reason = `seq ${e.seq} came, and seq ${pr.lastSeq + 1} of its run never did`;
+          else if (reason === undefined && e.periodStartMs < pr.lastEndMs)
+            reason = `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the end of usage already settled for this replica (${new Date(pr.lastEndMs).toISOString()})`;
+          staged.set(key, { lastSeq: e.seq, lastEndMs: reason === undefined ? e.periodEndMs : pr.lastEndMs, changed: true });
         }
       }
-      if (reason === undefined) kept.push(e);
-      else
+      if (older && !claimed.has(e.eventId) && !keptIds.has(e.eventId))
+        reason = `seq ${e.seq} of its run was passed already: a seq is settled once`;
+      if (reason === undefined) {
+        kept.push(e);
+        keptIds.add(e.eventId);
+      } else
         refused.push({
           event_id: e.eventId,
           job_id: e.jobId,
@@ -374,9 +419,11 @@ async function sortByPlacement(
         });
     }
     if (wait) {
+      // Nothing of a message that waits moves its runs on.
       retry.push(msgs[i]!);
       continue;
     }
+    for (const [key, pr] of staged) progress.set(key, pr);
     quarantine.push(...refused);
     if (refused.length === 0) keep.push(p);
     else {
