@@ -381,17 +381,18 @@ async function sortByPlacement(
       // A replica's run is taken in order (its events are named by their place in it): the next seq must start where
       // the time already settled ended; one further on waits for those before it; one already passed is either this
       // run's event again (its id was claimed: a duplicate, dropped below) or quarantined.
+      // Only usage that could be paid moves its run on (refused usage, e.g. from another node, must not).
       let older = false;
-      if (!e.misnamed) {
+      if (!e.misnamed && reason === undefined) {
         const key = `${e.jobId}#${e.replica}.${e.attempt}`;
         const pr = staged.get(key) ?? progress.get(key) ?? { lastSeq: 0, lastEndMs: 0, changed: false };
-        if (e.seq <= pr.lastSeq) older = reason === undefined;
+        if (e.seq <= pr.lastSeq) older = true;
         else if (e.seq > pr.lastSeq + 1 && nowMs - e.periodEndMs < PLACEMENT_WAIT_MS) {
           wait = true;
           break;
         } else {
-          if (reason === undefined && e.seq > pr.lastSeq + 1) reason = `seq ${e.seq} came, and seq ${pr.lastSeq + 1} of its run never did`;
-          else if (reason === undefined && e.periodStartMs < pr.lastEndMs)
+          if (e.seq > pr.lastSeq + 1) reason = `seq ${e.seq} came, and seq ${pr.lastSeq + 1} of its run never did`;
+          else if (e.periodStartMs < pr.lastEndMs)
             reason = `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the end of usage already settled for this replica (${new Date(pr.lastEndMs).toISOString()})`;
           staged.set(key, { lastSeq: e.seq, lastEndMs: reason === undefined ? e.periodEndMs : pr.lastEndMs, changed: true });
         }
