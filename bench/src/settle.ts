@@ -43,11 +43,12 @@ interface Row {
 const RUN_START_MS = Date.now() - 3_600_000;
 
 function rows(prefix: string, n: number, duplicateOf?: Row[], duplicateShare = 0): Row[] {
+  const duplicates = duplicateOf ? Math.floor(n * duplicateShare) : 0;
   return Array.from({ length: n }, (_, i) => {
-    if (duplicateOf && i < Math.floor(n * duplicateShare)) return duplicateOf[i]!;
+    if (duplicateOf && i < duplicates) return duplicateOf[i]!;
     const job = i % JOBS;
-    // Named as agents name events: by job, replica, attempt, node and seq.
-    const seq = Math.floor(i / JOBS) + 1;
+    // Named as agents name events: by job, replica, attempt, node and seq (each job's run from seq 1).
+    const seq = Math.floor((i - duplicates) / JOBS) + 1;
     return {
       eventId: `${prefix}-j${job}#0.1:n${job % 20}:${seq}`,
       jobId: `${prefix}-j${job}`,
