@@ -43,6 +43,8 @@ export interface JobAssignmentTable {
   node_id: string;
   device_count: number;
   assigned_at: Timestamptz;
+  /** When the placement ended (the job finished or was requeued); null while it runs. */
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** How far one replica's paid usage has come (its last event's seq and period end). */

@@ -429,4 +429,35 @@ describe("usage checked before it is paid", () => {
     expect(reason["ov:again"]).toMatch(/before the end of usage already settled for this replica/);
     expect(reason["ov:renamed"]).toMatch(/its id is not q-ov#0\.1:n1:4/);
   });
+
+  it("pays nothing for time after the placement ended (the job finished, or moved elsewhere)", async () => {
+    await db
+      .insertInto("job_assignments")
+      .values({
+        job_id: "q-ended",
+        tenant_id: "t1",
+        attempt: 1,
+        replica: 0,
+        node_id: "n1",
+        device_count: 1,
+        assigned_at: new Date(Date.now() - 3_600_000),
+        ended_at: new Date(Date.now() - 600_000),
+      })
+      .execute();
+    await ingestUsage({ db, market, log }, [
+      message([
+        {
+          label: "end:before",
+          jobId: "q-ended",
+          periodStartTime: toTimestamp(Date.now() - 700_000),
+          periodEndTime: toTimestamp(Date.now() - 699_000),
+        },
+      ]),
+      message([{ label: "end:after", jobId: "q-ended" }]),
+    ]);
+    const paid = await sql<{ event_id: string }>`select event_id from usage_events where job_id = 'q-ended'`.execute(db);
+    expect(paid.rows.map((r) => labelOf(r.event_id))).toEqual(["end:before"]);
+    const held = await sql<{ reason: string }>`select reason from usage_quarantine where job_id = 'q-ended'`.execute(db);
+    expect(held.rows.map((r) => r.reason)).toEqual([expect.stringMatching(/after the placement ended/)]);
+  });
 });

@@ -284,6 +284,8 @@ interface Placement {
   tenantId: string;
   deviceCount: number;
   assignedMs: number;
+  /** When it ended, if it has. */
+  endedMs?: number;
 }
 
 /** How far a node's clock may be off settlement's (and the broker's). ASSUMPTION: a minute. */
@@ -309,7 +311,7 @@ async function sortByPlacement(
   if (jobIds.length > 0)
     for (const r of await trx
       .selectFrom("job_assignments")
-      .select(["job_id", "tenant_id", "attempt", "replica", "node_id", "device_count", "assigned_at"])
+      .select(["job_id", "tenant_id", "attempt", "replica", "node_id", "device_count", "assigned_at", "ended_at"])
       .where("job_id", "in", jobIds)
       .execute())
       placements.set(`${r.job_id}#${r.replica}.${r.attempt}`, {
@@ -317,6 +319,7 @@ async function sortByPlacement(
         tenantId: r.tenant_id,
         deviceCount: r.device_count,
         assignedMs: r.assigned_at.getTime(),
+        ...(r.ended_at ? { endedMs: r.ended_at.getTime() } : {}),
       });
   // How far each replica's paid usage has come: a new event (a higher seq) starts where the last ended.
   const progress = new Map<string, { lastSeq: number; lastEndMs: number; changed: boolean }>();
@@ -376,6 +379,8 @@ async function sortByPlacement(
         reason = `names tenant ${e.tenantId}; job ${e.jobId} is tenant ${placed!.tenantId}'s`;
       else if (reason === undefined && e.periodStartMs < placed!.assignedMs - CLOCK_SKEW_MS)
         reason = `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the job was placed there`;
+      else if (reason === undefined && placed!.endedMs !== undefined && e.periodEndMs > placed!.endedMs + CLOCK_SKEW_MS)
+        reason = `its period ends at ${new Date(e.periodEndMs).toISOString()}, after the placement ended (${new Date(placed!.endedMs).toISOString()})`;
       else if (reason === undefined && e.deviceCount > placed!.deviceCount)
         reason = `reports ${e.deviceCount} devices; the replica was given ${placed!.deviceCount}`;
       // A replica's run is taken in order (its events are named by their place in it): the next seq must start where
@@ -581,6 +586,16 @@ export async function ingestJobEvents(db: Kysely<Database>, msgs: JsMsg[], log: 
           .values(placements)
           .onConflict((oc) => oc.columns(["job_id", "attempt", "replica"]).doNothing())
           .execute();
+      // A placement ends when its job does, or is requeued (a later placement is assigned after that).
+      for (const r of rows)
+        if (["PENDING", "SUCCEEDED", "FAILED", "CANCELLED"].includes(r.state))
+          await trx
+            .updateTable("job_assignments")
+            .set({ ended_at: new Date(r.occurred_at) })
+            .where("job_id", "=", r.job_id)
+            .where("ended_at", "is", null)
+            .where("assigned_at", "<=", new Date(r.occurred_at))
+            .execute();
       // A job that ended gives back what its hold has left.
       for (const r of rows) if (r.state === "SUCCEEDED" || r.state === "FAILED" || r.state === "CANCELLED") await releaseIn(trx, r.job_id);
     });

@@ -16,6 +16,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       node_id text not null,
       device_count integer not null check (device_count > 0),
       assigned_at timestamptz not null,
+      -- When the placement ended (the job finished, or was requeued): usage after it is not paid.
+      ended_at timestamptz,
       primary key (job_id, attempt, replica)
     )`.execute(db);
   // How far each replica's paid usage has come: a new event must start where the last one ended.
