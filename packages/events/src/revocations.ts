@@ -12,6 +12,8 @@ export interface Revocation {
   operatorId: string;
   revokedMs: number;
   reason: string;
+  /** When the node came back with a certificate issued after the revocation (its usage from then on is paid again). */
+  reinstatedMs?: number;
 }
 
 const enc = new TextEncoder();
@@ -30,6 +32,13 @@ export class RevocationList {
   async revoke(r: Revocation): Promise<void> {
     await this.kv.put(`node.${r.nodeId}`, enc.encode(JSON.stringify(r)));
     this.revoked.set(r.nodeId, r);
+  }
+
+  /** The node is back (a certificate issued after its revocation): its usage from now on is paid again. */
+  async reinstate(nodeId: string, atMs: number): Promise<void> {
+    const r = this.revoked.get(nodeId);
+    if (!r || (r.reinstatedMs ?? 0) > r.revokedMs) return;
+    await this.revoke({ ...r, reinstatedMs: atMs });
   }
 
   /** The node's revocation, if it has one. */

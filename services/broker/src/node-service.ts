@@ -88,6 +88,8 @@ export function nodeServiceHandlers(
       // A node id belongs to the operator that first enrolled or registered it.
       const owner = await natsCall("the node registry", () => registry.claim(reg.nodeId, reg.operatorId));
       if (owner !== reg.operatorId) throw new PermissionDeniedError(`node ${reg.nodeId} is operator ${owner}'s, not ${reg.operatorId}'s`);
+      // A revoked node back with a newer certificate: settlement pays its usage again from now on.
+      if (revocations.of(reg.nodeId)) await natsCall("the revocation list", () => revocations.reinstate(reg.nodeId, Date.now()));
       const sessionId = await broker.register(reg);
       return { sessionId, heartbeatIntervalMs };
     }, onError),

@@ -380,6 +380,19 @@ describe("usage checked before it is paid", () => {
       db,
     );
     expect(r.rows[0]!.reason).toMatch(/node n9 was revoked at .*, before this period ended/);
+    // Back with a newer certificate: its usage from then on is paid again.
+    const back = await ingestUsage(
+      {
+        db,
+        market,
+        log,
+        revocations: { of: (id) => (id === "n9" ? { revokedMs: revokedAt - 60_000, reinstatedMs: revokedAt - 30_000 } : undefined) },
+      },
+      [message([{ label: "q:reinstated", jobId: "q-revoked", nodeId: "n9", seq: 1 }], "n9")],
+    );
+    expect(back.retry).toEqual([]);
+    const paidBack = await sql<{ n: string }>`select count(*)::text as n from usage_events where job_id = 'q-revoked'`.execute(db);
+    expect(paidBack.rows[0]!.n).toBe("1");
 
     // Its placement arrives: the waiting usage is paid.
     await place("q-later", "n1");

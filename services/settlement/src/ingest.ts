@@ -131,7 +131,7 @@ export interface UsageContext {
    */
   jobEventsCaughtUp?: () => Promise<boolean>;
   /** Revoked nodes (the brokers' list, watched): their usage after the revocation is not paid. */
-  revocations?: { of(nodeId: string): { revokedMs: number } | undefined };
+  revocations?: { of(nodeId: string): { revokedMs: number; reinstatedMs?: number } | undefined };
 }
 
 /**
@@ -144,6 +144,12 @@ export const PLACEMENT_WAIT_MS = 60_000;
 const INT4_MAX = 2 ** 31 - 1;
 /** More than any event can hold (a bigint column; far beyond any physical bound). */
 const MAX_EVENT_MST = 10n ** 18n;
+
+/** Whether the period reaches into the time a node was revoked (from its revocation until it came back, if it did). */
+function revokedDuring(r: { revokedMs: number; reinstatedMs?: number } | undefined, startMs: number, endMs: number): boolean {
+  if (!r || endMs <= r.revokedMs) return false;
+  return !(r.reinstatedMs !== undefined && r.reinstatedMs > r.revokedMs && startMs >= r.reinstatedMs);
+}
 
 /** A usage event refused, for the quarantine table. */
 type QuarantineRow = Insertable<Database["usage_quarantine"]>;
@@ -206,7 +212,7 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
         ? `says node ${e.nodeId} but came on node ${subjectNode || "(none)"}'s subject`
         : e.eventId !== `${e.jobId}#${e.replica}.${e.attempt}:${e.nodeId}:${e.seq}`
           ? `its id is not ${e.jobId}#${e.replica}.${e.attempt}:${e.nodeId}:${e.seq} (job#replica.attempt:node:seq): an event is named by where it is in its replica's run`
-          : (ctx.revocations?.of(e.nodeId)?.revokedMs ?? Infinity) < periodEndMs
+          : revokedDuring(ctx.revocations?.of(e.nodeId), periodStartMs, periodEndMs)
             ? `node ${e.nodeId} was revoked at ${new Date(ctx.revocations!.of(e.nodeId)!.revokedMs).toISOString()}, before this period ended`
             : lastRecord && lastRecord.operatorId !== e.operatorId
               ? `names operator ${e.operatorId}; node ${e.nodeId} is operator ${lastRecord.operatorId}'s`
