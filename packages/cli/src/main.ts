@@ -623,20 +623,20 @@ certs
       throw new CliError("INVALID_ARGUMENT", `--service: broker or settlement; got ${JSON.stringify(o.service)}`);
     if (o.node !== undefined && o.operator === undefined)
       throw new CliError("INVALID_ARGUMENT", "--node needs --operator <id>: a node belongs to one operator");
-    let identity: string;
-    try {
-      identity = o.service !== undefined ? serviceIdentity(o.service) : nodeIdentity(o.operator!, o.node!);
-    } catch (err) {
-      throw new CliError("INVALID_ARGUMENT", (err as Error).message);
-    }
-    const name = o.service ?? `node-${o.node}`;
+    for (const [flag, id] of [
+      ["--node", o.node],
+      ["--operator", o.operator],
+    ] as const)
+      if (id !== undefined && !isValidId(id)) throw new CliError("INVALID_ARGUMENT", `${flag}: 1..64 letters, digits, '.', '_' or '-'`);
     const hosts = o.service !== undefined ? o.host.split(",").filter(Boolean) : [];
     let tls;
     try {
-      tls = await new CertDir(o.dir).issue(name, { identity, hosts, days });
+      const dir = new CertDir(o.dir);
+      tls = o.service !== undefined ? await dir.issueService(o.service, hosts, days) : await dir.issueNode(o.operator!, o.node!, { days });
     } catch (err) {
       throw new CliError("FAILED_PRECONDITION", (err as Error).message);
     }
+    const identity = o.service !== undefined ? serviceIdentity(o.service) : nodeIdentity(o.operator!, o.node!);
     const env = CertDir.env(tls);
     out(
       globals(),

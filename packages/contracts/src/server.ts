@@ -1,6 +1,6 @@
-/** Shared pieces of every gRPC server: binding with a clear error, and who is calling. */
+/** Shared pieces of every gRPC server: binding with a clear error, and refusing what is not a request. */
 import * as grpc from "@grpc/grpc-js";
-import { DependencyUnavailableError, InvalidArgumentError, isValidId, UnauthenticatedError } from "@tokengrid/domain";
+import { DependencyUnavailableError } from "@tokengrid/domain";
 
 /**
  * Binds the server to host:port (port 0 picks a free one) and returns the
@@ -19,15 +19,6 @@ export async function bindServer(
     throw new DependencyUnavailableError(`${what}'s listen address`, address, `free the port or set ${envVar} to another host:port`, err);
   });
   return `${address.slice(0, address.lastIndexOf(":"))}:${port}`;
-}
-
-/** The tenant a call acts for, from the `x-tenant-id` metadata. */
-export function tenantFromMetadata(metadata: grpc.Metadata): string {
-  const raw = metadata.get("x-tenant-id")[0];
-  const tenant = typeof raw === "string" ? raw : "";
-  if (tenant === "") throw new UnauthenticatedError("x-tenant-id: call metadata naming the tenant is required");
-  if (!isValidId(tenant)) throw new InvalidArgumentError("x-tenant-id", "1..64 letters, digits, '.', '_' or '-'");
-  return tenant;
 }
 
 /** Largest request a server takes (gRPC answers RESOURCE_EXHAUSTED beyond it): TokenGrid's requests are small. */

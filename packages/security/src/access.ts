@@ -94,8 +94,8 @@ export async function callerOf(call: KeyedCall, guard: Guard): Promise<Caller> {
   throw new UnauthenticatedError(NO_KEY);
 }
 
-/** The tenant named by `x-tenant-id`, for an admin acting for one. */
-function namedTenant(metadata: Metadata, who: string): string {
+/** The tenant named by `x-tenant-id`: for an admin acting for one, or the broker taking a hold. */
+export function namedTenant(metadata: Metadata, who: string): string {
   const raw = metadata.get("x-tenant-id")[0];
   const tenant = typeof raw === "string" ? raw : "";
   if (tenant === "") throw new InvalidArgumentError("x-tenant-id", `${who} must name the tenant it acts for`);

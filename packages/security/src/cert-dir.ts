@@ -10,6 +10,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TlsSettings } from "@tokengrid/config";
 import { createCa, issueCertificate, type CertificateAuthority, type IssueOptions } from "./certs.js";
+import { nodeIdentity, serviceIdentity } from "./identity.js";
+
+/** Where a development system answers: this machine. */
+export const LOCAL_HOSTS: readonly string[] = ["127.0.0.1", "localhost"];
 
 export class CertDir {
   constructor(readonly dir: string) {}
@@ -40,6 +44,16 @@ export class CertDir {
     writeFileSync(keyFile, issued.keyPem, { mode: 0o600 });
     writeFileSync(certFile, issued.certPem);
     return { mode: "mtls", caFile: this.caFile, certFile, keyFile };
+  }
+
+  /** A service's certificate (broker, settlement), for the hosts it answers on; written as `<service>.pem`. */
+  issueService(service: string, hosts: readonly string[] = LOCAL_HOSTS, days?: number): Promise<TlsSettings & { mode: "mtls" }> {
+    return this.issue(service, { identity: serviceIdentity(service), hosts, ...(days !== undefined ? { days } : {}) });
+  }
+
+  /** A node's certificate, naming it and its operator; written as `node-<node id>.pem`. */
+  issueNode(operatorId: string, nodeId: string, o: { days?: number; backdateMs?: number } = {}): Promise<TlsSettings & { mode: "mtls" }> {
+    return this.issue(`node-${nodeId}`, { identity: nodeIdentity(operatorId, nodeId), ...o });
   }
 
   /** The environment a process needs to use these settings. */

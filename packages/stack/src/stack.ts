@@ -14,7 +14,7 @@ import {
   DEFAULT_SETTLEMENT_ADDRESS,
   type TlsSettings,
 } from "@tokengrid/config";
-import { CertDir, nodeIdentity, serviceIdentity, type Role } from "@tokengrid/security";
+import { CertDir, type Role } from "@tokengrid/security";
 import { ApiKeyStore, connectNats, names, type NatsConnection } from "@tokengrid/events";
 import { ServiceProcess, type LogLine } from "./process.js";
 import { DEFAULT_FLEET, type AgentSpec } from "./fleet.js";
@@ -94,12 +94,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // Every process proves who it is with a certificate from one development CA (mTLS).
   const certs = new CertDir(o.tlsDir);
   await certs.ca(true);
-  const hosts = ["127.0.0.1", "localhost"];
-  const brokerTls = CertDir.env(await certs.issue("broker", { identity: serviceIdentity("broker"), hosts }));
-  const settlementTls = CertDir.env(await certs.issue("settlement", { identity: serviceIdentity("settlement"), hosts }));
+  const brokerTls = CertDir.env(await certs.issueService("broker"));
+  const settlementTls = CertDir.env(await certs.issueService("settlement"));
   const nodeTls = new Map<string, Record<string, string>>();
-  for (const a of o.agents)
-    nodeTls.set(a.nodeId, CertDir.env(await certs.issue(`node-${a.nodeId}`, { identity: nodeIdentity(a.operatorId, a.nodeId) })));
+  for (const a of o.agents) nodeTls.set(a.nodeId, CertDir.env(await certs.issueNode(a.operatorId, a.nodeId)));
   const common = {
     ...opts.env,
     NATS_URL: o.natsUrl,

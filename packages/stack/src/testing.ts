@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { dropDatabase, ensureDatabase } from "@tokengrid/db";
 import { ApiKeyStore, connectNats, deleteNamespace, jetStreamManager, names } from "@tokengrid/events";
 import { DEFAULT_DATABASE_URL, DEFAULT_NATS_URL, type TlsSettings } from "@tokengrid/config";
-import { CertDir, nodeIdentity, serviceIdentity, type Role } from "@tokengrid/security";
+import { CertDir, type Role } from "@tokengrid/security";
 
 export interface TestEnv {
   namespace: string;
@@ -238,13 +238,12 @@ export interface TestCertificates {
 export async function testCertificates(label: string): Promise<TestCertificates> {
   const certs = new CertDir(mkdtempSync(join(tmpdir(), `tokengrid-tls-${label}-`)));
   await certs.ca(true);
-  const hosts = ["127.0.0.1", "localhost"];
   return {
     certs,
-    broker: CertDir.env(await certs.issue("broker", { identity: serviceIdentity("broker"), hosts })),
-    settlement: CertDir.env(await certs.issue("settlement", { identity: serviceIdentity("settlement"), hosts })),
+    broker: CertDir.env(await certs.issueService("broker")),
+    settlement: CertDir.env(await certs.issueService("settlement")),
     client: { mode: "tls", caFile: certs.caFile },
-    node: (operatorId, nodeId) => certs.issue(`node-${nodeId}`, { identity: nodeIdentity(operatorId, nodeId) }),
+    node: (operatorId, nodeId) => certs.issueNode(operatorId, nodeId),
     cleanup: () => rmSync(certs.dir, { recursive: true, force: true }),
   };
 }

@@ -386,45 +386,29 @@ export class NodeAgent {
         });
         const metered = this.metered.get(runKey) ?? 0n;
         this.metered.delete(runKey);
-        const status: JobStatus =
-          outcome.kind === "succeeded"
-            ? {
-                jobId: a.jobId,
-                replica: a.replica,
-                state: "JOB_RUN_STATE_SUCCEEDED",
-                doneMst: outcome.doneMst.toString(),
-                message: "completed",
-              }
-            : {
-                jobId: a.jobId,
-                replica: a.replica,
-                state: "JOB_RUN_STATE_CANCELLED",
-                doneMst: outcome.doneMst.toString(),
-                message: outcome.reason,
-              };
         this.jobs.delete(key);
         const why = this.interrupted.get(key) ?? (this.stopped ? "the node agent is shutting down" : undefined);
         this.interrupted.delete(key);
-        if (why !== undefined && outcome.kind !== "succeeded") {
-          // Not the tenant's cancel: the broker runs the job again (training from its last reported progress).
-          this.log.info({ jobId: a.jobId, replica: a.replica, meteredMst: metered.toString(), why }, "job interrupted");
-          const interrupted: JobStatus = {
-            jobId: a.jobId,
-            replica: a.replica,
-            state: "JOB_RUN_STATE_INTERRUPTED",
-            doneMst: outcome.doneMst.toString(),
-            message: why,
-          };
-          // Kept to send again after a reconnect: a lease runs out when the broker is out of reach, so there may be no stream now.
-          this.finished.set(key, interrupted);
-          setTimeout(() => this.finished.delete(key), 10 * 60_000).unref();
-          this.send({ jobStatus: interrupted });
-          return;
-        }
+        // Stopped for the node's own reasons, not the tenant's: the broker runs the job again (training from its progress).
+        const interrupted = why !== undefined && outcome.kind !== "succeeded";
+        const status: JobStatus = {
+          jobId: a.jobId,
+          replica: a.replica,
+          doneMst: outcome.doneMst.toString(),
+          ...(interrupted
+            ? { state: "JOB_RUN_STATE_INTERRUPTED", message: why }
+            : outcome.kind === "succeeded"
+              ? { state: "JOB_RUN_STATE_SUCCEEDED", message: "completed" }
+              : { state: "JOB_RUN_STATE_CANCELLED", message: outcome.reason }),
+        };
+        // Kept to send again after a reconnect, until the broker has it (a lease runs out when the broker is out of reach).
         this.finished.set(key, status);
         setTimeout(() => this.finished.delete(key), 10 * 60_000).unref();
         this.send({ jobStatus: status });
-        this.log.info({ jobId: a.jobId, replica: a.replica, outcome: outcome.kind, meteredMst: metered.toString() }, "job finished");
+        this.log.info(
+          { jobId: a.jobId, replica: a.replica, outcome: interrupted ? "interrupted" : outcome.kind, meteredMst: metered.toString(), why },
+          interrupted ? "job interrupted" : "job finished",
+        );
       },
     ).catch((err: unknown) => this.log.error({ err, jobId: a.jobId }, "job run failed"));
   }

@@ -1,6 +1,6 @@
 /** tokengrid.account.v1.AccountService, served by settlement from the settled rows. */
-import { fromTimestamp, tenantFromMetadata, toTimestamp, unary as grpcUnary, type AccountServiceHandlers } from "@tokengrid/contracts";
-import { callerOf, operatorOf, requireService, tenantOf, type Guard } from "@tokengrid/security";
+import { fromTimestamp, toTimestamp, unary as grpcUnary, type AccountServiceHandlers } from "@tokengrid/contracts";
+import { callerOf, namedTenant, operatorOf, requireService, tenantOf, type Guard } from "@tokengrid/security";
 import { isDatabaseUnavailable, usageTotal, type Database, type Kysely } from "@tokengrid/db";
 import { authorize, balance, listPackages, purchase, statement } from "@tokengrid/ledger";
 import { InvalidArgumentError, isValidId, UnavailableError } from "@tokengrid/domain";
@@ -73,7 +73,7 @@ export function accountServiceHandlers(db: Kysely<Database>, log: Logger, holdTt
     Authorize: unary(async (call) => {
       // Holds are the broker's to take, for the tenant it names.
       requireService(call, guard, "broker", "Authorize");
-      const tenant = tenantFromMetadata(call.metadata);
+      const tenant = namedTenant(call.metadata, "the broker");
       const { jobId, amountMst } = call.request;
       if (!isValidId(jobId)) throw new InvalidArgumentError("job_id", "is required: the job the hold is for");
       if (!/^\d+$/.test(amountMst) || BigInt(amountMst) <= 0n)

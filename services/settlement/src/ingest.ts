@@ -146,8 +146,8 @@ const INT4_MAX = 2 ** 31 - 1;
 const MAX_EVENT_MST = 10n ** 18n;
 
 /** Whether the period reaches into the time a node was revoked (from its revocation until it came back, if it did). */
-function revokedDuring(r: { revokedMs: number; reinstatedMs?: number } | undefined, startMs: number, endMs: number): boolean {
-  if (!r || endMs <= r.revokedMs) return false;
+function revokedDuring(r: { revokedMs: number; reinstatedMs?: number }, startMs: number, endMs: number): boolean {
+  if (endMs <= r.revokedMs) return false;
   return !(r.reinstatedMs !== undefined && r.reinstatedMs > r.revokedMs && startMs >= r.reinstatedMs);
 }
 
@@ -207,13 +207,15 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
     const periodStartMs = fromTimestamp(e.periodStartTime);
     const durationMs = periodEndMs - periodStartMs;
     const bound = physicalBoundMst(market, e.deviceModel, e.deviceCount, durationMs, lastTimeScale, node?.stPerSecondPerDevice);
+    const canonicalId = `${runOf(e)}:${e.nodeId}:${e.seq}`;
+    const revocation = ctx.revocations?.of(e.nodeId);
     const refused =
       e.nodeId !== subjectNode
         ? `says node ${e.nodeId} but came on node ${subjectNode || "(none)"}'s subject`
-        : e.eventId !== `${e.jobId}#${e.replica}.${e.attempt}:${e.nodeId}:${e.seq}`
-          ? `its id is not ${e.jobId}#${e.replica}.${e.attempt}:${e.nodeId}:${e.seq} (job#replica.attempt:node:seq): an event is named by where it is in its replica's run`
-          : revokedDuring(ctx.revocations?.of(e.nodeId), periodStartMs, periodEndMs)
-            ? `node ${e.nodeId} was revoked at ${new Date(ctx.revocations!.of(e.nodeId)!.revokedMs).toISOString()}, before this period ended`
+        : e.eventId !== canonicalId
+          ? `its id is not ${canonicalId} (job#replica.attempt:node:seq): an event is named by where it is in its replica's run`
+          : revocation && revokedDuring(revocation, periodStartMs, periodEndMs)
+            ? `node ${e.nodeId} was revoked at ${new Date(revocation.revokedMs).toISOString()}, before this period ended`
             : lastRecord && lastRecord.operatorId !== e.operatorId
               ? `names operator ${e.operatorId}; node ${e.nodeId} is operator ${lastRecord.operatorId}'s`
               : lastRecord && !lastRecord.accelerators.some((a) => a.model === e.deviceModel)
@@ -274,7 +276,7 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       lineStart,
       lineEnd: copy.length,
       ...(refused ? { refused } : {}),
-      ...(e.nodeId !== subjectNode || e.eventId !== `${e.jobId}#${e.replica}.${e.attempt}:${e.nodeId}:${e.seq}` ? { misnamed: true } : {}),
+      ...(e.nodeId !== subjectNode || e.eventId !== canonicalId ? { misnamed: true } : {}),
       meets: usageConditions(market, e.cluster, periodEndMs, node),
       amountMst,
       operatorNanoYuan,
@@ -284,6 +286,20 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
   prepared.copy = Buffer.from(copy);
   return prepared;
 }
+
+/** Where one replica's run stands: its last settled seq and where that usage's period ended. */
+interface RunProgress {
+  jobId: string;
+  attempt: number;
+  replica: number;
+  lastSeq: number;
+  lastEndMs: number;
+  /** Moved by this batch (to be written). */
+  changed: boolean;
+}
+
+/** A replica's run: the job, the replica, the placement (attempt). */
+const runOf = (e: { jobId: string; replica: number; attempt: number }) => `${e.jobId}#${e.replica}.${e.attempt}`;
 
 interface Placement {
   nodeId: string;
@@ -320,7 +336,7 @@ async function sortByPlacement(
       .select(["job_id", "tenant_id", "attempt", "replica", "node_id", "device_count", "assigned_at", "ended_at"])
       .where("job_id", "in", jobIds)
       .execute())
-      placements.set(`${r.job_id}#${r.replica}.${r.attempt}`, {
+      placements.set(runOf({ jobId: r.job_id, replica: r.replica, attempt: r.attempt }), {
         nodeId: r.node_id,
         tenantId: r.tenant_id,
         deviceCount: r.device_count,
@@ -328,10 +344,10 @@ async function sortByPlacement(
         ...(r.ended_at ? { endedMs: r.ended_at.getTime() } : {}),
       });
   // How far each replica's paid usage has come: a new event (a higher seq) starts where the last ended.
-  const progress = new Map<string, { lastSeq: number; lastEndMs: number; changed: boolean }>();
+  const progress = new Map<string, RunProgress>();
   // Another settlement instance may be at the same replicas: their progress is read and moved one at a time
   // (a transaction-scoped lock per replica, taken in one order so that two instances never wait on each other).
-  const replicaKeys = [...new Set(prepared.flatMap((p) => p.events.map((e) => `${e.jobId}#${e.replica}.${e.attempt}`)))].sort();
+  const replicaKeys = [...new Set(prepared.flatMap((p) => p.events.map(runOf)))].sort();
   if (replicaKeys.length > 0)
     await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${replicaKeys}::text[]) as k order by k`.execute(trx);
   if (jobIds.length > 0)
@@ -340,15 +356,16 @@ async function sortByPlacement(
       .select(["job_id", "attempt", "replica", "last_seq", "last_period_end"])
       .where("job_id", "in", jobIds)
       .execute())
-      progress.set(`${r.job_id}#${r.replica}.${r.attempt}`, {
+      progress.set(runOf({ jobId: r.job_id, replica: r.replica, attempt: r.attempt }), {
+        jobId: r.job_id,
+        attempt: r.attempt,
+        replica: r.replica,
         lastSeq: r.last_seq,
         lastEndMs: r.last_period_end.getTime(),
         changed: false,
       });
   // Events at or before where their run stands: settled already if their id was claimed (a redelivery).
-  const behind = prepared.flatMap((p) =>
-    p.events.filter((e) => e.seq <= (progress.get(`${e.jobId}#${e.replica}.${e.attempt}`)?.lastSeq ?? 0)).map((e) => e.eventId),
-  );
+  const behind = prepared.flatMap((p) => p.events.filter((e) => e.seq <= (progress.get(runOf(e))?.lastSeq ?? 0)).map((e) => e.eventId));
   const claimed = new Set<string>();
   if (behind.length > 0)
     for (const r of (
@@ -365,10 +382,10 @@ async function sortByPlacement(
     const kept: Settles[] = [];
     const refused: QuarantineRow[] = [];
     /** This message's moves of its runs, kept only if it does not wait. */
-    const staged = new Map<string, { lastSeq: number; lastEndMs: number; changed: boolean }>();
+    const staged = new Map<string, RunProgress>();
     let wait = false;
     for (const e of p.events) {
-      const placed = placements.get(`${e.jobId}#${e.replica}.${e.attempt}`);
+      const placed = placements.get(runOf(e));
       let reason = e.refused;
       if (reason === undefined && e.periodEndMs > nowMs + CLOCK_SKEW_MS)
         reason = `its period ends at ${new Date(e.periodEndMs).toISOString()}, in the future`;
@@ -395,8 +412,9 @@ async function sortByPlacement(
       // Only usage that could be paid moves its run on (refused usage, e.g. from another node, must not).
       let older = false;
       if (!e.misnamed && reason === undefined) {
-        const key = `${e.jobId}#${e.replica}.${e.attempt}`;
-        const pr = staged.get(key) ?? progress.get(key) ?? { lastSeq: 0, lastEndMs: 0, changed: false };
+        const key = runOf(e);
+        const pr = staged.get(key) ??
+          progress.get(key) ?? { jobId: e.jobId, attempt: e.attempt, replica: e.replica, lastSeq: 0, lastEndMs: 0, changed: false };
         if (e.seq <= pr.lastSeq) older = true;
         else if (e.seq > pr.lastSeq + 1 && nowMs - e.periodEndMs < PLACEMENT_WAIT_MS) {
           wait = true;
@@ -405,7 +423,7 @@ async function sortByPlacement(
           if (e.seq > pr.lastSeq + 1) reason = `seq ${e.seq} came, and seq ${pr.lastSeq + 1} of its run never did`;
           else if (e.periodStartMs < pr.lastEndMs)
             reason = `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the end of usage already settled for this replica (${new Date(pr.lastEndMs).toISOString()})`;
-          staged.set(key, { lastSeq: e.seq, lastEndMs: reason === undefined ? e.periodEndMs : pr.lastEndMs, changed: true });
+          staged.set(key, { ...pr, lastSeq: e.seq, lastEndMs: reason === undefined ? e.periodEndMs : pr.lastEndMs, changed: true });
         }
       }
       if (older && !claimed.has(e.eventId) && !keptIds.has(e.eventId))
@@ -443,16 +461,18 @@ async function sortByPlacement(
       keep.push({ events: kept, copy: Buffer.from(kept.map((e) => text.slice(e.lineStart, e.lineEnd)).join("")) });
     }
   }
-  const moved = [...progress.entries()].filter(([, p]) => p.changed);
+  const moved = [...progress.values()].filter((p) => p.changed);
   if (moved.length > 0)
     await trx
       .insertInto("replica_progress")
       .values(
-        moved.map(([key, p]) => {
-          const [job, rest] = [key.slice(0, key.lastIndexOf("#")), key.slice(key.lastIndexOf("#") + 1)];
-          const [replica, attempt] = rest.split(".").map(Number);
-          return { job_id: job, attempt: attempt!, replica: replica!, last_seq: p.lastSeq, last_period_end: new Date(p.lastEndMs) };
-        }),
+        moved.map((p) => ({
+          job_id: p.jobId,
+          attempt: p.attempt,
+          replica: p.replica,
+          last_seq: p.lastSeq,
+          last_period_end: new Date(p.lastEndMs),
+        })),
       )
       .onConflict((oc) =>
         oc.columns(["job_id", "attempt", "replica"]).doUpdateSet((eb) => ({
