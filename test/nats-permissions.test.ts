@@ -70,6 +70,16 @@ describe("NATS users from deploy/nats/auth.conf", () => {
     expect(info.state.messages).toBe(1);
   });
 
+  it("a node agent publishes its own jobs' output, and no other node's", async () => {
+    const agent = await as("node-guian-910b-01", "guian-secret");
+    const js = jetstream(agent, { timeout: 2000 });
+    const ack = await js.publish(n.logSubject("guian-910b-01", "j-1", 0), new Uint8Array([1]), { msgID: "log-1" });
+    expect(ack.stream).toBe(n.logsStream);
+    await expect(js.publish(n.logSubject("horinger-h100-01", "j-1", 0), new Uint8Array([2]), { msgID: "log-forged" })).rejects.toThrow(
+      /permissions violation|timeout/i,
+    );
+  });
+
   it("a node agent cannot read others' usage, or create consumers", async () => {
     const agent = await as("node-horinger-h100-01", "horinger-secret");
     const errors: Error[] = [];

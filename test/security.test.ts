@@ -264,7 +264,10 @@ describe("enrolling a node", () => {
       const nodeFile = join(dir, "node.yaml");
       writeFileSync(
         nodeFile,
-        agentConfigYaml({ nodeId: "sec-new", operatorId: "op-b", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 1 }] }),
+        agentConfigYaml(
+          { nodeId: "sec-new", operatorId: "op-b", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 1 }] },
+          join(tmpdir(), "tokengrid-jobs-sec-new"),
+        ),
       );
       agent = new ServiceProcess({
         name: "agent sec-new",

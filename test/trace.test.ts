@@ -70,6 +70,8 @@ beforeAll(async () => {
     outboxMaxBytes: 1 << 20,
     logLevel: "warn",
     market: defaultMarket(),
+    workRoot: join(tmpdir(), `jobs-${env.namespace}`),
+    address: "127.0.0.1",
   });
   await eventually("the node online", () => (broker.broker.listNodes().some((n) => n.stream) ? true : undefined));
   const accounts = accountClient(settlement.address, tls.client);

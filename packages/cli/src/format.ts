@@ -16,7 +16,11 @@ export function table(head: string[], rows: (string | number)[][]): string {
 export const short = (s: string, prefix: string) => s.replace(prefix, "");
 
 export function time(ts: Job__Output["createTime"]): string {
-  const ms = fromTimestamp(ts);
+  return timeMs(fromTimestamp(ts));
+}
+
+/** Epoch ms as "YYYY-MM-DD HH:MM:SSZ"; "" for 0. */
+export function timeMs(ms: number): string {
   return ms === 0
     ? ""
     : new Date(ms)
@@ -49,7 +53,52 @@ export function jobDetail(j: Job__Output): string {
     `size     ${formatMst(BigInt(j.sizeMst))} (${j.sizeMst} mST), done ${formatMst(BigInt(j.doneMst))}`,
   ];
   if (j.nodeId) lines.push(`node     ${j.nodeId} in ${j.cluster} (${j.region})`);
+  const command = j.spec?.command ?? [];
+  if (command.length > 0) lines.push(`command  ${command.map(shellWord).join(" ")}`);
+  if (j.exitCode !== undefined && j.exitCode !== null) lines.push(`exit     ${j.exitCode}`);
+  const progress = progressText(j);
+  if (progress) lines.push(`progress ${progress}`);
   return lines.join("\n");
+}
+
+/** An argument as a shell would need it written. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** What the workload reported: tokens, and the share of its devices' time it turned into work. */
+export function progressText(j: Job__Output): string {
+  const parts: string[] = [];
+  const tokens = BigInt(j.reportedTokens || "0");
+  if (tokens > 0n) {
+    const of = BigInt(j.spec?.tokens || "0");
+    parts.push(of > 0n ? `${tokens} of ${of} tokens (${((Number(tokens) / Number(of)) * 100).toFixed(1)}%)` : `${tokens} tokens`);
+  }
+  if (BigInt(j.checkpointTokens || "0") > 0n) parts.push(`checkpoint at ${j.checkpointTokens} tokens`);
+  if (j.utilisation > 0)
+    parts.push(`utilisation ${(j.utilisation * 100).toFixed(0)}% (${formatMst(BigInt(j.reportedMst))} of work reported)`);
+  return parts.join(", ");
+}
+
+/**
+ * A progress line while a job runs, from two looks at it: rate and time
+ * left, by the tokens the workload reports when it gives its total, else by
+ * its budget in ST.
+ */
+export function progressLine(before: { job: Job__Output; atMs: number }, now: { job: Job__Output; atMs: number }): string {
+  const seconds = (now.atMs - before.atMs) / 1000;
+  const j = now.job;
+  const tokens = Number(j.reportedTokens || "0");
+  const total = Number(j.spec?.tokens || "0");
+  const done = Number(j.doneMst) / 1000;
+  const size = Number(j.sizeMst) / 1000;
+  const left = (rate: number, remaining: number) => (rate > 0 ? `, ${duration(remaining / rate)} left` : "");
+  if (tokens > 0) {
+    const rate = seconds > 0 ? (tokens - Number(before.job.reportedTokens || "0")) / seconds : 0;
+    return `${tokens}${total > 0 ? ` of ${total}` : ""} tokens, ${rate.toFixed(0)} tokens/s${total > 0 ? left(rate, total - tokens) : ""}`;
+  }
+  const rate = seconds > 0 ? (done - Number(before.job.doneMst) / 1000) / seconds : 0;
+  return `${formatMst(BigInt(j.doneMst))} of its budget ${formatMst(BigInt(j.sizeMst))}, ${rate.toPrecision(3)} ST/s${left(rate, size - done)}`;
 }
 
 export function nodeRow(n: Node__Output): string[] {

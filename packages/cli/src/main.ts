@@ -26,6 +26,7 @@ import type {
   GetBalanceResponse__Output,
   GetStatementResponse__Output,
   QuoteResponse__Output,
+  ReadJobLogsResponse__Output,
   Node__Output,
   SubmitJobResponse__Output,
   WatchJobResponse__Output,
@@ -36,9 +37,23 @@ import { join } from "node:path";
 import { CertDir, describeCertificate, nodeIdentity, ROLES, serviceIdentity, type Role } from "@tokengrid/security";
 import { ApiKeyStore, connectNats, names } from "@tokengrid/events";
 import { CliError, cliApiKey, clients, deadline, explain, rpc, type Clients } from "./client.js";
-import { explainText, JOB_HEAD, jobDetail, jobRow, NODE_HEAD, nodeRow, QUOTE_HEAD, quoteRow, short, table, time } from "./format.js";
+import {
+  explainText,
+  JOB_HEAD,
+  jobDetail,
+  jobRow,
+  NODE_HEAD,
+  nodeRow,
+  progressLine,
+  QUOTE_HEAD,
+  quoteRow,
+  short,
+  table,
+  time,
+  timeMs,
+} from "./format.js";
 import { parseStart } from "./start-time.js";
-import { parseInteger } from "./numbers.js";
+import { parseDurationSeconds, parseEnvPairs, parseInteger } from "./numbers.js";
 import { up } from "./up.js";
 
 interface Globals {
@@ -77,10 +92,26 @@ async function withClients<T>(fn: (c: Clients, g: Globals) => Promise<T>, audien
 
 const STATE_SHORT = (s: unknown) => short(String(s), "JOB_STATE_") as JobState;
 
-/** Follows a job with WatchJob until it ends, printing each state it passes through. */
+/** How often a followed job's progress is looked at while it runs, ms. */
+const PROGRESS_EVERY_MS = 5000;
+
+/**
+ * Follows a job with WatchJob until it ends, printing each state it passes
+ * through and, while it runs, its progress, rate and time left.
+ */
 function follow(c: Clients, g: Globals, jobId: string): Promise<Job__Output | undefined> {
   return new Promise((resolve, reject) => {
     let last: Job__Output | undefined;
+    let seen: { job: Job__Output; atMs: number } | undefined;
+    const poll = setInterval(() => {
+      if (g.json || !last || STATE_SHORT(last.state) !== "RUNNING") return;
+      c.jobs.GetJob({ jobId }, c.metadata, deadline(), (err, res) => {
+        if (err || !res?.job || STATE_SHORT(res.job.state) !== "RUNNING") return;
+        const now = { job: res.job, atMs: Date.now() };
+        if (seen) process.stdout.write(`${timeMs(now.atMs)}  ${"".padEnd(10)} ${progressLine(seen, now)}\n`);
+        seen = now;
+      });
+    }, PROGRESS_EVERY_MS);
     const stream = c.jobs.WatchJob({ jobId }, c.metadata);
     stream.on("data", (m: WatchJobResponse__Output) => {
       last = m.job ?? last;
@@ -88,8 +119,14 @@ function follow(c: Clients, g: Globals, jobId: string): Promise<Job__Output | un
       if (g.json) process.stdout.write(`${JSON.stringify(m)}\n`);
       else if (t) process.stdout.write(`${time(t.time)}  ${STATE_SHORT(t.state).padEnd(10)} ${t.message}\n`);
     });
-    stream.on("error", (err) => reject(explain(err, "broker", c.brokerAddress)));
-    stream.on("end", () => resolve(last));
+    stream.on("error", (err) => {
+      clearInterval(poll);
+      reject(explain(err, "broker", c.brokerAddress));
+    });
+    stream.on("end", () => {
+      clearInterval(poll);
+      resolve(last);
+    });
   });
 }
 
@@ -102,7 +139,7 @@ const PRECISIONS: Record<string, string> = {
 };
 
 /** A JobSpec from the job options shared by submit and quote. */
-function specFrom(o: Record<string, string | boolean | undefined>): JobSpec {
+function specFrom(o: Record<string, string | boolean | undefined>, command: readonly string[] = []): JobSpec {
   const kinds: Record<string, string> = { training: "JOB_KIND_TRAINING", inference: "JOB_KIND_INFERENCE", batch: "JOB_KIND_BATCH" };
   const kind = kinds[String(o["kind"]).toLowerCase()];
   if (!kind) throw new CliError("INVALID_ARGUMENT", `--kind: one of training, inference, batch; got ${JSON.stringify(o["kind"])}`);
@@ -133,6 +170,9 @@ function specFrom(o: Record<string, string | boolean | undefined>): JobSpec {
       maxPricePerMillionStYuan: typeof o["maxPrice"] === "string" ? Number(o["maxPrice"]) : 0,
       priorityClass: priorityClass(o["priority"]),
       deadline: typeof o["deadline"] === "string" ? toTimestamp(parseStart(o["deadline"], Date.now())) : null,
+      command: [...command],
+      env: parseEnvPairs((o["env"] as unknown as string[] | undefined) ?? []),
+      timeLimitSeconds: typeof o["timeLimit"] === "string" ? parseDurationSeconds("--time-limit", o["timeLimit"]) : 0,
     };
   } catch (err) {
     throw new CliError("INVALID_ARGUMENT", (err as Error).message);
@@ -177,15 +217,23 @@ function jobOptions(cmd: Command): Command {
     .option("--min-green <share>", "least renewable share of the power, 0..1")
     .option("--max-price <yuan>", "most yuan per million ST at the hour of running")
     .option("--priority <class>", "low, normal or high (default by kind: inference high, training normal, batch low)")
-    .option("--deadline <time>", "latest end (ISO, or HH:MM CST); training and batch may wait for a cheaper or greener hour");
+    .option("--deadline <time>", "latest end (ISO, or HH:MM CST); training and batch may wait for a cheaper or greener hour")
+    .option(
+      "--env <NAME=VALUE>",
+      "an environment variable for the command (repeat for more)",
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
+    .option("--time-limit <duration>", "most wall time a run may take: 90s, 15m, 2h, 1d (a command job given no size is sized by it)")
+    .argument("[command...]", "the program each replica runs and its arguments, after --, e.g. -- python3 train.py --epochs 3");
 }
 
 jobOptions(program.command("quote").description("where, when and for how much a job would run, without submitting it"))
   .option("--start <time>", "earliest start: an ISO time, or HH:MM China Standard Time (the next such time)")
   .option("--max-options <n>", "options to show", "10")
-  .action(async (o: Record<string, string | boolean | undefined>) => {
+  .action(async (command: string[], o: Record<string, string | boolean | undefined>) => {
     await withClients(async (c, g) => {
-      const spec = specFrom(o);
+      const spec = specFrom(o, command);
       const startTime = typeof o["start"] === "string" ? toTimestamp(parseStart(o["start"], Date.now())) : null;
       const res = await rpc<QuoteResponse__Output>(
         (cb) => c.jobs.Quote({ spec, startTime, maxOptions: Number(o["maxOptions"]) }, c.metadata, deadline(), cb),
@@ -213,9 +261,9 @@ jobOptions(program.command("quote").description("where, when and for how much a 
 jobOptions(program.command("submit").description("submit a job"))
   .option("--request-id <id>", "idempotency key; reuse it to retry safely (default: random)")
   .option("--follow", "follow the job until it ends", false)
-  .action(async (o: Record<string, string | boolean | undefined>) => {
+  .action(async (command: string[], o: Record<string, string | boolean | undefined>) => {
     await withClients(async (c, g) => {
-      const spec = specFrom(o);
+      const spec = specFrom(o, command);
       const requestId = typeof o["requestId"] === "string" ? o["requestId"] : randomUUID();
       const res = await rpc<SubmitJobResponse__Output>(
         (cb) => c.jobs.SubmitJob({ requestId, spec }, c.metadata, deadline(), cb),
@@ -271,6 +319,38 @@ program
       const last = await follow(c, g, id);
       if (last && !g.json) process.stdout.write(`${jobDetail(last)}\n`);
       if (last && isFinal(STATE_SHORT(last.state)) && STATE_SHORT(last.state) !== "SUCCEEDED") process.exitCode = 1;
+    });
+  });
+
+program
+  .command("logs <id>")
+  .description("what a job's program wrote to stdout and stderr, each replica's")
+  .option("--follow", "go on printing what it writes until it ends", false)
+  .option("--replica <n>", "one replica only (0-based)")
+  .action(async (id: string, o: { follow: boolean; replica?: string }) => {
+    await withClients(async (c, g) => {
+      const replica = o.replica === undefined ? undefined : Number(parseInteger("--replica", o.replica));
+      await new Promise<void>((resolve, reject) => {
+        const stream = c.jobs.ReadJobLogs({ jobId: id, follow: o.follow, ...(replica !== undefined ? { replica } : {}) }, c.metadata);
+        let printed = 0;
+        stream.on("data", (m: ReadJobLogsResponse__Output) => {
+          printed += 1;
+          if (g.json) {
+            process.stdout.write(`${JSON.stringify(m)}\n`);
+            return;
+          }
+          if (Number(m.droppedBytes) > 0)
+            process.stderr.write(
+              `[tokengrid] replica ${m.replica}: ${m.droppedBytes} bytes of older output were dropped (the node keeps the last 1 MiB)\n`,
+            );
+          (String(m.stream) === "LOG_STREAM_STDERR" ? process.stderr : process.stdout).write(m.text);
+        });
+        stream.on("error", (err) => reject(explain(err, "broker", c.brokerAddress)));
+        stream.on("end", () => {
+          if (printed === 0 && !g.json) process.stderr.write(`no output from job ${id} (yet)\n`);
+          resolve();
+        });
+      });
     });
   });
 

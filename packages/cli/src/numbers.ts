@@ -11,3 +11,22 @@ export function parseInteger(flag: string, raw: string): string {
   }
   throw new Error(`${flag}: expected a whole number such as 7000000000 or 7e9, got ${JSON.stringify(raw)}`);
 }
+
+/** A duration in whole seconds: "90", "90s", "15m", "2h", "1d". */
+export function parseDurationSeconds(flag: string, raw: string): number {
+  const m = /^(\d+)\s*(s|m|h|d)?$/i.exec(raw.trim());
+  if (!m) throw new Error(`${flag}: expected a duration such as 90s, 15m, 2h or 1d, got ${JSON.stringify(raw)}`);
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? "s").toLowerCase() as "s" | "m" | "h" | "d"];
+  return Number(m[1]) * unit;
+}
+
+/** --env K=V, given any number of times, into one map. */
+export function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf("=");
+    if (i <= 0) throw new Error(`--env: expected NAME=VALUE, got ${JSON.stringify(p)}`);
+    env[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return env;
+}

@@ -2,8 +2,9 @@
 import { startStack, type LogLine } from "@tokengrid/stack";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEV_CERTS_DIR } from "./client.js";
-import { CLUSTERS, findCluster } from "@tokengrid/domain";
+import { clients, deadline, DEV_CERTS_DIR, rpc } from "./client.js";
+import { CLUSTERS, findCluster, formatMst } from "@tokengrid/domain";
+import type { PurchasePackageResponse__Output } from "@tokengrid/contracts";
 
 export interface UpOptions {
   namespace: string;
@@ -25,6 +26,27 @@ function compact(l: LogLine): string | undefined {
   return `${l.process}: ${msg}${extra ? ` ${extra}` : ""}`;
 }
 
+/** Buys the demo tenant its first package, once per namespace; says what it holds. */
+async function buyStarter(broker: string, settlement: string, key: string, namespace: string): Promise<string> {
+  const c = clients(broker, settlement, key, undefined);
+  try {
+    const res = await rpc<PurchasePackageResponse__Output>(
+      (cb) =>
+        c.accounts.PurchasePackage(
+          { requestId: `tokengrid-up-${namespace}-starter`, packageId: "standard-1b" },
+          c.metadata,
+          deadline(),
+          cb,
+        ),
+      "settlement",
+      settlement,
+    );
+    return `${formatMst(BigInt(res.lot!.availableMst))} of package standard-1b`;
+  } finally {
+    c.close();
+  }
+}
+
 export async function up(opts: UpOptions): Promise<void> {
   let ready = false;
   const stack = await startStack({
@@ -42,8 +64,11 @@ export async function up(opts: UpOptions): Promise<void> {
   const o = stack.options;
   // Development keys, where the CLI looks when TOKENGRID_API_KEY is not set: tenant "demo", and an admin.
   const devDir = join(DEV_CERTS_DIR, "..");
-  writeFileSync(join(devDir, "api-key"), `${await stack.apiKey("tenant", "demo", "tokengrid up: demo tenant")}\n`, { mode: 0o600 });
+  const demoKey = await stack.apiKey("tenant", "demo", "tokengrid up: demo tenant");
+  writeFileSync(join(devDir, "api-key"), `${demoKey}\n`, { mode: 0o600 });
   writeFileSync(join(devDir, "admin-key"), `${await stack.apiKey("admin", "", "tokengrid up: admin")}\n`, { mode: 0o600 });
+  // The demo tenant starts with a package (bought once per namespace: a restart buys nothing more), so the first thing tried works.
+  const starter = await buyStarter(o.brokerAddress, o.settlementAddress, demoKey, o.namespace);
   if (opts.json) {
     process.stdout.write(
       `${JSON.stringify({
@@ -70,9 +95,14 @@ export async function up(opts: UpOptions): Promise<void> {
         `  TLS                              mutual, development CA in ${DEV_CERTS_DIR} (the CLI finds it there)`,
         `  API keys                         tenant "demo" in ${join(devDir, "api-key")}, an admin's in ${join(devDir, "admin-key")} (the CLI uses them)`,
         "",
-        `  ${o.agents.length} simulated nodes: ${west} west, ${o.agents.length - west} east, across ${new Set(o.agents.map((a) => a.cluster)).size} of ${CLUSTERS.length} national clusters; time runs ${o.timeScale}× faster.`,
+        `  ${o.agents.length} nodes: ${west} west, ${o.agents.length - west} east, across ${new Set(o.agents.map((a) => a.cluster)).size} of ${CLUSTERS.length} national clusters. A job with a command runs`,
+        `  it on this machine${process.getuid?.() === 0 ? ' as user "nobody"' : ""} (metered at the node's modelled device speed); a job given only a size is simulated, ${o.timeScale}× faster than real time.`,
+        "",
+        `  Tenant "demo" holds ${starter}.`,
         "",
         "Try, in another terminal:",
+        "  pnpm tokengrid submit --kind batch --size-st 1000 --follow -- sh -c 'echo hello from $TOKENGRID_JOB_ID'",
+        "  pnpm tokengrid logs <job id>              # what it printed",
         "  pnpm tokengrid nodes",
         "  pnpm tokengrid packages",
         "  pnpm tokengrid buy standard-1b            # jobs draw on the tenant's tokens",

@@ -10,6 +10,8 @@ export interface Running {
   stop(): Promise<void>;
   /** If it resolves, the service can no longer do its job: it stops and the process exits 3 (a supervisor restarts it). */
   readonly failed?: Promise<string>;
+  /** How long a clean stop may take before the process exits anyway, ms (default 10 s). */
+  readonly stopTimeoutMs?: number;
 }
 
 export async function runMain(name: string, start: () => Promise<Running>): Promise<void> {
@@ -28,7 +30,7 @@ export async function runMain(name: string, start: () => Promise<Running>): Prom
     if (stopping) return;
     stopping = true;
     process.stderr.write(`${name}: ${why}, shutting down\n`);
-    const timer = setTimeout(() => process.exit(1), 10_000);
+    const timer = setTimeout(() => process.exit(1), running.stopTimeoutMs ?? 10_000);
     timer.unref();
     running.stop().then(
       () => process.exit(code),

@@ -10,6 +10,7 @@ import type { JobEvent, JobEvent__Output } from "./generated/tokengrid/events/v1
 import type { BalanceExhausted, BalanceExhausted__Output } from "./generated/tokengrid/events/v1/BalanceExhausted.js";
 import type { UsageBatch, UsageBatch__Output } from "./generated/tokengrid/events/v1/UsageBatch.js";
 import type { NodeRecord, NodeRecord__Output } from "./generated/tokengrid/events/v1/NodeRecord.js";
+import type { LogChunk, LogChunk__Output } from "./generated/tokengrid/events/v1/LogChunk.js";
 
 export interface Codec<In, Out> {
   encode(message: In): Uint8Array;
@@ -76,4 +77,10 @@ export function usageEventCodec(): Codec<UsageEvent, UsageEvent__Output> {
 export function jobEventCodec(): Codec<JobEvent, JobEvent__Output> {
   job ??= codec("tokengrid.events.v1.JobEvent");
   return job;
+}
+
+let logChunk: Codec<LogChunk, LogChunk__Output> | undefined;
+export function logChunkCodec(): Codec<LogChunk, LogChunk__Output> {
+  logChunk ??= codec("tokengrid.events.v1.LogChunk");
+  return logChunk;
 }

@@ -7,3 +7,4 @@ export * from "./devices.js";
 export * from "./energy.js";
 export * from "./market.js";
 export * from "./ids.js";
+export * from "./visibility.js";

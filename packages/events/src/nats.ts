@@ -46,6 +46,14 @@ export async function jetStreamManager(nc: NatsConnection, url: string): Promise
 const TWO_MINUTES_NS = 120 * 1e9;
 const SEVEN_DAYS_NS = 7 * 24 * 3600 * 1e9;
 
+/** Largest piece of a program's output in one LogChunk (agents cut there). */
+export const LOG_CHUNK_BYTES = 16 * 1024;
+/**
+ * Chunks kept per replica and node: with LOG_CHUNK_BYTES, at most 1 MiB of a
+ * replica's output (the oldest go first, and readers are told how much).
+ */
+export const LOG_CHUNKS_PER_REPLICA = 64;
+
 /**
  * Creates or updates the streams. De-duplication on Nats-Msg-Id holds within
  * duplicate_window (2 min); settlement de-duplicates again on the event id.
@@ -56,7 +64,8 @@ export async function ensureStreams(jsm: JetStreamManager, n: Names, replicas = 
     { name: n.jobsStream, subjects: [n.jobSubjects] },
     { name: n.controlStream, subjects: [n.controlSubjects] },
   ];
-  for (const s of streams) {
+  const logs = { name: n.logsStream, subjects: [n.logSubjects], max_msgs_per_subject: LOG_CHUNKS_PER_REPLICA };
+  for (const s of [...streams, logs]) {
     const config: Partial<StreamConfig> & { name: string } = {
       ...s,
       storage: StorageType.File,
@@ -80,6 +89,7 @@ export async function deleteNamespace(jsm: JetStreamManager, n: Names): Promise<
     n.usageStream,
     n.jobsStream,
     n.controlStream,
+    n.logsStream,
     `KV_${n.jobsBucket}`,
     `KV_${n.nodesBucket}`,
     `KV_${n.leaderBucket}`,

@@ -18,6 +18,15 @@ export interface Names {
   /** Subject the broker publishes a tenant's job lifecycle events on. */
   jobSubject(tenantId: string): string;
   readonly jobSubjects: string;
+  /** What jobs' programs wrote (LogChunk), bounded per replica and node. */
+  readonly logsStream: string;
+  /** Subject a node's agent publishes one replica's output on. */
+  logSubject(nodeId: string, jobId: string, replica: number): string;
+  /** Every node's chunks of one job's output (or one replica's). */
+  jobLogSubjects(jobId: string, replica?: number): string;
+  /** What one node may publish its jobs' output on. */
+  nodeLogSubjects(nodeId: string): string;
+  readonly logSubjects: string;
   /** JetStream KV bucket holding the broker's job records. */
   readonly jobsBucket: string;
   /** JetStream KV bucket holding every node's registration (NodeRecord). */
@@ -48,6 +57,11 @@ export function names(namespace: string): Names {
     usageSubjects: `${namespace}.usage.>`,
     jobSubject: (tenantId) => `${namespace}.jobs.${tenantId}`,
     jobSubjects: `${namespace}.jobs.>`,
+    logsStream: `${NS}_LOGS`,
+    logSubject: (nodeId, jobId, replica) => `${namespace}.logs.${nodeId}.${jobId}.${replica}`,
+    jobLogSubjects: (jobId, replica) => `${namespace}.logs.*.${jobId}.${replica ?? "*"}`,
+    nodeLogSubjects: (nodeId) => `${namespace}.logs.${nodeId}.>`,
+    logSubjects: `${namespace}.logs.>`,
     jobsBucket: `${namespace}_broker_jobs`,
     nodesBucket: `${namespace}_nodes`,
     leaderBucket: `${namespace}_broker_leader`,

@@ -7,6 +7,8 @@ export interface AgentSpec {
   operatorId: string;
   cluster: string;
   accelerators: { model: string; count: number }[];
+  /** How the node runs work (default: both, commands as processes and size-only jobs simulated). */
+  executors?: ("process" | "simulated")[];
 }
 
 export const DEFAULT_FLEET: readonly AgentSpec[] = [

@@ -69,9 +69,19 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export function agentConfigYaml(a: AgentSpec): string {
+/**
+ * A node file for one of the stack's agents: it runs commands as processes
+ * (as "nobody" when the stack runs as root: jobs never run as root) in work
+ * directories under `workRoot`, and simulates jobs given only a size.
+ */
+export function agentConfigYaml(a: AgentSpec, workRoot: string): string {
   const accel = a.accelerators.map((x) => `  - model: ${x.model}\n    count: ${x.count}\n`).join("");
-  return `nodeId: ${a.nodeId}\noperatorId: ${a.operatorId}\ncluster: ${a.cluster}\naccelerators:\n${accel}executor: simulated\n`;
+  const executors = a.executors ?? ["process", "simulated"];
+  const user = process.getuid?.() === 0 ? "    user: nobody\n" : "";
+  return (
+    `nodeId: ${a.nodeId}\noperatorId: ${a.operatorId}\ncluster: ${a.cluster}\naccelerators:\n${accel}` +
+    `executors: [${executors.join(", ")}]\nprocess:\n${user}    workRoot: ${JSON.stringify(workRoot)}\n    killGraceSeconds: 2\naddress: 127.0.0.1\n`
+  );
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -156,7 +166,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     mkdirSync(join(o.workDir, "nodes"), { recursive: true });
     for (const a of o.agents) {
       const file = join(o.workDir, "nodes", `${a.nodeId}.yaml`);
-      writeFileSync(file, agentConfigYaml(a));
+      // Under the system's temporary directory, which every user can reach (a work dir under /root could not be).
+      writeFileSync(file, agentConfigYaml(a, join(tmpdir(), `tokengrid-jobs-${o.namespace}`, a.nodeId)));
       agents.set(
         a.nodeId,
         new ServiceProcess(

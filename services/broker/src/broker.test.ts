@@ -68,6 +68,9 @@ describe("a job stored without acknowledgement", () => {
       maxPricePerMillionStYuan: 0,
       priorityClass: "PRIORITY_CLASS_UNSPECIFIED",
       deadline: null,
+      command: [],
+      env: {},
+      timeLimitSeconds: 0,
     });
     await expect(broker.submit("t-late", "r-late", spec, sizeMst)).rejects.toBeInstanceOf(UnavailableError);
     expect(broker.list("t-late", 10, "").jobs).toEqual([]);

@@ -30,11 +30,12 @@ import {
   type BindPlugin,
   type SchedulingProfile,
 } from "@tokengrid/matcher";
-import { jobEventCodec, toServiceError, toTimestamp, type JobStatus__Output } from "@tokengrid/contracts";
+import { jobEventCodec, toServiceError, toTimestamp, type JobStatus__Output, type ReadJobLogsResponse } from "@tokengrid/contracts";
 import { publishEvent, type JetStreamClient, type Names, type NodeRegistry } from "@tokengrid/events";
 import { extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger, type Span } from "@tokengrid/telemetry";
-import { kindEnum, stateEnum, type JobRecord, type ReplicaRecord, type Transition } from "./job-record.js";
+import { attemptOf, kindEnum, stateEnum, type JobRecord, type ReplicaRecord, type Transition } from "./job-record.js";
 import { jobIdFor, type JobStore } from "./job-store.js";
+import { readJobLogs } from "./job-logs.js";
 import type { Authorize } from "./accounts.js";
 import { newEntry, profileOf, type AgentStream, type NodeEntry } from "./registry.js";
 import { PRIORITY_CLASSES, type ValidJobSpec, type ValidRegistration } from "./validation.js";
@@ -110,6 +111,7 @@ export function requestFor(spec: ValidJobSpec, jobId: string, tenantId: string, 
     sizeMst,
     deadlineMs: spec.deadlineMs ?? 0,
     submitMs,
+    ...(spec.command ? { command: true } : {}),
   };
 }
 
@@ -136,6 +138,11 @@ function placementOf(job: JobRecord): Placement {
 function hashSpec(spec: ValidJobSpec): string {
   return createHash("sha256").update(JSON.stringify(spec)).digest("hex");
 }
+
+/** Gangs meet on a port from here (torchrun's default MASTER_PORT is 29500) ... */
+const RENDEZVOUS_BASE_PORT = 29500;
+/** ... within this many ports. */
+const RENDEZVOUS_PORTS = 500;
 
 /** Jobs whose create was not acknowledged, looked up again; beyond it the oldest are left to the next leader's recovery. */
 const MAX_UNACKNOWLEDGED = 10_000;
@@ -167,6 +174,10 @@ export class Broker {
   private rescheduleWanted = false;
   /** The matching engine: capacity of attached nodes and reservations of placed jobs. */
   readonly engine: Engine;
+  /** The market model prices and speeds come from (validation sizes jobs by their time limit with it). */
+  get market(): MarketModel {
+    return this.deps.market;
+  }
   private readonly profiles = new Map<string, NodeProfile>();
 
   constructor(private readonly deps: BrokerDeps) {
@@ -406,6 +417,25 @@ export class Broker {
     return job;
   }
 
+  /** A tenant's job's output, as its nodes published it (see job-logs.ts). */
+  async logs(
+    tenantId: string,
+    jobId: string,
+    opts: { replica?: number; follow: boolean; cancelled: () => boolean },
+  ): Promise<AsyncGenerator<ReadJobLogsResponse>> {
+    const job = await this.find(tenantId, jobId);
+    // The record in memory moves on as the job runs; one read from the store (finished long ago) does not.
+    const current = () => this.jobs.get(jobId) ?? job;
+    return readJobLogs(this.deps.js, this.deps.names, {
+      jobId,
+      ...(opts.replica !== undefined ? { replica: opts.replica } : {}),
+      follow: opts.follow,
+      nodes: () => new Set(current().placedOn ?? current().replicas.map((r) => r.nodeId)),
+      ended: () => isFinal(current().state),
+      cancelled: opts.cancelled,
+    });
+  }
+
   watch(jobId: string, listener: JobListener): () => void {
     const set = this.listeners.get(jobId) ?? new Set();
     set.add(listener);
@@ -535,6 +565,7 @@ export class Broker {
       p.pue,
       p.flatTariffYuanPerKwh,
       p.greenShare,
+      p.executors,
     ]);
     const known = this.profiles.get(key);
     if (known) return known;
@@ -635,7 +666,11 @@ export class Broker {
     }
     // Only a job placed on nodes takes reports from them (a requeued job's old replicas are not heard).
     if (job.state !== "SCHEDULED" && job.state !== "RUNNING") return;
+    // A report about an earlier run of the replica (one that ended before it was placed again) changes nothing.
+    if (status.attempt > 0 && status.attempt !== attemptOf(job)) return;
     if (/^\d+$/.test(status.doneMst) && BigInt(status.doneMst) > BigInt(replica.doneMst)) replica.doneMst = status.doneMst;
+    noteProgress(replica, status);
+    if (status.exitCode !== undefined && status.exitCode !== null) job.exitCode = status.exitCode;
     job.doneMst = job.replicas.reduce((t, r) => t + BigInt(r.doneMst), BigInt(job.checkpointMst ?? "0")).toString();
     switch (status.state) {
       case "JOB_RUN_STATE_RUNNING":
@@ -719,10 +754,10 @@ export class Broker {
    */
   private async requeue(job: JobRecord, why: string): Promise<void> {
     this.stopReplicas(job, why);
-    if (job.spec.kind === "TRAINING") job.checkpointMst = job.doneMst;
+    keepCheckpoint(job);
     this.release(job);
     // The old replicas are forgotten: a late report from one of them changes nothing.
-    await this.transition(job, "PENDING", why, { nodeId: "", cluster: "", region: "", replicas: [] });
+    await this.transition(job, "PENDING", why, { nodeId: "", cluster: "", region: "", replicas: [], rendezvous: undefined });
   }
 
   // ---- matching and dispatch ---------------------------------------------
@@ -830,8 +865,31 @@ export class Broker {
       cluster: first.reg.cluster,
       region: first.region,
       replicas: replicasOf(placement, BigInt(job.sizeMst) - BigInt(job.checkpointMst ?? "0")),
+      placedOn: [...new Set([...(job.placedOn ?? []), ...placement.replicas.map((r) => r.nodeId)])],
+      ...(placement.replicas.length > 1
+        ? { rendezvous: { masterAddr: first.reg.address, masterPort: this.rendezvousPort(job, first.reg.nodeId) } }
+        : {}),
     });
     this.engine.bind(req, placement);
+  }
+
+  /**
+   * A port on a gang's rank-0 node for its replicas to meet at (MASTER_PORT):
+   * from the job's id and attempt, in torchrun's customary range, avoiding
+   * the ports of other gangs whose rank 0 is on the same node.
+   */
+  private rendezvousPort(job: JobRecord, nodeId: string): number {
+    const taken = new Set(this.jobsOn(nodeId).flatMap((j) => (j.rendezvous && j.nodeId === nodeId ? [j.rendezvous.masterPort] : [])));
+    const start =
+      createHash("sha256")
+        .update(`${job.jobId}:${attemptOf(job) + 1}`)
+        .digest()
+        .readUInt32BE(0) % RENDEZVOUS_PORTS;
+    for (let i = 0; i < RENDEZVOUS_PORTS; i++) {
+      const port = RENDEZVOUS_BASE_PORT + ((start + i) % RENDEZVOUS_PORTS);
+      if (!taken.has(port)) return port;
+    }
+    return RENDEZVOUS_BASE_PORT + start;
   }
 
   /** Sends one replica's assignment down the node's stream, carrying the active trace context. */
@@ -848,10 +906,17 @@ export class Broker {
         sizeMst: r.sizeMst,
         deviceIndices: r.deviceIndices,
         replica,
-        attempt: job.transitions.filter((t) => t.state === "SCHEDULED").length,
+        attempt: attemptOf(job),
         epoch: this.epoch,
         slice: r.slice ? { computePercent: r.slice.computePercent, memoryMb: r.slice.memoryMb } : null,
         traceContext: Object.keys(active).length > 0 ? active : job.traceContext,
+        command: job.spec.command ?? [],
+        env: job.spec.env ?? {},
+        timeLimitMs: String((job.spec.timeLimitSeconds ?? 0) * 1000),
+        rendezvous: job.rendezvous
+          ? { rank: replica, worldSize: job.replicas.length, masterAddr: job.rendezvous.masterAddr, masterPort: job.rendezvous.masterPort }
+          : null,
+        resumeTokens: job.checkpoints?.[replica] ?? "0",
       },
     });
   }
@@ -936,6 +1001,44 @@ export class Broker {
   freeDevices(node: NodeEntry): number {
     return this.freeIndices(node).length;
   }
+}
+
+/** Takes in what a replica's workload reported of its progress and checkpoints; never backwards. */
+function noteProgress(replica: ReplicaRecord, status: JobStatus__Output): void {
+  const more = (reported: string, known: string | undefined) => /^\d+$/.test(reported) && BigInt(reported) > BigInt(known ?? "0");
+  if (more(status.reportedTokens, replica.reportedTokens)) replica.reportedTokens = status.reportedTokens;
+  if (more(status.checkpointTokens, replica.checkpointTokens)) {
+    replica.checkpointTokens = status.checkpointTokens;
+    if (/^\d+$/.test(status.checkpointDoneMst)) replica.checkpointDoneMst = status.checkpointDoneMst;
+  }
+}
+
+/**
+ * What a job keeps when its run stops before the end (its node was lost or
+ * restarted, or it was preempted): a program keeps its work up to the last
+ * checkpoint all its replicas reported (the next attempt is told where it
+ * stands); a simulated training job keeps all its progress; other work
+ * starts again.
+ */
+export function keepCheckpoint(job: JobRecord): void {
+  if (job.spec.command) {
+    if (!job.replicas.some((r) => r.checkpointTokens !== undefined)) {
+      job.doneMst = job.checkpointMst ?? "0";
+      return;
+    }
+    const checkpoints = [...(job.checkpoints ?? [])];
+    let kept = BigInt(job.checkpointMst ?? "0");
+    job.replicas.forEach((r, i) => {
+      if (r.checkpointTokens === undefined) return;
+      checkpoints[i] = r.checkpointTokens;
+      kept += BigInt(r.checkpointDoneMst ?? "0");
+    });
+    job.checkpoints = Array.from(checkpoints, (t) => t ?? "0");
+    job.checkpointMst = kept.toString();
+    job.doneMst = job.checkpointMst;
+    return;
+  }
+  if (job.spec.kind === "TRAINING") job.checkpointMst = job.doneMst;
 }
 
 /** "<job_id>#<replica>" as agents report running work. */

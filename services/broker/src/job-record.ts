@@ -1,5 +1,5 @@
 /** The broker's record of a job, as kept in JetStream KV and mapped to the API. */
-import type { JobState } from "@tokengrid/domain";
+import { sizeMstFromModel, type JobState } from "@tokengrid/domain";
 import { toTimestamp, type Job, type JobTransition, type SchedulingReceipt } from "@tokengrid/contracts";
 import type { Candidate, Receipt } from "@tokengrid/matcher";
 import type { ValidJobSpec } from "./validation.js";
@@ -19,6 +19,11 @@ export interface ReplicaRecord {
   sizeMst: string;
   doneMst: string;
   state: "ASSIGNED" | "RUNNING" | "DONE";
+  /** Tokens the workload reported in this run (its progress file), and at its last checkpoint; absent: none reported. */
+  reportedTokens?: string;
+  checkpointTokens?: string;
+  /** Work this run had done when the workload reported its last checkpoint, mST. */
+  checkpointDoneMst?: string;
 }
 
 export interface JobRecord {
@@ -49,6 +54,45 @@ export interface JobRecord {
   transitions: Transition[];
   /** W3C trace context of the SubmitJob call, so later steps join its trace. */
   traceContext: Record<string, string>;
+  /**
+   * Each replica's tokens at the last checkpoint kept from earlier attempts
+   * (by replica index): its next run resumes there; absent: none.
+   */
+  checkpoints?: string[];
+  /** Where a gang's replicas meet in this attempt (rank 0's node and a port there); absent for one replica. */
+  rendezvous?: { masterAddr: string; masterPort: number };
+  /** The program's exit code once it ended by itself. */
+  exitCode?: number;
+  /** Every node any attempt of the job was placed on: whose output is the job's. */
+  placedOn?: string[];
+}
+
+/** The attempt a job's current placement is: 1 for its first, 2 after it was requeued and placed again, ... */
+export function attemptOf(job: Pick<JobRecord, "transitions">): number {
+  return job.transitions.filter((t) => t.state === "SCHEDULED").length;
+}
+
+/**
+ * Tokens the workload reported, over its replicas (each counts its own, from
+ * the start of the job), with what the last kept checkpoints say where a
+ * replica has not reported in this run yet; and the same as work at the
+ * job's model size, with the achieved utilisation (that work ÷ the work the
+ * devices delivered).
+ */
+export function reportedWork(r: JobRecord): { tokens: bigint; checkpointTokens: bigint; mst: bigint; utilisation: number } {
+  const kept = (r.checkpoints ?? []).map((t) => BigInt(t));
+  const n = Math.max(kept.length, (r.replicas ?? []).length);
+  let tokens = 0n;
+  for (let i = 0; i < n; i++) {
+    const now = BigInt(r.replicas?.[i]?.reportedTokens ?? "0");
+    const before = kept[i] ?? 0n;
+    tokens += now > before ? now : before;
+  }
+  const checkpointTokens = kept.reduce((a, b) => a + b, 0n);
+  const params = BigInt(r.spec.modelParams || "0");
+  const mst = params > 0n && tokens > 0n ? sizeMstFromModel(r.spec.kind, params, tokens) : 0n;
+  const done = BigInt(r.doneMst);
+  return { tokens, checkpointTokens, mst, utilisation: mst > 0n && done > 0n ? Number(mst) / Number(done) : 0 };
 }
 
 const KIND_ENUM = { TRAINING: "JOB_KIND_TRAINING", INFERENCE: "JOB_KIND_INFERENCE", BATCH: "JOB_KIND_BATCH" } as const;
@@ -66,6 +110,7 @@ export function toApiTransition(t: Transition): JobTransition {
 }
 
 export function toApiJob(r: JobRecord): Job {
+  const work = reportedWork(r);
   return {
     jobId: r.jobId,
     tenantId: r.tenantId,
@@ -88,6 +133,9 @@ export function toApiJob(r: JobRecord): Job {
       maxPricePerMillionStYuan: r.spec.maxPricePerMillionSt ?? 0,
       priorityClass: `PRIORITY_CLASS_${r.spec.priorityClass ?? "NORMAL"}`,
       deadline: r.spec.deadlineMs ? toTimestamp(r.spec.deadlineMs) : null,
+      command: r.spec.command ?? [],
+      env: r.spec.env ?? {},
+      timeLimitSeconds: r.spec.timeLimitSeconds ?? 0,
     },
     state: stateEnum(r.state),
     sizeMst: r.sizeMst,
@@ -101,6 +149,11 @@ export function toApiJob(r: JobRecord): Job {
     transitions: r.transitions.map(toApiTransition),
     receipt: r.receipt ? toApiReceipt(r.receipt) : null,
     nodeIds: [...new Set((r.replicas ?? []).map((x) => x.nodeId))],
+    reportedTokens: work.tokens.toString(),
+    checkpointTokens: work.checkpointTokens.toString(),
+    reportedMst: work.mst.toString(),
+    utilisation: work.utilisation,
+    ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
   };
 }
 

@@ -6,6 +6,8 @@ import {
   toServiceError,
   unary,
   type JobServiceHandlers,
+  type ReadJobLogsRequest__Output,
+  type ReadJobLogsResponse,
   type WatchJobRequest__Output,
   type WatchJobResponse,
 } from "@tokengrid/contracts";
@@ -58,7 +60,7 @@ export function jobServiceHandlers(broker: Broker, log: Logger, limits: WatchLim
         inSpan("JobService/SubmitJob", { kind: SpanKind.SERVER, parent: extractFromHeaders(call.metadata) }, async (span) => {
           const tenantId = await tenantOf(call, guard);
           const requestId = validateRequestId(call.request.requestId);
-          const { spec, sizeMst } = validateJobSpec(call.request.spec);
+          const { spec, sizeMst } = validateJobSpec(call.request.spec, Date.now(), broker.market);
           const { job, created } = await broker.submit(tenantId, requestId, spec, sizeMst);
           span.setAttributes({ "tokengrid.job_id": job.jobId, "tokengrid.tenant_id": tenantId, "tokengrid.created": created });
           return { job: toApiJob(job), created };
@@ -67,7 +69,7 @@ export function jobServiceHandlers(broker: Broker, log: Logger, limits: WatchLim
     ),
     Quote: unary(async (call) => {
       const tenantId = await tenantOf(call, guard);
-      const { spec, sizeMst } = validateJobSpec(call.request.spec);
+      const { spec, sizeMst } = validateJobSpec(call.request.spec, Date.now(), broker.market);
       const max = call.request.maxOptions === 0 ? 10 : call.request.maxOptions;
       if (max > 100) throw new TokenGridError("INVALID_ARGUMENT", `max_options: at most 100, got ${max}`);
       const startMs = call.request.startTime ? fromTimestamp(call.request.startTime) : Date.now();
@@ -151,6 +153,33 @@ export function jobServiceHandlers(broker: Broker, log: Logger, limits: WatchLim
         call.on("close", stop);
       };
       watch().catch((err: unknown) => call.emit("error", toServiceError(err)));
+    },
+    ReadJobLogs: (call: grpc.ServerWritableStream<ReadJobLogsRequest__Output, ReadJobLogsResponse>) => {
+      const read = async () => {
+        const tenantId = await tenantOf(call, guard);
+        const jobId = validateJobId(call.request.jobId);
+        const replica = call.request.replica ?? undefined;
+        if (replica !== undefined && replica > 63) throw new TokenGridError("INVALID_ARGUMENT", `replica: 0..63, got ${replica}`);
+        // A follow holds a stream as a watch does: it counts against the same limits.
+        const close = call.request.follow ? openWatch(tenantId) : () => {};
+        call.on("cancelled", close);
+        call.on("close", close);
+        try {
+          const chunks = await broker.logs(tenantId, jobId, {
+            ...(replica !== undefined ? { replica } : {}),
+            follow: call.request.follow,
+            cancelled: () => call.cancelled || call.destroyed,
+          });
+          for await (const chunk of chunks) {
+            // Backpressure: wait for the client when its buffer is full.
+            if (!call.write(chunk)) await new Promise((r) => call.once("drain", r));
+          }
+          call.end();
+        } finally {
+          close();
+        }
+      };
+      read().catch((err: unknown) => call.emit("error", toServiceError(err)));
     },
   };
 }

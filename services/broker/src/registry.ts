@@ -32,6 +32,7 @@ export function profileOf(reg: ValidRegistration): NodeProfile {
     ...(reg.energy.pue === undefined ? {} : { pue: reg.energy.pue }),
     ...(reg.energy.tariffYuanPerKwh === undefined ? {} : { flatTariffYuanPerKwh: reg.energy.tariffYuanPerKwh }),
     ...(reg.energy.greenShare === undefined ? {} : { greenShare: reg.energy.greenShare }),
+    executors: [...reg.executors].sort(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "@tokengrid/domain";
+import { defaultMarket, InvalidArgumentError } from "@tokengrid/domain";
 import type { JobSpec__Output } from "@tokengrid/contracts";
-import { validateJobSpec } from "./validation.js";
+import { budgetForTimeLimit, validateJobSpec } from "./validation.js";
 
 const spec = (over: Partial<JobSpec__Output>): JobSpec__Output => ({
   kind: "JOB_KIND_TRAINING",
@@ -21,6 +21,9 @@ const spec = (over: Partial<JobSpec__Output>): JobSpec__Output => ({
   maxPricePerMillionStYuan: 0,
   priorityClass: "PRIORITY_CLASS_UNSPECIFIED",
   deadline: null,
+  command: [],
+  env: {},
+  timeLimitSeconds: 0,
   ...over,
 });
 
@@ -78,5 +81,39 @@ describe("job spec validation", () => {
       "spec.priority_class",
     );
     expect(fieldOf(() => validateJobSpec(spec({ sizeSt: "1", deadline: { seconds: "1", nanos: 0 } })))).toBe("spec.deadline");
+  });
+
+  it("takes a command with its environment and time limit, and sizes it by its time limit when given no size", () => {
+    const market = defaultMarket();
+    const { spec: v, sizeMst } = validateJobSpec(
+      spec({ kind: "JOB_KIND_BATCH", command: ["python3", "train.py"], env: { EPOCHS: "3" }, timeLimitSeconds: 60, devices: 2 }),
+      Date.now(),
+      market,
+    );
+    expect(v.command).toEqual(["python3", "train.py"]);
+    expect(v.env).toEqual({ EPOCHS: "3" });
+    expect(v.timeLimitSeconds).toBe(60);
+    // The budget is what the fastest device for the job could do in its time limit, on its devices.
+    expect(sizeMst).toBe(budgetForTimeLimit(market, "BATCH", "BF16", [], 2, 1, 60));
+    expect(sizeMst).toBeGreaterThan(0n);
+    // Restricted to a stack, the fastest device of that stack.
+    const cann = validateJobSpec(spec({ kind: "JOB_KIND_BATCH", command: ["true"], timeLimitSeconds: 60, softwareStacks: ["cann"] }));
+    expect(cann.sizeMst).toBeLessThan(sizeMst);
+    // A size-only spec keeps its old shape (its hash does not change).
+    expect(validateJobSpec(spec({ sizeSt: "5" })).spec).not.toHaveProperty("command");
+  });
+
+  it("refuses what a command job cannot be", () => {
+    expect(fieldOf(() => validateJobSpec(spec({ command: ["true"] })))).toBe("spec.size_st");
+    expect(fieldOf(() => validateJobSpec(spec({ command: [""], sizeSt: "1" })))).toBe("spec.command[0]");
+    expect(fieldOf(() => validateJobSpec(spec({ command: ["a", "b\0c"], sizeSt: "1" })))).toBe("spec.command[1]");
+    expect(fieldOf(() => validateJobSpec(spec({ command: Array.from({ length: 257 }, () => "x"), sizeSt: "1" })))).toBe("spec.command");
+    expect(fieldOf(() => validateJobSpec(spec({ env: { A: "1" }, sizeSt: "1" })))).toBe("spec.env");
+    expect(fieldOf(() => validateJobSpec(spec({ command: ["true"], env: { "1A": "x" }, sizeSt: "1" })))).toBe('spec.env["1A"]');
+    for (const name of ["CUDA_VISIBLE_DEVICES", "ASCEND_RT_VISIBLE_DEVICES", "TOKENGRID_JOB_ID", "RANK", "MASTER_PORT"])
+      expect(fieldOf(() => validateJobSpec(spec({ command: ["true"], env: { [name]: "0" }, sizeSt: "1" })))).toBe(
+        `spec.env[${JSON.stringify(name)}]`,
+      );
+    expect(fieldOf(() => validateJobSpec(spec({ command: ["true"], timeLimitSeconds: 31 * 24 * 3600 })))).toBe("spec.time_limit_seconds");
   });
 });

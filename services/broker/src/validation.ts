@@ -12,12 +12,17 @@ import {
   stToMst,
   CLUSTERS,
   ORIGINS,
+  defaultMarket,
+  isReservedVariable,
+  stPerSecond,
+  workloadOf,
   type DeviceSpec,
   type JobKind,
   type MarketModel,
   type Precision,
 } from "@tokengrid/domain";
 import { JOB_KIND_BY_NAME, PRECISION_BY_NAME, type JobSpec__Output, type RegisterRequest__Output } from "@tokengrid/contracts";
+import type { ExecutorKind } from "@tokengrid/matcher";
 
 const MAX_DEVICES = 64;
 
@@ -41,6 +46,85 @@ export interface ValidJobSpec {
   priorityClass: PriorityClassName;
   /** Epoch ms; 0 = none. */
   deadlineMs: number;
+  /** The program each replica runs (argv); absent for a size-only job. */
+  command?: string[];
+  /** The program's own environment variables; absent when none. */
+  env?: Record<string, string>;
+  /** Most wall time a run of a replica may take, seconds; absent = none. */
+  timeLimitSeconds?: number;
+}
+
+/** Most arguments of a command, and bytes of a command or of an environment in all. */
+const MAX_ARGS = 256;
+const MAX_ENV_VARS = 128;
+const MAX_COMMAND_BYTES = 64 * 1024;
+/** Most wall time a run may be given: 30 days. */
+export const MAX_TIME_LIMIT_SECONDS = 30 * 24 * 3600;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function validateCommand(raw: readonly string[]): string[] | undefined {
+  if (raw.length === 0) return undefined;
+  if (raw.length > MAX_ARGS) throw new InvalidArgumentError("spec.command", `at most ${MAX_ARGS} arguments, got ${raw.length}`);
+  if (raw[0] === "")
+    throw new InvalidArgumentError("spec.command[0]", "the program to run is required (argv[0], looked up on the node's PATH)");
+  let bytes = 0;
+  raw.forEach((arg, i) => {
+    if (arg.includes("\0")) throw new InvalidArgumentError(`spec.command[${i}]`, "must not contain a NUL character");
+    bytes += Buffer.byteLength(arg);
+  });
+  if (bytes > MAX_COMMAND_BYTES) throw new InvalidArgumentError("spec.command", `at most ${MAX_COMMAND_BYTES} bytes in all, got ${bytes}`);
+  return [...raw];
+}
+
+function validateEnv(raw: Readonly<Record<string, string>>, hasCommand: boolean): Record<string, string> | undefined {
+  const names = Object.keys(raw).sort();
+  if (names.length === 0) return undefined;
+  if (!hasCommand) throw new InvalidArgumentError("spec.env", "is for a job's command: give spec.command too, or leave env empty");
+  if (names.length > MAX_ENV_VARS) throw new InvalidArgumentError("spec.env", `at most ${MAX_ENV_VARS} variables, got ${names.length}`);
+  let bytes = 0;
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = raw[name]!;
+    if (!ENV_NAME.test(name))
+      throw new InvalidArgumentError(
+        `spec.env[${JSON.stringify(name.slice(0, 64))}]`,
+        "a name is letters, digits and '_', not starting with a digit",
+      );
+    if (isReservedVariable(name))
+      throw new InvalidArgumentError(
+        `spec.env[${JSON.stringify(name)}]`,
+        "is set by the node (TOKENGRID_*, the devices' visibility variables, the gang's rendezvous): choose another name",
+      );
+    if (value.includes("\0")) throw new InvalidArgumentError(`spec.env[${JSON.stringify(name)}]`, "must not contain a NUL character");
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value) + 2;
+    out[name] = value;
+  }
+  if (bytes > MAX_COMMAND_BYTES) throw new InvalidArgumentError("spec.env", `at most ${MAX_COMMAND_BYTES} bytes in all, got ${bytes}`);
+  return out;
+}
+
+/**
+ * The most a job's devices could do in a time limit: its replicas × devices
+ * (or slice share) × the fastest device in the catalogue that runs one of its
+ * stacks, at its precision and kind. A job sized by its time limit holds this
+ * much; what it does not use is released when it ends.
+ */
+export function budgetForTimeLimit(
+  market: MarketModel,
+  kind: JobKind,
+  precision: Precision,
+  stacks: readonly string[],
+  deviceShare: number,
+  replicas: number,
+  seconds: number,
+): bigint | undefined {
+  let fastest = 0;
+  for (const d of market.devices.values()) {
+    if (stacks.length > 0 && !stacks.includes(d.softwareStack)) continue;
+    fastest = Math.max(fastest, stPerSecond(d, precision, workloadOf(kind), market.efficiency) ?? 0);
+  }
+  if (fastest === 0) return undefined;
+  return BigInt(Math.ceil(fastest * deviceShare * replicas * seconds * 1000));
 }
 
 export type PriorityClassName = "LOW" | "NORMAL" | "HIGH";
@@ -70,8 +154,17 @@ export function validateRequestId(raw: string): string {
   return raw;
 }
 
-export function validateJobSpec(spec: JobSpec__Output | null, nowMs: number = Date.now()): { spec: ValidJobSpec; sizeMst: bigint } {
+export function validateJobSpec(
+  spec: JobSpec__Output | null,
+  nowMs: number = Date.now(),
+  market: MarketModel = defaultMarket(),
+): { spec: ValidJobSpec; sizeMst: bigint } {
   if (!spec) throw new InvalidArgumentError("spec", "is required");
+  const command = validateCommand(spec.command ?? []);
+  const env = validateEnv(spec.env ?? {}, command !== undefined);
+  const timeLimitSeconds = spec.timeLimitSeconds ?? 0;
+  if (!(timeLimitSeconds >= 0 && timeLimitSeconds <= MAX_TIME_LIMIT_SECONDS))
+    throw new InvalidArgumentError("spec.time_limit_seconds", `0..${MAX_TIME_LIMIT_SECONDS} (30 days), got ${timeLimitSeconds}`);
   const kindName = String(spec.kind);
   if (kindName === "JOB_KIND_UNSPECIFIED")
     throw new InvalidArgumentError("spec.kind", "is required: JOB_KIND_TRAINING, JOB_KIND_INFERENCE or JOB_KIND_BATCH");
@@ -82,8 +175,15 @@ export function validateJobSpec(spec: JobSpec__Output | null, nowMs: number = Da
   const modelParams = int64("spec.model_params", spec.modelParams);
   const tokens = int64("spec.tokens", spec.tokens);
   const sizeSt = int64("spec.size_st", spec.sizeSt);
-  let sizeMst: bigint;
-  if (sizeSt > 0n) {
+  let sizeMst = 0n;
+  if (sizeSt === 0n && modelParams === 0n && tokens === 0n && command !== undefined) {
+    // Sized by its time limit, below, once its devices and precision are known.
+    if (timeLimitSeconds === 0)
+      throw new InvalidArgumentError(
+        "spec.size_st",
+        "a job with a command needs a budget: size_st, model_params with tokens, or time_limit_seconds",
+      );
+  } else if (sizeSt > 0n) {
     if (modelParams > 0n || tokens > 0n)
       throw new InvalidArgumentError("spec.size_st", "give either size_st or model_params with tokens, not both");
     sizeMst = stToMst(sizeSt);
@@ -168,6 +268,23 @@ export function validateJobSpec(spec: JobSpec__Output | null, nowMs: number = Da
       "spec.precision",
       `unknown value ${String(spec.precision)}; use PRECISION_BF16, PRECISION_FP16, PRECISION_FP8, PRECISION_INT8 or PRECISION_FP32`,
     );
+  if (sizeMst === 0n) {
+    const budget = budgetForTimeLimit(
+      market,
+      kind,
+      precision,
+      spec.softwareStacks,
+      slice ? slice.computePercent / 100 : devices,
+      replicas,
+      timeLimitSeconds,
+    );
+    if (budget === undefined)
+      throw new InvalidArgumentError(
+        "spec.precision",
+        `no device in the catalogue that runs ${spec.softwareStacks.join(" or ") || "any stack"} computes in ${precision}: give size_st instead`,
+      );
+    sizeMst = budget;
+  }
 
   return {
     spec: {
@@ -188,6 +305,10 @@ export function validateJobSpec(spec: JobSpec__Output | null, nowMs: number = Da
       origin: spec.origin,
       maxLatencyMs: spec.maxLatencyMs,
       allowedClusters: [...spec.allowedClusters],
+      // Present only when set, so a size-only job's spec (and its hash) is as before.
+      ...(command ? { command } : {}),
+      ...(env ? { env } : {}),
+      ...(timeLimitSeconds > 0 ? { timeLimitSeconds } : {}),
     },
     sizeMst,
   };
@@ -226,7 +347,15 @@ export interface ValidRegistration {
   agentVersion: string;
   /** Simulated seconds per wall second (1 for real hardware). */
   timeScale: number;
+  /** How the node runs work. */
+  executors: ExecutorKind[];
+  /** Where other nodes reach it (a gang's MASTER_ADDR); the node id when it gave none. */
+  address: string;
 }
+
+const EXECUTORS: readonly ExecutorKind[] = ["process", "simulated"];
+/** A host name or an IP address (v4, or v6 without brackets). */
+const ADDRESS = /^[A-Za-z0-9]([A-Za-z0-9.:-]{0,252})$/;
 
 /** ASSUMPTION: board power of a device the catalogue does not know. */
 const UNKNOWN_DEVICE_WATTS = 500;
@@ -294,6 +423,17 @@ export function validateRegistration(req: RegisterRequest__Output, market: Marke
     if (!(e.greenShare > 0 && e.greenShare <= 1)) throw new InvalidArgumentError("energy.green_share", `0..1, got ${e.greenShare}`);
     energy.greenShare = e.greenShare;
   }
+  const executors = (req.executors ?? []).length === 0 ? (["simulated"] as ExecutorKind[]) : [...new Set(req.executors)];
+  executors.forEach((x, i) => {
+    if (!EXECUTORS.includes(x as ExecutorKind))
+      throw new InvalidArgumentError(`executors[${i}]`, `unknown executor ${JSON.stringify(x)}; one of ${EXECUTORS.join(", ")}`);
+  });
+  const address = req.address ?? "";
+  if (address !== "" && !ADDRESS.test(address))
+    throw new InvalidArgumentError(
+      "address",
+      `a host name or IP address other nodes reach this one at, got ${JSON.stringify(address.slice(0, 80))}`,
+    );
   return {
     nodeId: req.nodeId,
     operatorId: req.operatorId,
@@ -302,5 +442,7 @@ export function validateRegistration(req: RegisterRequest__Output, market: Marke
     energy,
     agentVersion: req.agentVersion,
     timeScale: Math.max(1, req.timeScale),
+    executors: executors as ExecutorKind[],
+    address: address || req.nodeId,
   };
 }

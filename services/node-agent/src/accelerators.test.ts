@@ -23,6 +23,8 @@ function config(nodeYaml: string): AgentConfig {
     outboxMaxBytes: 1 << 20,
     logLevel: "silent",
     market: defaultMarket(),
+    workRoot: "/nonexistent/jobs",
+    address: "127.0.0.1",
   };
 }
 

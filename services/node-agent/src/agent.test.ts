@@ -70,7 +70,8 @@ beforeAll(async () => {
       cluster: "guian",
       accelerators: [{ model: "ascend-910b", count: 8 }],
       energy: {},
-      executor: "simulated",
+      executors: ["simulated"],
+      process: { allowRoot: false, killGraceSeconds: 10, path: "/usr/bin:/bin", stderrTailLines: 10 },
       detect: false,
       models: {},
       calibration: {},
@@ -87,6 +88,8 @@ beforeAll(async () => {
     outboxMaxBytes: 1 << 20,
     logLevel: "silent",
     market: loadMarket(undefined),
+    workRoot: join(dir, "jobs"),
+    address: "127.0.0.1",
   });
   await eventually("the agent connected", async () => line);
 });

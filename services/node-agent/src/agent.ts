@@ -1,83 +1,88 @@
 /**
- * The node agent: registers its node, keeps a stream open to the broker
- * (reconnecting with backoff), runs the jobs it is given, meters their usage
- * to JetStream and reports their status.
+ * The node agent: registers its node and keeps its line to the broker open
+ * (broker-link.ts), runs the replicas it is given with an executor
+ * (replica-runner.ts: `process` runs the tenant's command, `simulated` works
+ * a size at the modelled speed), meters their usage to JetStream, publishes
+ * their output, and reports their status.
  */
-import * as grpc from "@grpc/grpc-js";
 import {
   JOB_KIND_BY_NAME,
   PRECISION_BY_NAME,
-  protos,
-  statusName,
   toTimestamp,
   type Assignment__Output,
-  type ConnectRequest,
-  type ConnectResponse__Output,
+  type Cancel__Output,
   type JobStatus,
-  type NodeServiceClient,
-  type RegisterRequest,
 } from "@tokengrid/contracts";
-import { findDevice, stPerSecond, workloadOf, type JobKind, type Precision } from "@tokengrid/domain";
-import { connectNats, jetstream, names, type NatsConnection, type Names } from "@tokengrid/events";
+import { stPerSecond, workloadOf, type JobKind, type Precision } from "@tokengrid/domain";
+import { connectNats, jetstream, names, type JetStreamClient, type NatsConnection, type Names } from "@tokengrid/events";
 import { createLogger, extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger } from "@tokengrid/telemetry";
 import type { Accelerators, AgentConfig } from "./config.js";
 import { acceleratorsOf } from "./accelerators.js";
 import { runTool, type Runner } from "./detect.js";
-import { SimulatedRun } from "./simulated-executor.js";
 import { UsagePublisher } from "./usage-publisher.js";
 import { Outbox } from "./outbox.js";
 import { enrolIfNeeded } from "./enrol.js";
-import { channelCredentials } from "@tokengrid/security";
-import type { TlsSettings } from "@tokengrid/config";
+import { BrokerLink } from "./broker-link.js";
+import { registrationOf, stacksOf } from "./registration.js";
+import type { Executor, ReplicaSpec } from "./executor.js";
+import { SimulatedExecutor } from "./simulated-executor.js";
+import { ProcessExecutor, resolveJobUser } from "./process-executor.js";
+import { ReplicaRun, type RunEnd, type RunReport } from "./replica-runner.js";
+import { ReplicaLog } from "./log-publisher.js";
+import { stText } from "./meter.js";
 
-export const AGENT_VERSION = "0.1.0";
+export { AGENT_VERSION } from "./registration.js";
 
 interface RunningJob {
-  run: SimulatedRun;
+  run: ReplicaRun;
   assignment: Assignment__Output;
 }
 
+/** How long a finished replica's output may take to reach the stream before its final status goes anyway, ms. */
+const LOG_FLUSH_MS = 5000;
+
+const RUN_STATE = {
+  SUCCEEDED: "JOB_RUN_STATE_SUCCEEDED",
+  FAILED: "JOB_RUN_STATE_FAILED",
+  CANCELLED: "JOB_RUN_STATE_CANCELLED",
+  INTERRUPTED: "JOB_RUN_STATE_INTERRUPTED",
+} as const;
+
 export class NodeAgent {
   private readonly log: Logger;
-  private client: NodeServiceClient;
   private readonly names: Names;
-  private stream: grpc.ClientDuplexStream<ConnectRequest, ConnectResponse__Output> | undefined;
+  private readonly link: BrokerLink;
   private readonly jobs = new Map<string, RunningJob>();
   /** Final statuses kept to resend after a reconnect, until the broker has them. */
   private readonly finished = new Map<string, JobStatus>();
-  private heartbeatTimer: NodeJS.Timeout | undefined;
-  private heartbeatMs = 1000;
   private stopped = false;
-  private readyLogged = false;
-  /** Heartbeats sent on this stream, by number, with when: a lease runs from its heartbeat's sending. */
-  private heartbeatSeq = 0;
-  private readonly heartbeatSentMs = new Map<number, number>();
-  /** Until when the broker lets this node run its jobs; past it they stop (the broker may have moved them). */
-  private leaseUntilMs = 0;
-  /** When this stream last brought a lease: a broker that stops answering is left for another. */
-  private lastLeaseAtMs = 0;
-  /** Replicas stopped for this node's own reasons (lease ran out, shutdown): reported INTERRUPTED, with why. */
-  private readonly interrupted = new Map<string, string>();
   private fenceTimer: NodeJS.Timeout | undefined;
-  private loop: Promise<void> | undefined;
-  /** Which of the configured brokers this agent talks to now. */
-  private brokerAddress: string;
-  /** The highest broker epoch seen: orders from a lower one (a deposed leader) are refused. */
-  private epoch = 0;
-  /** mST metered per run ("<job_id>#<replica>.<attempt>") while it runs; logged when it ends. */
-  private readonly metered = new Map<string, bigint>();
 
   private constructor(
     private readonly config: AgentConfig,
     private readonly accelerators: Accelerators,
     private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
     private readonly publisher: UsagePublisher,
     private readonly outbox: Outbox,
+    private readonly executors: ReadonlyMap<"process" | "simulated", Executor>,
   ) {
     this.log = createLogger(`node-agent`, config.logLevel).child({ nodeId: config.node.nodeId });
-    this.brokerAddress = config.brokerAddresses[0]!;
-    this.client = clientFor(this.brokerAddress, config.tls);
     this.names = names(config.namespace);
+    this.link = new BrokerLink(
+      config.brokerAddresses,
+      config.tls,
+      this.log,
+      {
+        registration: () => registrationOf(config, accelerators),
+        runningKeys: () => [...this.jobs.keys()],
+        unconfirmed: () => this.finished.values(),
+        freeDevices: () => this.freeDevices(),
+        onAssignment: (a) => this.onAssignment(a),
+        onCancel: (c) => this.onCancel(c),
+      },
+      config.node.cluster,
+    );
   }
 
   static async start(config: AgentConfig, run: Runner = runTool): Promise<NodeAgent> {
@@ -85,113 +90,20 @@ export class NodeAgent {
     await enrolIfNeeded(config, log);
     const accelerators = await acceleratorsOf(config, run);
     if (config.node.detect) log.info({ accelerators }, "accelerators detected");
+    const executors = await executorsFor(config, accelerators, log);
     const outbox = await Outbox.open(config.outboxDir, config.outboxMaxBytes);
     const nc = await connectNats(config.natsUrl, `tokengrid-agent-${config.node.nodeId}`, config.natsAuth);
-    const publisher = new UsagePublisher(jetstream(nc), log, outbox, names(config.namespace).usageSubject(config.node.nodeId));
-    const agent = new NodeAgent(config, accelerators, nc, publisher, outbox);
-    agent.loop = agent.connectLoop();
+    const js = jetstream(nc);
+    const publisher = new UsagePublisher(js, log, outbox, names(config.namespace).usageSubject(config.node.nodeId));
+    const agent = new NodeAgent(config, accelerators, nc, js, publisher, outbox, executors);
+    agent.link.start();
     agent.fenceTimer = setInterval(() => agent.fence(), 200);
     return agent;
   }
 
-  private registration(): RegisterRequest {
-    const n = this.config.node;
-    return {
-      nodeId: n.nodeId,
-      operatorId: n.operatorId,
-      cluster: n.cluster,
-      agentVersion: AGENT_VERSION,
-      // The simulated executor's clock: settlement's physical bound scales with it.
-      timeScale: this.config.timeScale,
-      accelerators: this.accelerators.map((a) => {
-        const d = findDevice(a.model);
-        return {
-          model: a.model,
-          vendor: a.vendor ?? d?.vendor ?? "",
-          softwareStack: a.softwareStack ?? d?.softwareStack ?? "",
-          count: a.count,
-          memoryMb: a.memoryMb ?? d?.memoryMb ?? 0,
-          calibratedStPerSecond: a.calibratedStPerSecond ?? 0,
-        };
-      }),
-      // 0 = not set here: the broker takes the cluster's figure.
-      energy: {
-        pue: n.energy.pue ?? 0,
-        tariffYuanPerKwh: n.energy.tariffYuanPerKwh ?? 0,
-        greenShare: n.energy.greenShare ?? 0,
-      },
-    };
-  }
-
-  /** Register, connect, serve the stream; on any loss, back off and do it again. */
-  private async connectLoop(): Promise<void> {
-    let failures = 0;
-    while (!this.stopped) {
-      try {
-        const res = await new Promise<{ sessionId: string; heartbeatIntervalMs: number }>((resolve, reject) => {
-          this.client.Register(this.registration(), { deadline: Date.now() + 5000 }, (err, r) =>
-            err || !r ? reject(err ?? new Error("empty reply")) : resolve(r),
-          );
-        });
-        this.heartbeatMs = res.heartbeatIntervalMs || 1000;
-        await this.serve(res.sessionId);
-        failures = 0;
-      } catch (err) {
-        const e = err as grpc.ServiceError;
-        failures += 1;
-        this.nextBroker(e);
-        if (e.code === grpc.status.INVALID_ARGUMENT || e.code === grpc.status.PERMISSION_DENIED) {
-          this.log.error({ status: statusName(e.code), detail: e.details }, "the broker refused this node; fix its config");
-        } else {
-          this.log.warn(
-            { status: e.code === undefined ? undefined : statusName(e.code), detail: e.details ?? e.message, attempt: failures },
-            "broker unreachable; retrying",
-          );
-        }
-      }
-      if (this.stopped) break;
-      const delay = Math.min(2000, 100 * 2 ** Math.min(failures, 5)) * (0.5 + Math.random() / 2);
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-
-  private serve(sessionId: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const stream = this.client.Connect();
-      this.stream = stream;
-      stream.on("data", (msg: ConnectResponse__Output) => this.onMessage(msg));
-      stream.on("error", (err) => {
-        this.closeStream(stream);
-        reject(err);
-      });
-      stream.on("end", () => {
-        this.closeStream(stream);
-        resolve();
-      });
-      stream.write({ hello: { nodeId: this.config.node.nodeId, sessionId, runningJobIds: [...this.jobs.keys()] } });
-      for (const s of this.finished.values()) stream.write({ jobStatus: s });
-      const beat = () => {
-        const seq = ++this.heartbeatSeq;
-        this.heartbeatSentMs.set(seq, Date.now());
-        this.heartbeatSentMs.delete(seq - 64);
-        stream.write({ heartbeat: { freeDevices: this.freeDevices(), seq } });
-      };
-      // One now, so that a lease comes at once.
-      this.lastLeaseAtMs = Date.now();
-      beat();
-      this.heartbeatTimer = setInterval(beat, this.heartbeatMs);
-      if (!this.readyLogged) {
-        this.readyLogged = true;
-        this.log.info({ broker: this.brokerAddress, cluster: this.config.node.cluster }, "ready");
-      } else {
-        this.log.info({ broker: this.brokerAddress }, "reconnected to the broker");
-      }
-    });
-  }
-
-  private closeStream(stream: grpc.ClientDuplexStream<ConnectRequest, ConnectResponse__Output>): void {
-    if (this.stream === stream) this.stream = undefined;
-    clearInterval(this.heartbeatTimer);
+  /** How long a clean stop may take: the jobs' grace period, then their last usage. */
+  get stopTimeoutMs(): number {
+    return this.config.node.process.killGraceSeconds * 1000 + 10_000;
   }
 
   private freeDevices(): number {
@@ -201,73 +113,17 @@ export class NodeAgent {
     return Math.max(0, total - used);
   }
 
-  private send(msg: ConnectRequest): void {
-    this.stream?.write(msg);
+  private onAssignment(a: Assignment__Output): void {
+    if (this.jobs.has(keyOf(a))) return;
+    this.finished.delete(keyOf(a));
+    this.startJob(a);
   }
 
-  private onMessage(msg: ConnectResponse__Output): void {
-    if (msg.message === "assignment" && msg.assignment) {
-      const a = msg.assignment;
-      if (!this.fresh(a.epoch, "an assignment", a.jobId)) return;
-      if (this.jobs.has(keyOf(a))) return;
-      this.finished.delete(keyOf(a));
-      try {
-        this.startJob(a);
-      } catch (err) {
-        this.log.error({ err, jobId: a.jobId }, "assignment refused");
-        this.send({
-          jobStatus: {
-            jobId: a.jobId,
-            replica: a.replica,
-            state: "JOB_RUN_STATE_FAILED",
-            doneMst: "0",
-            message: `the node could not start the job: ${(err as Error).message}`,
-          },
-        });
-      }
-    } else if (msg.message === "lease" && msg.lease) {
-      if (!this.fresh(msg.lease.epoch, "a lease")) return;
-      const sentMs = this.heartbeatSentMs.get(Number(msg.lease.heartbeatSeq));
-      if (sentMs !== undefined) this.leaseUntilMs = Math.max(this.leaseUntilMs, sentMs + msg.lease.validForMs);
-      this.lastLeaseAtMs = Date.now();
-    } else if (msg.message === "cancel" && msg.cancel) {
-      if (!this.fresh(msg.cancel.epoch, "a cancel", msg.cancel.jobId)) return;
-      // Every replica of the job on this node stops.
-      for (const job of this.jobs.values()) if (job.assignment.jobId === msg.cancel.jobId) job.run.cancel(msg.cancel.reason);
-      // The broker has its final word on a job it cancels; stop resending ours.
-      for (const key of this.finished.keys()) if (key.startsWith(`${msg.cancel.jobId}#`)) this.finished.delete(key);
-    }
-  }
-
-  /** Takes note of a broker's epoch; false (and logged) if it is older than one seen: a deposed leader's. */
-  private fresh(epochField: string | number, what: string, jobId?: string): boolean {
-    const epoch = Number(epochField);
-    if (epoch < this.epoch) {
-      this.log.warn({ epoch, current: this.epoch, jobId }, `refused ${what} from a deposed broker`);
-      return false;
-    }
-    this.epoch = epoch;
-    return true;
-  }
-
-  /**
-   * After a failed call, picks the broker to try next: the leader a standby
-   * named, else the next one configured.
-   */
-  private nextBroker(err: grpc.ServiceError): void {
-    const all = this.config.brokerAddresses;
-    const named = err.metadata?.get(LEADER_METADATA_KEY)[0];
-    const next = typeof named === "string" && named !== "" ? named : all[(all.indexOf(this.brokerAddress) + 1) % all.length]!;
-    if (next === this.brokerAddress) return;
-    this.client.close();
-    this.brokerAddress = next;
-    this.client = clientFor(next, this.config.tls);
-    this.log.info({ broker: next }, "trying another broker");
-  }
-
-  /** Whether the broker's last lease still lets this node run its jobs. */
-  private leased(): boolean {
-    return Date.now() <= this.leaseUntilMs;
+  private onCancel(c: Cancel__Output): void {
+    // Every replica of the job on this node stops.
+    for (const job of this.jobs.values()) if (job.assignment.jobId === c.jobId) job.run.cancel(c.reason);
+    // The broker has its final word on a job it cancels; stop resending ours.
+    for (const key of this.finished.keys()) if (key.startsWith(`${c.jobId}#`)) this.finished.delete(key);
   }
 
   /**
@@ -276,25 +132,12 @@ export class NodeAgent {
    * to now is recorded; nothing after.
    */
   private fence(): void {
-    // A broker that no longer answers heartbeats (frozen, deposed, cut off) may keep the stream open:
-    // leave it, and find the leader again.
-    if (this.stream && Date.now() - this.lastLeaseAtMs > 3 * this.heartbeatMs) {
-      this.log.warn({ broker: this.brokerAddress }, "the broker stopped answering heartbeats; looking for the leader");
-      this.lastLeaseAtMs = Date.now();
-      this.stream.cancel();
-    }
-    if (this.jobs.size === 0 || this.leased()) return;
-    for (const [key, job] of this.jobs) this.interrupt(key, job.run, "its lease from the broker ran out (no answer to heartbeats)");
+    this.link.watchdog();
+    if (this.jobs.size === 0 || this.link.leased()) return;
+    for (const job of this.jobs.values()) job.run.interrupt("its lease from the broker ran out (no answer to heartbeats)");
   }
 
-  private interrupt(key: string, run: SimulatedRun, why: string): void {
-    if (this.interrupted.has(key)) return;
-    this.interrupted.set(key, why);
-    this.log.warn({ job: key, why }, "stopping a job");
-    run.cancel(why);
-  }
-
-  /** Speed of the devices (or device share) given to a replica, in mST per simulated second: the same model the broker prices with. */
+  /** Speed of the devices (or device share) given to a replica, in mST per second: the same model the broker prices with. */
   private mstPerSecond(kind: JobKind, precision: Precision, devices: number): number {
     const a = this.accelerators[0]!;
     const device = this.config.market.devices.get(a.model);
@@ -304,26 +147,122 @@ export class NodeAgent {
     return perDevice * devices * 1000;
   }
 
-  private startJob(a: Assignment__Output): void {
-    const kind = JOB_KIND_BY_NAME[String(a.kind)] ?? "BATCH";
-    const run = new SimulatedRun({
+  private specOf(a: Assignment__Output): ReplicaSpec {
+    const r = a.rendezvous;
+    return {
+      jobId: a.jobId,
+      replica: a.replica,
+      attempt: a.attempt,
+      tenantId: a.tenantId,
+      kind: JOB_KIND_BY_NAME[String(a.kind)] ?? "BATCH",
+      precision: PRECISION_BY_NAME[String(a.precision)] ?? "BF16",
       sizeMst: BigInt(a.sizeMst),
-      // A slice runs at its share of one device.
-      mstPerSecond: this.mstPerSecond(
-        kind,
-        PRECISION_BY_NAME[String(a.precision)] ?? "BF16",
-        a.slice ? a.slice.computePercent / 100 : Math.max(1, a.deviceIndices.length),
-      ),
-      timeScale: this.config.timeScale,
-      tickMs: this.config.usageIntervalMs,
-    });
+      deviceIndices: [...a.deviceIndices],
+      ...(a.slice ? { slice: { computePercent: a.slice.computePercent, memoryMb: Number(a.slice.memoryMb) } } : {}),
+      command: [...(a.command ?? [])],
+      env: { ...a.env },
+      timeLimitMs: Number(a.timeLimitMs ?? 0),
+      ...(r && r.worldSize > 1
+        ? { rendezvous: { rank: r.rank, worldSize: r.worldSize, masterAddr: r.masterAddr, masterPort: r.masterPort } }
+        : {}),
+      resumeTokens: BigInt(a.resumeTokens || "0"),
+    };
+  }
+
+  private startJob(a: Assignment__Output): void {
     const key = keyOf(a);
-    // Metered per run: a rerun of the same replica (another attempt) starts from zero.
-    const runKey = `${key}.${a.attempt}`;
-    this.jobs.set(key, { run, assignment: a });
-    this.metered.set(runKey, 0n);
+    const spec = this.specOf(a);
     const node = this.config.node;
+    const wants = spec.command.length > 0 ? "process" : "simulated";
+    const executor = this.executors.get(wants);
+    const runKey = `${key}.${a.attempt}`;
+    const output = new ReplicaLog(
+      this.js,
+      this.names.logSubject(node.nodeId, a.jobId, a.replica),
+      { jobId: a.jobId, replica: a.replica, attempt: a.attempt, nodeId: node.nodeId },
+      this.log,
+    );
+    if (!executor) {
+      this.send(
+        a,
+        {
+          state: "FAILED",
+          message:
+            wants === "process"
+              ? `node ${node.nodeId} runs no commands (its executors: ${node.executors.join(", ")})`
+              : `node ${node.nodeId} runs only commands: a job given only a size needs a simulated node`,
+        },
+        { doneMst: 0n, progress: {}, checkpointDoneMst: 0n },
+      );
+      return;
+    }
+    let mstPerSecond: number;
+    try {
+      // A slice runs at its share of one device.
+      mstPerSecond = this.mstPerSecond(
+        spec.kind,
+        spec.precision,
+        spec.slice ? spec.slice.computePercent / 100 : Math.max(1, spec.deviceIndices.length),
+      );
+    } catch (err) {
+      this.send(
+        a,
+        { state: "FAILED", message: `the node could not start the job: ${(err as Error).message}` },
+        { doneMst: 0n, progress: {}, checkpointDoneMst: 0n },
+      );
+      return;
+    }
     const device = this.accelerators[0]!;
+    let seq = 0;
+    const run = new ReplicaRun(spec, executor, {
+      mstPerSecond,
+      tickMs: this.config.usageIntervalMs,
+      stderrTailLines: node.process.stderrTailLines,
+      onOutput: (stream, data) => output.write(stream, data),
+      onProgress: (report) => this.send(a, { state: "RUNNING" }, report),
+      onChunk: async (chunk) => {
+        // Work past the lease is not recorded: the job may be running elsewhere by now.
+        if (!this.link.leased()) {
+          run.interrupt("its lease from the broker ran out (no answer to heartbeats)");
+          if (!chunk.final) return;
+        }
+        seq += 1;
+        const event = {
+          // The attempt keeps a rerun's events apart from the first run's.
+          eventId: `${runKey}:${node.nodeId}:${seq}`,
+          attempt: a.attempt,
+          jobId: a.jobId,
+          replica: a.replica,
+          kind: a.kind,
+          precision: a.precision,
+          tenantId: a.tenantId,
+          nodeId: node.nodeId,
+          operatorId: node.operatorId,
+          cluster: node.cluster,
+          deviceModel: device.model,
+          deviceCount: a.deviceIndices.length,
+          amountMst: (this.link.leased() ? chunk.amountMst : 0n).toString(),
+          seq,
+          periodStartTime: toTimestamp(chunk.startMs),
+          periodEndTime: toTimestamp(chunk.endMs),
+          final: chunk.final,
+        };
+        let acked: Promise<void>;
+        try {
+          // On disk before the work goes on: what was metered is never lost.
+          ({ acked } = await this.publisher.record(event, traceContext));
+        } catch (err) {
+          // No room to record usage (NATS gone too long): stop rather than work unrecorded.
+          this.log.error({ jobId: a.jobId, err: (err as Error).message }, "usage could not be recorded; stopping the job");
+          run.interrupt(`usage could not be recorded: ${(err as Error).message}`);
+          return;
+        }
+        // The last chunk is acknowledged by JetStream before the job is reported done.
+        if (chunk.final) await acked;
+      },
+    });
+    this.jobs.set(key, { run, assignment: a });
+    let traceContext: Record<string, string> = {};
     inSpan(
       "agent.run_job",
       {
@@ -332,109 +271,101 @@ export class NodeAgent {
         attributes: { "tokengrid.job_id": a.jobId, "tokengrid.replica": a.replica, "tokengrid.node_id": node.nodeId },
       },
       async () => {
-        const traceContext = injectToRecord();
+        traceContext = injectToRecord();
         this.log.info(
-          { jobId: a.jobId, replica: a.replica, sizeMst: a.sizeMst, devices: a.deviceIndices.length, slice: a.slice ?? undefined },
-          "job started",
-        );
-        this.send({ jobStatus: { jobId: a.jobId, replica: a.replica, state: "JOB_RUN_STATE_RUNNING", doneMst: "0" } });
-        let seq = 0;
-        const outcome = await run.run(async (chunk) => {
-          // Work past the lease is not recorded: the job may be running elsewhere by now.
-          if (!this.leased()) {
-            this.interrupt(key, run, "its lease from the broker ran out (no answer to heartbeats)");
-            return;
-          }
-          seq += 1;
-          this.metered.set(runKey, (this.metered.get(runKey) ?? 0n) + chunk.amountMst);
-          const event = {
-            // The attempt keeps a rerun's events apart from the first run's.
-            eventId: `${runKey}:${node.nodeId}:${seq}`,
-            attempt: a.attempt,
+          {
             jobId: a.jobId,
             replica: a.replica,
-            kind: a.kind,
-            precision: a.precision,
-            tenantId: a.tenantId,
-            nodeId: node.nodeId,
-            operatorId: node.operatorId,
-            cluster: node.cluster,
-            deviceModel: device.model,
-            deviceCount: a.deviceIndices.length,
-            amountMst: chunk.amountMst.toString(),
-            seq,
-            periodStartTime: toTimestamp(chunk.startMs),
-            periodEndTime: toTimestamp(chunk.endMs),
-            final: chunk.final,
-          };
-          let acked: Promise<void>;
-          try {
-            // On disk before the work goes on: what was metered is never lost.
-            ({ acked } = await this.publisher.record(event, traceContext));
-          } catch (err) {
-            // No room to record usage (NATS gone too long): stop rather than work unrecorded.
-            this.log.error({ jobId: a.jobId, err: (err as Error).message }, "usage could not be recorded; stopping the job");
-            run.cancel(`usage could not be recorded: ${(err as Error).message}`);
-            return;
-          }
-          // The last chunk is acknowledged by JetStream before the job is reported done.
-          if (chunk.final) await acked;
-          if (!chunk.final)
-            this.send({
-              jobStatus: { jobId: a.jobId, replica: a.replica, state: "JOB_RUN_STATE_RUNNING", doneMst: chunk.doneMst.toString() },
-            });
-        });
-        const metered = this.metered.get(runKey) ?? 0n;
-        this.metered.delete(runKey);
+            attempt: a.attempt,
+            executor: wants,
+            sizeMst: a.sizeMst,
+            devices: a.deviceIndices.length,
+            slice: a.slice ?? undefined,
+          },
+          "job started",
+        );
+        this.send(a, { state: "RUNNING" }, { doneMst: 0n, progress: {}, checkpointDoneMst: 0n });
+        if (wants === "process")
+          output.note(`[tokengrid] replica ${a.replica}, attempt ${a.attempt}, on node ${node.nodeId}: ${JSON.stringify(spec.command)}`);
+        const { end, report } = await run.run();
         this.jobs.delete(key);
-        const why = this.interrupted.get(key) ?? (this.stopped ? "the node agent is shutting down" : undefined);
-        this.interrupted.delete(key);
-        // Stopped for the node's own reasons, not the tenant's: the broker runs the job again (training from its progress).
-        const interrupted = why !== undefined && outcome.kind !== "succeeded";
-        const status: JobStatus = {
-          jobId: a.jobId,
-          replica: a.replica,
-          doneMst: outcome.doneMst.toString(),
-          ...(interrupted
-            ? { state: "JOB_RUN_STATE_INTERRUPTED", message: why }
-            : outcome.kind === "succeeded"
-              ? { state: "JOB_RUN_STATE_SUCCEEDED", message: "completed" }
-              : { state: "JOB_RUN_STATE_CANCELLED", message: outcome.reason }),
-        };
-        // Kept to send again after a reconnect, until the broker has it (a lease runs out when the broker is out of reach).
-        this.finished.set(key, status);
-        setTimeout(() => this.finished.delete(key), 10 * 60_000).unref();
-        this.send({ jobStatus: status });
+        // Stopped by the node, or while it shuts down (not the tenant's doing): the broker runs it again.
+        const final: RunEnd =
+          end.state !== "SUCCEEDED" && this.stopped && end.state !== "CANCELLED"
+            ? { state: "INTERRUPTED", message: "the node agent is shutting down" }
+            : end;
+        if (wants === "process")
+          output.note(`[tokengrid] ${final.state.toLowerCase()}: ${final.message} (metered ${stText(report.doneMst)})`);
+        await output.flush(Date.now() + LOG_FLUSH_MS);
+        this.send(a, final, report);
         this.log.info(
-          { jobId: a.jobId, replica: a.replica, outcome: interrupted ? "interrupted" : outcome.kind, meteredMst: metered.toString(), why },
-          interrupted ? "job interrupted" : "job finished",
+          { jobId: a.jobId, replica: a.replica, outcome: final.state, meteredMst: report.doneMst.toString(), why: final.message },
+          final.state === "INTERRUPTED" ? "job interrupted" : "job finished",
         );
       },
     ).catch((err: unknown) => this.log.error({ err, jobId: a.jobId }, "job run failed"));
   }
 
+  /** Reports a replica's state; a final one is kept to send again after a reconnect, until the broker has it. */
+  private send(a: Assignment__Output, end: RunEnd | { state: "RUNNING" }, report: RunReport): void {
+    const status: JobStatus = {
+      jobId: a.jobId,
+      replica: a.replica,
+      attempt: a.attempt,
+      state: end.state === "RUNNING" ? "JOB_RUN_STATE_RUNNING" : RUN_STATE[end.state],
+      doneMst: report.doneMst.toString(),
+      message: "message" in end ? end.message : "",
+      reportedTokens: (report.progress.reportedTokens ?? 0n).toString(),
+      checkpointTokens: (report.progress.checkpointTokens ?? 0n).toString(),
+      checkpointDoneMst: report.checkpointDoneMst.toString(),
+      ...("exitCode" in end && end.exitCode !== undefined ? { exitCode: end.exitCode } : {}),
+    };
+    if (end.state !== "RUNNING") {
+      const key = keyOf(a);
+      this.finished.set(key, status);
+      setTimeout(() => this.finished.delete(key), 10 * 60_000).unref();
+    }
+    this.link.send({ jobStatus: status });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.fenceTimer);
-    for (const j of this.jobs.values()) j.run.cancel("the node agent is shutting down");
-    // Let cancelled runs publish their last usage.
-    const deadline = Date.now() + 5000;
+    for (const j of this.jobs.values()) j.run.interrupt("the node agent is shutting down");
+    // Let stopped runs end (a process gets its grace period) and publish their last usage.
+    const deadline = Date.now() + this.config.node.process.killGraceSeconds * 1000 + 5000;
     while ((this.jobs.size > 0 || this.publisher.backlog > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     this.publisher.stop();
     await this.outbox.close();
-    this.stream?.end();
-    clearInterval(this.heartbeatTimer);
-    this.client.close();
-    await this.loop;
+    await this.link.stop();
     await this.nc.drain();
   }
 }
 
-/** The leader's address, when a standby broker names it in a refusal. */
-const LEADER_METADATA_KEY = "x-tokengrid-leader";
-
-function clientFor(address: string, tls: TlsSettings): NodeServiceClient {
-  return new (protos().node.tokengrid.node.v1.NodeService)(address, channelCredentials(tls)) as unknown as NodeServiceClient;
+/** The executors the node file names, checked now: a wrong user or work root fails the start, not a job. */
+async function executorsFor(config: AgentConfig, accelerators: Accelerators, log: Logger): Promise<Map<"process" | "simulated", Executor>> {
+  const out = new Map<"process" | "simulated", Executor>();
+  for (const kind of config.node.executors) {
+    if (kind === "simulated") out.set(kind, new SimulatedExecutor(config.timeScale));
+    else {
+      const p = config.node.process;
+      const user = resolveJobUser(p.user, p.allowRoot);
+      const executor = await ProcessExecutor.create({
+        user,
+        workRoot: config.workRoot,
+        killGraceMs: p.killGraceSeconds * 1000,
+        path: p.path,
+        nodeId: config.node.nodeId,
+        stacks: stacksOf(accelerators),
+        log,
+      });
+      const ended = await executor.recover();
+      if (ended > 0) log.warn({ ended }, "ended jobs an earlier run of the agent left running");
+      if (!user) log.warn("jobs run as the agent's own user and can read its files; run the agent as root with process.user for isolation");
+      out.set(kind, executor);
+    }
+  }
+  return out;
 }
 
 /** A replica's key on this node: "<job_id>#<replica>" (one node may run several replicas of a job). */

@@ -11,9 +11,29 @@ describe("agent config", () => {
     expect(n).toMatchObject({
       nodeId: "n1",
       cluster: "horinger",
-      executor: "simulated",
+      executors: ["simulated"],
+      process: { allowRoot: false, killGraceSeconds: 10 },
       accelerators: [{ model: "ascend-910b", count: 8 }],
     });
+  });
+
+  it("reads the process executor's settings, and refuses an unknown executor", () => {
+    const n = parseNodeFile(
+      "nodeId: n1\noperatorId: op\ncluster: horinger\naccelerators: [{model: ascend-910b, count: 8}]\n" +
+        "executors: [process, simulated]\nprocess: {user: tokengrid-job, workRoot: /var/lib/tokengrid/jobs, killGraceSeconds: 30}\naddress: 10.1.2.3\n",
+      "n1.yaml",
+    );
+    expect(n).toMatchObject({
+      executors: ["process", "simulated"],
+      process: { user: "tokengrid-job", workRoot: "/var/lib/tokengrid/jobs", killGraceSeconds: 30, allowRoot: false },
+      address: "10.1.2.3",
+    });
+    expect(() =>
+      parseNodeFile(
+        "nodeId: n1\noperatorId: op\ncluster: horinger\naccelerators: [{model: ascend-910b, count: 8}]\nexecutors: [docker]\n",
+        "n1.yaml",
+      ),
+    ).toThrow(/executors\.0/);
   });
 
   it("names the field that is wrong", () => {

@@ -3,7 +3,7 @@
  * the node is (a YAML or JSON file named by NODE_CONFIG).
  */
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import {
   common,
@@ -79,7 +79,37 @@ export const nodeFileSchema = z
         greenShare: z.number().min(0).max(1).optional(),
       })
       .default({}),
-    executor: z.enum(["simulated"]).default("simulated"),
+    /**
+     * How the node runs work: "process" runs a job's command (as `process.user`), "simulated" works a
+     * size-only job at the modelled speed (demos, benchmarks). A node may do both.
+     */
+    executors: z
+      .array(z.enum(["process", "simulated"]))
+      .min(1)
+      .default(["simulated"])
+      .transform((xs) => [...new Set(xs)]),
+    /** The process executor's settings. */
+    process: z
+      .object({
+        /** The unprivileged user jobs run as (a name or a uid); required when the agent runs as root. */
+        user: z.union([z.string().min(1), z.number().int().min(0)]).optional(),
+        /** Run jobs as root: refused unless this is true. */
+        allowRoot: z.boolean().default(false),
+        /** Where each replica gets its working directory (default: $STATE_DIRECTORY/jobs, else ~/.local/state/tokengrid/jobs). */
+        workRoot: z.string().min(1).optional(),
+        /** Seconds between SIGTERM to a job's process group and SIGKILL. */
+        killGraceSeconds: z.number().positive().max(3600).default(10),
+        /** PATH a job's program is looked up on. */
+        path: z.string().min(1).default("/usr/local/bin:/usr/bin:/bin"),
+        /** Lines of stderr quoted in a failed job's message. */
+        stderrTailLines: z.number().int().min(0).max(100).default(10),
+      })
+      .default({ allowRoot: false, killGraceSeconds: 10, path: "/usr/local/bin:/usr/bin:/bin", stderrTailLines: 10 }),
+    /** Host name or IP address other nodes reach this one at (a gang's MASTER_ADDR); default: the host name. */
+    address: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/, "a host name or IP address")
+      .optional(),
     /** Detect accelerators with the vendors' tools (nvidia-smi, npu-smi, cnmon, hy-smi) instead of listing them. */
     detect: z.boolean().default(false),
     /** With detect: the catalogue id per vendor, where the tool prints no usable name (hy-smi). */
@@ -113,6 +143,15 @@ export interface AgentConfig {
   outboxMaxBytes: number;
   logLevel: string;
   market: MarketModel;
+  /** Where replicas get their working directories (process executor). */
+  workRoot: string;
+  /** The address other nodes reach this one at. */
+  address: string;
+}
+
+/** Where the agent keeps its state: systemd's StateDirectory, else ~/.local/state/tokengrid. */
+function stateDir(env: NodeJS.ProcessEnv): string {
+  return env["STATE_DIRECTORY"] ?? join(homedir(), ".local", "state", "tokengrid");
 }
 
 export function parseNodeFile(text: string, source: string): NodeFile {
@@ -147,9 +186,11 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     namespace: e.TOKENGRID_NAMESPACE,
     timeScale: e.TIME_SCALE,
     usageIntervalMs: e.USAGE_INTERVAL_MS,
-    outboxDir: e.OUTBOX_DIR ?? join(env["STATE_DIRECTORY"] ?? join(homedir(), ".local", "state", "tokengrid"), `outbox-${node.nodeId}`),
+    outboxDir: e.OUTBOX_DIR ?? join(stateDir(env), `outbox-${node.nodeId}`),
     outboxMaxBytes: e.OUTBOX_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
     market: loadMarket(e.MARKET_FILE),
+    workRoot: node.process.workRoot ?? join(stateDir(env), "jobs"),
+    address: node.address ?? hostname(),
   };
 }

@@ -9,6 +9,7 @@ await runMain("node-agent", async () => {
   const telemetry = startTelemetry({ serviceName: "tokengrid-node-agent" });
   const agent = await NodeAgent.start(config);
   return {
+    stopTimeoutMs: agent.stopTimeoutMs,
     async stop() {
       await agent.stop();
       await telemetry.shutdown();

@@ -20,6 +20,7 @@ export type { StatementPeriod, StatementPeriod__Output } from "./tokengrid/accou
 export type { TokenPackage, TokenPackage__Output } from "./tokengrid/account/v1/TokenPackage.js";
 export type { BalanceExhausted, BalanceExhausted__Output } from "./tokengrid/events/v1/BalanceExhausted.js";
 export type { JobEvent, JobEvent__Output } from "./tokengrid/events/v1/JobEvent.js";
+export type { LogChunk, LogChunk__Output } from "./tokengrid/events/v1/LogChunk.js";
 export type { NodeRecord, NodeRecord__Output } from "./tokengrid/events/v1/NodeRecord.js";
 export type { ReplicaPlacement, ReplicaPlacement__Output } from "./tokengrid/events/v1/ReplicaPlacement.js";
 export type { UsageBatch, UsageBatch__Output } from "./tokengrid/events/v1/UsageBatch.js";
@@ -38,6 +39,7 @@ export type { JobState, JobState__Output } from "./tokengrid/job/v1/JobState.js"
 export type { JobTransition, JobTransition__Output } from "./tokengrid/job/v1/JobTransition.js";
 export type { ListJobsRequest, ListJobsRequest__Output } from "./tokengrid/job/v1/ListJobsRequest.js";
 export type { ListJobsResponse, ListJobsResponse__Output } from "./tokengrid/job/v1/ListJobsResponse.js";
+export type { LogStream, LogStream__Output } from "./tokengrid/job/v1/LogStream.js";
 export type { PluginScore, PluginScore__Output } from "./tokengrid/job/v1/PluginScore.js";
 export type { Precision, Precision__Output } from "./tokengrid/job/v1/Precision.js";
 export type { PriorityClass, PriorityClass__Output } from "./tokengrid/job/v1/PriorityClass.js";
@@ -45,6 +47,8 @@ export type { QuoteExclusion, QuoteExclusion__Output } from "./tokengrid/job/v1/
 export type { QuoteOption, QuoteOption__Output } from "./tokengrid/job/v1/QuoteOption.js";
 export type { QuoteRequest, QuoteRequest__Output } from "./tokengrid/job/v1/QuoteRequest.js";
 export type { QuoteResponse, QuoteResponse__Output } from "./tokengrid/job/v1/QuoteResponse.js";
+export type { ReadJobLogsRequest, ReadJobLogsRequest__Output } from "./tokengrid/job/v1/ReadJobLogsRequest.js";
+export type { ReadJobLogsResponse, ReadJobLogsResponse__Output } from "./tokengrid/job/v1/ReadJobLogsResponse.js";
 export type { ScheduleCandidate, ScheduleCandidate__Output } from "./tokengrid/job/v1/ScheduleCandidate.js";
 export type { SchedulingReceipt, SchedulingReceipt__Output } from "./tokengrid/job/v1/SchedulingReceipt.js";
 export type { SubmitJobRequest, SubmitJobRequest__Output } from "./tokengrid/job/v1/SubmitJobRequest.js";
@@ -73,5 +77,6 @@ export type { NodeServiceClient, NodeServiceHandlers, NodeServiceDefinition } fr
 export type { NodeState, NodeState__Output } from "./tokengrid/node/v1/NodeState.js";
 export type { RegisterRequest, RegisterRequest__Output } from "./tokengrid/node/v1/RegisterRequest.js";
 export type { RegisterResponse, RegisterResponse__Output } from "./tokengrid/node/v1/RegisterResponse.js";
+export type { Rendezvous, Rendezvous__Output } from "./tokengrid/node/v1/Rendezvous.js";
 export type { RevokeNodeRequest, RevokeNodeRequest__Output } from "./tokengrid/node/v1/RevokeNodeRequest.js";
 export type { RevokeNodeResponse, RevokeNodeResponse__Output } from "./tokengrid/node/v1/RevokeNodeResponse.js";

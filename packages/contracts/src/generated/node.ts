@@ -19,6 +19,8 @@ import type { QuoteExclusion as _tokengrid_job_v1_QuoteExclusion, QuoteExclusion
 import type { QuoteOption as _tokengrid_job_v1_QuoteOption, QuoteOption__Output as _tokengrid_job_v1_QuoteOption__Output } from './tokengrid/job/v1/QuoteOption.js';
 import type { QuoteRequest as _tokengrid_job_v1_QuoteRequest, QuoteRequest__Output as _tokengrid_job_v1_QuoteRequest__Output } from './tokengrid/job/v1/QuoteRequest.js';
 import type { QuoteResponse as _tokengrid_job_v1_QuoteResponse, QuoteResponse__Output as _tokengrid_job_v1_QuoteResponse__Output } from './tokengrid/job/v1/QuoteResponse.js';
+import type { ReadJobLogsRequest as _tokengrid_job_v1_ReadJobLogsRequest, ReadJobLogsRequest__Output as _tokengrid_job_v1_ReadJobLogsRequest__Output } from './tokengrid/job/v1/ReadJobLogsRequest.js';
+import type { ReadJobLogsResponse as _tokengrid_job_v1_ReadJobLogsResponse, ReadJobLogsResponse__Output as _tokengrid_job_v1_ReadJobLogsResponse__Output } from './tokengrid/job/v1/ReadJobLogsResponse.js';
 import type { ScheduleCandidate as _tokengrid_job_v1_ScheduleCandidate, ScheduleCandidate__Output as _tokengrid_job_v1_ScheduleCandidate__Output } from './tokengrid/job/v1/ScheduleCandidate.js';
 import type { SchedulingReceipt as _tokengrid_job_v1_SchedulingReceipt, SchedulingReceipt__Output as _tokengrid_job_v1_SchedulingReceipt__Output } from './tokengrid/job/v1/SchedulingReceipt.js';
 import type { SubmitJobRequest as _tokengrid_job_v1_SubmitJobRequest, SubmitJobRequest__Output as _tokengrid_job_v1_SubmitJobRequest__Output } from './tokengrid/job/v1/SubmitJobRequest.js';
@@ -45,6 +47,7 @@ import type { Node as _tokengrid_node_v1_Node, Node__Output as _tokengrid_node_v
 import type { NodeServiceClient as _tokengrid_node_v1_NodeServiceClient, NodeServiceDefinition as _tokengrid_node_v1_NodeServiceDefinition } from './tokengrid/node/v1/NodeService.js';
 import type { RegisterRequest as _tokengrid_node_v1_RegisterRequest, RegisterRequest__Output as _tokengrid_node_v1_RegisterRequest__Output } from './tokengrid/node/v1/RegisterRequest.js';
 import type { RegisterResponse as _tokengrid_node_v1_RegisterResponse, RegisterResponse__Output as _tokengrid_node_v1_RegisterResponse__Output } from './tokengrid/node/v1/RegisterResponse.js';
+import type { Rendezvous as _tokengrid_node_v1_Rendezvous, Rendezvous__Output as _tokengrid_node_v1_Rendezvous__Output } from './tokengrid/node/v1/Rendezvous.js';
 import type { RevokeNodeRequest as _tokengrid_node_v1_RevokeNodeRequest, RevokeNodeRequest__Output as _tokengrid_node_v1_RevokeNodeRequest__Output } from './tokengrid/node/v1/RevokeNodeRequest.js';
 import type { RevokeNodeResponse as _tokengrid_node_v1_RevokeNodeResponse, RevokeNodeResponse__Output as _tokengrid_node_v1_RevokeNodeResponse__Output } from './tokengrid/node/v1/RevokeNodeResponse.js';
 
@@ -79,6 +82,7 @@ export interface ProtoGrpcType {
         JobTransition: MessageTypeDefinition<_tokengrid_job_v1_JobTransition, _tokengrid_job_v1_JobTransition__Output>
         ListJobsRequest: MessageTypeDefinition<_tokengrid_job_v1_ListJobsRequest, _tokengrid_job_v1_ListJobsRequest__Output>
         ListJobsResponse: MessageTypeDefinition<_tokengrid_job_v1_ListJobsResponse, _tokengrid_job_v1_ListJobsResponse__Output>
+        LogStream: EnumTypeDefinition
         PluginScore: MessageTypeDefinition<_tokengrid_job_v1_PluginScore, _tokengrid_job_v1_PluginScore__Output>
         Precision: EnumTypeDefinition
         PriorityClass: EnumTypeDefinition
@@ -86,6 +90,8 @@ export interface ProtoGrpcType {
         QuoteOption: MessageTypeDefinition<_tokengrid_job_v1_QuoteOption, _tokengrid_job_v1_QuoteOption__Output>
         QuoteRequest: MessageTypeDefinition<_tokengrid_job_v1_QuoteRequest, _tokengrid_job_v1_QuoteRequest__Output>
         QuoteResponse: MessageTypeDefinition<_tokengrid_job_v1_QuoteResponse, _tokengrid_job_v1_QuoteResponse__Output>
+        ReadJobLogsRequest: MessageTypeDefinition<_tokengrid_job_v1_ReadJobLogsRequest, _tokengrid_job_v1_ReadJobLogsRequest__Output>
+        ReadJobLogsResponse: MessageTypeDefinition<_tokengrid_job_v1_ReadJobLogsResponse, _tokengrid_job_v1_ReadJobLogsResponse__Output>
         ScheduleCandidate: MessageTypeDefinition<_tokengrid_job_v1_ScheduleCandidate, _tokengrid_job_v1_ScheduleCandidate__Output>
         SchedulingReceipt: MessageTypeDefinition<_tokengrid_job_v1_SchedulingReceipt, _tokengrid_job_v1_SchedulingReceipt__Output>
         SubmitJobRequest: MessageTypeDefinition<_tokengrid_job_v1_SubmitJobRequest, _tokengrid_job_v1_SubmitJobRequest__Output>
@@ -122,6 +128,7 @@ export interface ProtoGrpcType {
         NodeState: EnumTypeDefinition
         RegisterRequest: MessageTypeDefinition<_tokengrid_node_v1_RegisterRequest, _tokengrid_node_v1_RegisterRequest__Output>
         RegisterResponse: MessageTypeDefinition<_tokengrid_node_v1_RegisterResponse, _tokengrid_node_v1_RegisterResponse__Output>
+        Rendezvous: MessageTypeDefinition<_tokengrid_node_v1_Rendezvous, _tokengrid_node_v1_Rendezvous__Output>
         RevokeNodeRequest: MessageTypeDefinition<_tokengrid_node_v1_RevokeNodeRequest, _tokengrid_node_v1_RevokeNodeRequest__Output>
         RevokeNodeResponse: MessageTypeDefinition<_tokengrid_node_v1_RevokeNodeResponse, _tokengrid_node_v1_RevokeNodeResponse__Output>
       }

@@ -317,6 +317,7 @@ export class Engine {
       job.allowedClusters.join(","),
       job.minGreenShare,
       job.maxPricePerMillionSt,
+      job.command ? "process" : "simulated",
     ].join("|");
     const hit = this.equivalence.get(key);
     if (hit) {

@@ -19,7 +19,7 @@ export interface SchedulingProfile {
 
 export const DEFAULT_PROFILE: SchedulingProfile = {
   name: "default",
-  filters: ["Residency", "SoftwareStack", "Precision", "DeviceMemory", "Latency", "Green", "Cost"],
+  filters: ["Executor", "Residency", "SoftwareStack", "Precision", "DeviceMemory", "Latency", "Green", "Cost"],
   scores: [
     { name: "Latency", weight: 3 },
     { name: "Cost", weight: 2 },

@@ -5,6 +5,19 @@
  */
 import type { DeviceSpec, JobKind, Precision, Region } from "@tokengrid/domain";
 
+/** How a node runs work: "process" runs a job's command; "simulated" works a size-only job at the modelled speed. */
+export type ExecutorKind = "process" | "simulated";
+
+/** The executor a job needs: one with a command needs "process", one given only a size "simulated". */
+export function executorFor(job: Pick<JobRequest, "command">): ExecutorKind {
+  return job.command ? "process" : "simulated";
+}
+
+/** A node's executors (absent: an agent from before executors were declared, which simulates). */
+export function executorsOf(p: Pick<NodeProfile, "executors">): readonly ExecutorKind[] {
+  return p.executors ?? ["simulated"];
+}
+
 /** Everything about a node that matters to placement except its identity and free capacity. */
 export interface NodeProfile {
   readonly cluster: string;
@@ -19,6 +32,8 @@ export interface NodeProfile {
   readonly pue?: number;
   readonly flatTariffYuanPerKwh?: number;
   readonly greenShare?: number;
+  /** How the node runs work; absent = ["simulated"]. */
+  readonly executors?: readonly ExecutorKind[];
 }
 
 /** A profile's identity: nodes with equal keys are interchangeable but for capacity. */
@@ -33,6 +48,7 @@ export function profileKey(p: NodeProfile): string {
     p.pue ?? "",
     p.flatTariffYuanPerKwh ?? "",
     p.greenShare ?? "",
+    executorsOf(p).join("+"),
   ].join("|");
 }
 
@@ -76,6 +92,8 @@ export interface JobRequest {
   /** Latest end, epoch ms; 0 = none. Work with a deadline may wait for a cheaper or greener hour. */
   readonly deadlineMs: number;
   readonly submitMs: number;
+  /** Whether the job runs a program (it needs a node with the process executor); absent = a size only. */
+  readonly command?: boolean;
 }
 
 /** Devices given to one replica: whole devices, or one share of a device. */

@@ -2,6 +2,7 @@
 import type { Plugin } from "../engine/framework.js";
 import { cost } from "./cost.js";
 import { deviceMemory } from "./device-memory.js";
+import { executor } from "./executor.js";
 import { green } from "./green.js";
 import { latency } from "./latency.js";
 import { precision } from "./precision.js";
@@ -9,7 +10,7 @@ import { residency } from "./residency.js";
 import { softwareStack } from "./software-stack.js";
 
 export const PLUGINS: ReadonlyMap<string, Plugin> = new Map(
-  [residency, softwareStack, precision, deviceMemory, latency, green, cost].map((p) => [p.name, p]),
+  [executor, residency, softwareStack, precision, deviceMemory, latency, green, cost].map((p) => [p.name, p]),
 );
 
-export { cost, deviceMemory, green, latency, precision, residency, softwareStack };
+export { cost, deviceMemory, executor, green, latency, precision, residency, softwareStack };

@@ -51,6 +51,35 @@ export interface Job {
    * Every node the job runs on (several for a gang).
    */
   'nodeIds'?: (string)[];
+  /**
+   * Tokens the workload reported processing (a line to
+   * TOKENGRID_PROGRESS_FILE), over every replica, this attempt and the
+   * checkpoint it resumed from; 0 when it reports none.
+   */
+  'reportedTokens'?: (number | string | Long);
+  /**
+   * Tokens of the last checkpoint the workload reported
+   * (TOKENGRID_CHECKPOINT_FILE); its next attempt resumes from here.
+   */
+  'checkpointTokens'?: (number | string | Long);
+  /**
+   * The work the workload reported, in mST at the job's model size
+   * (reported_tokens × the ST per token of model_params); 0 when the job
+   * gives no model_params or the workload reports nothing.
+   */
+  'reportedMst'?: (number | string | Long);
+  /**
+   * reported_mst ÷ done_mst: the share of the devices' time the workload
+   * turned into work, 0..1 (above 1 only if the workload over-reports);
+   * 0 when unknown.
+   */
+  'utilisation'?: (number | string);
+  /**
+   * The program's exit code once it has ended by itself; unset while it runs,
+   * for a job with no command, or when it was ended by a signal.
+   */
+  'exitCode'?: (number);
+  '_exitCode'?: "exitCode";
 }
 
 /**
@@ -97,4 +126,33 @@ export interface Job__Output {
    * Every node the job runs on (several for a gang).
    */
   'nodeIds': (string)[];
+  /**
+   * Tokens the workload reported processing (a line to
+   * TOKENGRID_PROGRESS_FILE), over every replica, this attempt and the
+   * checkpoint it resumed from; 0 when it reports none.
+   */
+  'reportedTokens': (string);
+  /**
+   * Tokens of the last checkpoint the workload reported
+   * (TOKENGRID_CHECKPOINT_FILE); its next attempt resumes from here.
+   */
+  'checkpointTokens': (string);
+  /**
+   * The work the workload reported, in mST at the job's model size
+   * (reported_tokens × the ST per token of model_params); 0 when the job
+   * gives no model_params or the workload reports nothing.
+   */
+  'reportedMst': (string);
+  /**
+   * reported_mst ÷ done_mst: the share of the devices' time the workload
+   * turned into work, 0..1 (above 1 only if the workload over-reports);
+   * 0 when unknown.
+   */
+  'utilisation': (number);
+  /**
+   * The program's exit code once it has ended by itself; unset while it runs,
+   * for a job with no command, or when it was ended by a signal.
+   */
+  'exitCode'?: (number);
+  '_exitCode'?: "exitCode";
 }

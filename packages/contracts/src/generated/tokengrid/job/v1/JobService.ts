@@ -10,6 +10,8 @@ import type { ListJobsRequest as _tokengrid_job_v1_ListJobsRequest, ListJobsRequ
 import type { ListJobsResponse as _tokengrid_job_v1_ListJobsResponse, ListJobsResponse__Output as _tokengrid_job_v1_ListJobsResponse__Output } from '../../../tokengrid/job/v1/ListJobsResponse.js';
 import type { QuoteRequest as _tokengrid_job_v1_QuoteRequest, QuoteRequest__Output as _tokengrid_job_v1_QuoteRequest__Output } from '../../../tokengrid/job/v1/QuoteRequest.js';
 import type { QuoteResponse as _tokengrid_job_v1_QuoteResponse, QuoteResponse__Output as _tokengrid_job_v1_QuoteResponse__Output } from '../../../tokengrid/job/v1/QuoteResponse.js';
+import type { ReadJobLogsRequest as _tokengrid_job_v1_ReadJobLogsRequest, ReadJobLogsRequest__Output as _tokengrid_job_v1_ReadJobLogsRequest__Output } from '../../../tokengrid/job/v1/ReadJobLogsRequest.js';
+import type { ReadJobLogsResponse as _tokengrid_job_v1_ReadJobLogsResponse, ReadJobLogsResponse__Output as _tokengrid_job_v1_ReadJobLogsResponse__Output } from '../../../tokengrid/job/v1/ReadJobLogsResponse.js';
 import type { SubmitJobRequest as _tokengrid_job_v1_SubmitJobRequest, SubmitJobRequest__Output as _tokengrid_job_v1_SubmitJobRequest__Output } from '../../../tokengrid/job/v1/SubmitJobRequest.js';
 import type { SubmitJobResponse as _tokengrid_job_v1_SubmitJobResponse, SubmitJobResponse__Output as _tokengrid_job_v1_SubmitJobResponse__Output } from '../../../tokengrid/job/v1/SubmitJobResponse.js';
 import type { WatchJobRequest as _tokengrid_job_v1_WatchJobRequest, WatchJobRequest__Output as _tokengrid_job_v1_WatchJobRequest__Output } from '../../../tokengrid/job/v1/WatchJobRequest.js';
@@ -85,6 +87,21 @@ export interface JobServiceClient extends grpc.Client {
   quote(argument: _tokengrid_job_v1_QuoteRequest, callback: grpc.requestCallback<_tokengrid_job_v1_QuoteResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * ReadJobLogs streams what the job's program wrote to stdout and stderr,
+   * replica by replica, oldest kept first; with follow, then what it writes
+   * next, until the job ends.
+   */
+  ReadJobLogs(argument: _tokengrid_job_v1_ReadJobLogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_tokengrid_job_v1_ReadJobLogsResponse__Output>;
+  ReadJobLogs(argument: _tokengrid_job_v1_ReadJobLogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_tokengrid_job_v1_ReadJobLogsResponse__Output>;
+  /**
+   * ReadJobLogs streams what the job's program wrote to stdout and stderr,
+   * replica by replica, oldest kept first; with follow, then what it writes
+   * next, until the job ends.
+   */
+  readJobLogs(argument: _tokengrid_job_v1_ReadJobLogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_tokengrid_job_v1_ReadJobLogsResponse__Output>;
+  readJobLogs(argument: _tokengrid_job_v1_ReadJobLogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_tokengrid_job_v1_ReadJobLogsResponse__Output>;
+  
+  /**
    * SubmitJob accepts a job. Idempotent on request_id: a retry with the same
    * request_id returns the job the first call created.
    */
@@ -144,6 +161,13 @@ export interface JobServiceHandlers extends grpc.UntypedServiceImplementation {
   Quote: grpc.handleUnaryCall<_tokengrid_job_v1_QuoteRequest__Output, _tokengrid_job_v1_QuoteResponse>;
   
   /**
+   * ReadJobLogs streams what the job's program wrote to stdout and stderr,
+   * replica by replica, oldest kept first; with follow, then what it writes
+   * next, until the job ends.
+   */
+  ReadJobLogs: grpc.handleServerStreamingCall<_tokengrid_job_v1_ReadJobLogsRequest__Output, _tokengrid_job_v1_ReadJobLogsResponse>;
+  
+  /**
    * SubmitJob accepts a job. Idempotent on request_id: a retry with the same
    * request_id returns the job the first call created.
    */
@@ -162,6 +186,7 @@ export interface JobServiceDefinition extends grpc.ServiceDefinition {
   GetJob: MethodDefinition<_tokengrid_job_v1_GetJobRequest, _tokengrid_job_v1_GetJobResponse, _tokengrid_job_v1_GetJobRequest__Output, _tokengrid_job_v1_GetJobResponse__Output>
   ListJobs: MethodDefinition<_tokengrid_job_v1_ListJobsRequest, _tokengrid_job_v1_ListJobsResponse, _tokengrid_job_v1_ListJobsRequest__Output, _tokengrid_job_v1_ListJobsResponse__Output>
   Quote: MethodDefinition<_tokengrid_job_v1_QuoteRequest, _tokengrid_job_v1_QuoteResponse, _tokengrid_job_v1_QuoteRequest__Output, _tokengrid_job_v1_QuoteResponse__Output>
+  ReadJobLogs: MethodDefinition<_tokengrid_job_v1_ReadJobLogsRequest, _tokengrid_job_v1_ReadJobLogsResponse, _tokengrid_job_v1_ReadJobLogsRequest__Output, _tokengrid_job_v1_ReadJobLogsResponse__Output>
   SubmitJob: MethodDefinition<_tokengrid_job_v1_SubmitJobRequest, _tokengrid_job_v1_SubmitJobResponse, _tokengrid_job_v1_SubmitJobRequest__Output, _tokengrid_job_v1_SubmitJobResponse__Output>
   WatchJob: MethodDefinition<_tokengrid_job_v1_WatchJobRequest, _tokengrid_job_v1_WatchJobResponse, _tokengrid_job_v1_WatchJobRequest__Output, _tokengrid_job_v1_WatchJobResponse__Output>
 }

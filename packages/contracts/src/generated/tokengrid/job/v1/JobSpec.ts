@@ -82,6 +82,24 @@ export interface JobSpec {
    * or greener hour; it never misses the deadline for it.
    */
   'deadline'?: (_google_protobuf_Timestamp | null);
+  /**
+   * The program each replica runs, as argv: argv[0] is looked up on the
+   * node's PATH. 1..256 arguments, 64 KiB in all. Empty: the job is only a
+   * size, run by a node's simulated executor (demos, benchmarks).
+   */
+  'command'?: (string)[];
+  /**
+   * Environment variables for the program, on top of the TOKENGRID_* ones
+   * and the devices' visibility variables the node sets (which it may not
+   * override). Names [A-Za-z_][A-Za-z0-9_]*, at most 128 of them, 64 KiB in all.
+   */
+  'env'?: ({[key: string]: string});
+  /**
+   * Most wall time one run of a replica may take, seconds, 1..2592000
+   * (30 days); 0 = none. A job with a command needs size_st, or
+   * model_params with tokens, or this: its budget is then derived from it.
+   */
+  'timeLimitSeconds'?: (number);
 }
 
 /**
@@ -159,4 +177,22 @@ export interface JobSpec__Output {
    * or greener hour; it never misses the deadline for it.
    */
   'deadline': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * The program each replica runs, as argv: argv[0] is looked up on the
+   * node's PATH. 1..256 arguments, 64 KiB in all. Empty: the job is only a
+   * size, run by a node's simulated executor (demos, benchmarks).
+   */
+  'command': (string)[];
+  /**
+   * Environment variables for the program, on top of the TOKENGRID_* ones
+   * and the devices' visibility variables the node sets (which it may not
+   * override). Names [A-Za-z_][A-Za-z0-9_]*, at most 128 of them, 64 KiB in all.
+   */
+  'env': ({[key: string]: string});
+  /**
+   * Most wall time one run of a replica may take, seconds, 1..2592000
+   * (30 days); 0 = none. A job with a command needs size_st, or
+   * model_params with tokens, or this: its budget is then derived from it.
+   */
+  'timeLimitSeconds': (number);
 }

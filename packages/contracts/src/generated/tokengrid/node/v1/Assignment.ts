@@ -3,6 +3,7 @@
 import type { JobKind as _tokengrid_job_v1_JobKind, JobKind__Output as _tokengrid_job_v1_JobKind__Output } from '../../../tokengrid/job/v1/JobKind.js';
 import type { Precision as _tokengrid_job_v1_Precision, Precision__Output as _tokengrid_job_v1_Precision__Output } from '../../../tokengrid/job/v1/Precision.js';
 import type { DeviceSlice as _tokengrid_job_v1_DeviceSlice, DeviceSlice__Output as _tokengrid_job_v1_DeviceSlice__Output } from '../../../tokengrid/job/v1/DeviceSlice.js';
+import type { Rendezvous as _tokengrid_node_v1_Rendezvous, Rendezvous__Output as _tokengrid_node_v1_Rendezvous__Output } from '../../../tokengrid/node/v1/Rendezvous.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -43,6 +44,27 @@ export interface Assignment {
    * epoch than one it has seen (a deposed leader's).
    */
   'epoch'?: (number | string | Long);
+  /**
+   * The program to run (JobSpec.command); empty for a size-only job.
+   */
+  'command'?: (string)[];
+  /**
+   * The job's own environment variables (JobSpec.env).
+   */
+  'env'?: ({[key: string]: string});
+  /**
+   * Most wall time this run may take, ms; 0 = none.
+   */
+  'timeLimitMs'?: (number | string | Long);
+  /**
+   * Set for a job of several replicas: where they find each other.
+   */
+  'rendezvous'?: (_tokengrid_node_v1_Rendezvous | null);
+  /**
+   * Tokens the job kept from earlier attempts (its last checkpoint): the
+   * workload resumes from here (TOKENGRID_RESUME_TOKENS).
+   */
+  'resumeTokens'?: (number | string | Long);
 }
 
 /**
@@ -83,4 +105,25 @@ export interface Assignment__Output {
    * epoch than one it has seen (a deposed leader's).
    */
   'epoch': (string);
+  /**
+   * The program to run (JobSpec.command); empty for a size-only job.
+   */
+  'command': (string)[];
+  /**
+   * The job's own environment variables (JobSpec.env).
+   */
+  'env': ({[key: string]: string});
+  /**
+   * Most wall time this run may take, ms; 0 = none.
+   */
+  'timeLimitMs': (string);
+  /**
+   * Set for a job of several replicas: where they find each other.
+   */
+  'rendezvous': (_tokengrid_node_v1_Rendezvous__Output | null);
+  /**
+   * Tokens the job kept from earlier attempts (its last checkpoint): the
+   * workload resumes from here (TOKENGRID_RESUME_TOKENS).
+   */
+  'resumeTokens': (string);
 }

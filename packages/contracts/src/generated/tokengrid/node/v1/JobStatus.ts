@@ -15,6 +15,28 @@ export interface JobStatus {
   'doneMst'?: (number | string | Long);
   'message'?: (string);
   'replica'?: (number);
+  /**
+   * Tokens the workload reported processing in this run (its progress file's last line).
+   */
+  'reportedTokens'?: (number | string | Long);
+  /**
+   * Tokens at the workload's last checkpoint in this run (its checkpoint file's last line), counted from the start of the job.
+   */
+  'checkpointTokens'?: (number | string | Long);
+  /**
+   * The program's exit code, when it ended by itself (SUCCEEDED or FAILED).
+   */
+  'exitCode'?: (number);
+  /**
+   * The attempt this status is about (Assignment.attempt); 0 from agents before 0.2.
+   */
+  'attempt'?: (number);
+  /**
+   * Work this run had done, mST, when the workload reported its last
+   * checkpoint: what a next attempt keeps.
+   */
+  'checkpointDoneMst'?: (number | string | Long);
+  '_exitCode'?: "exitCode";
 }
 
 /**
@@ -29,4 +51,26 @@ export interface JobStatus__Output {
   'doneMst': (string);
   'message': (string);
   'replica': (number);
+  /**
+   * Tokens the workload reported processing in this run (its progress file's last line).
+   */
+  'reportedTokens': (string);
+  /**
+   * Tokens at the workload's last checkpoint in this run (its checkpoint file's last line), counted from the start of the job.
+   */
+  'checkpointTokens': (string);
+  /**
+   * The program's exit code, when it ended by itself (SUCCEEDED or FAILED).
+   */
+  'exitCode'?: (number);
+  /**
+   * The attempt this status is about (Assignment.attempt); 0 from agents before 0.2.
+   */
+  'attempt': (number);
+  /**
+   * Work this run had done, mST, when the workload reported its last
+   * checkpoint: what a next attempt keeps.
+   */
+  'checkpointDoneMst': (string);
+  '_exitCode'?: "exitCode";
 }

@@ -29,6 +29,17 @@ export interface RegisterRequest {
    * when it allows simulated nodes (ALLOW_SIMULATED_NODES).
    */
   'timeScale'?: (number | string);
+  /**
+   * How the node runs work: "process" runs a job's command, "simulated"
+   * works a size-only job at the modelled speed. Empty means ["simulated"]
+   * (agents before 0.2).
+   */
+  'executors'?: (string)[];
+  /**
+   * Host name or IP address other nodes reach this one at (a gang's rank 0
+   * is its replicas' MASTER_ADDR); empty: the node id.
+   */
+  'address'?: (string);
 }
 
 /**
@@ -57,4 +68,15 @@ export interface RegisterRequest__Output {
    * when it allows simulated nodes (ALLOW_SIMULATED_NODES).
    */
   'timeScale': (number);
+  /**
+   * How the node runs work: "process" runs a job's command, "simulated"
+   * works a size-only job at the modelled speed. Empty means ["simulated"]
+   * (agents before 0.2).
+   */
+  'executors': (string)[];
+  /**
+   * Host name or IP address other nodes reach this one at (a gang's rank 0
+   * is its replicas' MASTER_ADDR); empty: the node id.
+   */
+  'address': (string);
 }

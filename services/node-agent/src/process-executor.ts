@@ -1,0 +1,362 @@
+/**
+ * The process executor: runs a replica's command as Slurm, HTCondor and
+ * Nomad's raw_exec do. Each replica gets its own process group (a new
+ * session) and working directory, runs as the unprivileged user the operator
+ * configured, with an environment built from scratch: the job's variables,
+ * TOKENGRID_*, the device visibility variables of the node's stacks, and a
+ * gang's rendezvous. Stopping it sends SIGTERM to the group and SIGKILL after
+ * the grace period; whatever of the group is left when its leader exits is
+ * killed too. A pid file per replica lets a restarted agent end the groups an
+ * earlier run left behind.
+ */
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { access, chown, mkdir, open, readdir, readFile, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { visibilityEnv } from "@tokengrid/domain";
+import type { Logger } from "@tokengrid/telemetry";
+import type { Executor, OutputSink, ReplicaSpec, Workload, WorkOutcome, WorkProgress } from "./executor.js";
+
+/** Who jobs run as. */
+export interface JobUser {
+  uid: number;
+  gid: number;
+  name: string;
+}
+
+export interface ProcessExecutorOptions {
+  /** The user jobs run as; undefined: the agent's own (an agent that is not root cannot switch users). */
+  user: JobUser | undefined;
+  workRoot: string;
+  killGraceMs: number;
+  path: string;
+  nodeId: string;
+  /** The software stacks of the node's devices: their visibility variables are set. */
+  stacks: readonly string[];
+  log: Logger;
+}
+
+/**
+ * Resolves the configured job user and checks it may be used: an agent that
+ * is root runs jobs as the configured user, and as root only when allowRoot
+ * says so; an agent that is not root runs them as itself.
+ */
+export function resolveJobUser(configured: string | number | undefined, allowRoot: boolean): JobUser | undefined {
+  const agentUid = process.getuid?.() ?? -1;
+  if (configured === undefined) {
+    if (agentUid === 0 && !allowRoot)
+      throw new Error(
+        "the agent runs as root and process.user is not set: jobs would run as root. Set process.user to an unprivileged user (e.g. useradd --system tokengrid-job), or process.allowRoot: true if you really mean it",
+      );
+    return undefined;
+  }
+  const user = lookUpUser(configured);
+  if (user.uid === 0 && !allowRoot)
+    throw new Error(
+      `process.user ${String(configured)} is root: jobs would run as root; name an unprivileged user, or set process.allowRoot: true`,
+    );
+  if (agentUid !== 0 && user.uid !== agentUid)
+    throw new Error(
+      `process.user is ${user.name} (uid ${user.uid}) but the agent runs as uid ${agentUid}: only an agent running as root can run jobs as another user`,
+    );
+  return user;
+}
+
+/** A user by name or uid, from the system's user database (getent: local files, LDAP, sssd alike). */
+function lookUpUser(who: string | number): JobUser {
+  let line: string;
+  try {
+    line = execFileSync("getent", ["passwd", String(who)], { encoding: "utf8" })
+      .trim()
+      .split("\n")[0]!;
+  } catch {
+    throw new Error(`process.user: no user ${JSON.stringify(who)} on this machine (getent passwd ${String(who)} found none)`);
+  }
+  const [name, , uid, gid] = line.split(":");
+  return { name: name!, uid: Number(uid), gid: Number(gid) };
+}
+
+/** Whether a user can reach a directory: every directory above it lets them through. */
+async function checkReachable(dir: string, user: JobUser): Promise<void> {
+  let d = dirname(dir);
+  for (;;) {
+    const s = await stat(d).catch(() => undefined);
+    if (s) {
+      const through = s.uid === user.uid ? s.mode & 0o100 : s.gid === user.gid ? s.mode & 0o010 : s.mode & 0o001;
+      if (!through)
+        throw new Error(
+          `process.workRoot ${dir}: user ${user.name} cannot pass through ${d} (mode ${(s.mode & 0o777).toString(8)}); choose a work root its jobs can reach, e.g. under /var/lib or /tmp`,
+        );
+    }
+    const up = dirname(d);
+    if (up === d) return;
+    d = up;
+  }
+}
+
+/** util-linux's setpriv: switches to the job's user and groups, then runs the program. */
+const SETPRIV = "/usr/bin/setpriv";
+
+/** Whether a program name is found, executable, on a PATH. */
+async function onPath(program: string, path: string): Promise<boolean> {
+  for (const dir of path.split(":")) {
+    if (dir === "") continue;
+    if (
+      await access(join(dir, program), constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
+  }
+  return false;
+}
+
+/** A process's start time in clock ticks since boot (/proc/<pid>/stat field 22): tells a pid reused later apart. */
+function startTicks(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses: count from its closing one.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids of every live process in a process group, from /proc. */
+async function groupMembers(pgid: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const name of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // A zombie runs nothing: it only waits for its parent to reap it.
+      if (Number(fields[2]) === pgid && fields[0] !== "Z") out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The last line of a small file the workload appends to, as a count of tokens; undefined if none yet. */
+async function lastCount(file: string): Promise<bigint | undefined> {
+  let fh;
+  try {
+    fh = await open(file, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const { size } = await fh.stat();
+    const len = Math.min(size, 256);
+    const buf = Buffer.alloc(len);
+    await fh.read(buf, 0, len, size - len);
+    const lines = buf.toString("utf8").trim().split("\n");
+    const last = lines[lines.length - 1]?.trim() ?? "";
+    // "12345", or "12345 anything after": the first field is the count.
+    const m = /^(\d{1,20})\b/.exec(last);
+    return m ? BigInt(m[1]!) : undefined;
+  } finally {
+    await fh.close();
+  }
+}
+
+export class ProcessExecutor implements Executor {
+  readonly kind = "process";
+  readonly endsAtSize = false;
+  readonly timeScale = 1;
+  private readonly pidDir: string;
+
+  private constructor(private readonly opts: ProcessExecutorOptions) {
+    this.pidDir = join(opts.workRoot, ".pids");
+  }
+
+  /** Checks the work root can be made and reached by the job user, then returns the executor. */
+  static async create(opts: ProcessExecutorOptions): Promise<ProcessExecutor> {
+    if (
+      opts.user &&
+      !(await access(SETPRIV, constants.X_OK).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw new Error(`${SETPRIV} is missing: the agent runs jobs as process.user through it (apt-get install util-linux)`);
+    await mkdir(opts.workRoot, { recursive: true, mode: 0o711 });
+    await mkdir(join(opts.workRoot, ".pids"), { recursive: true, mode: 0o700 });
+    if (opts.user) await checkReachable(join(opts.workRoot, "x"), opts.user);
+    return new ProcessExecutor(opts);
+  }
+
+  /** Ends every process group an earlier run of the agent left (its pid files), so nothing runs that nobody watches. */
+  async recover(): Promise<number> {
+    let ended = 0;
+    for (const name of await readdir(this.pidDir).catch(() => [] as string[])) {
+      const file = join(this.pidDir, name);
+      try {
+        const [pgidText, ticks] = (await readFile(file, "utf8")).trim().split(" ");
+        const pgid = Number(pgidText);
+        // The leader may be gone while others of its group live on: look for any member.
+        const members = pgid > 1 ? await groupMembers(pgid) : [];
+        const leaderIsOurs = startTicks(pgid) === undefined || startTicks(pgid) === ticks;
+        if (members.length > 0 && leaderIsOurs) {
+          killGroup(pgid, "SIGKILL");
+          ended += 1;
+          this.opts.log.warn(
+            { replica: name.replace(/\.pid$/, ""), pgid, processes: members.length },
+            "ended a job an earlier run of the agent left running",
+          );
+        }
+      } catch {
+        // unreadable: nothing to end
+      }
+      await unlink(file).catch(() => undefined);
+    }
+    return ended;
+  }
+
+  async start(spec: ReplicaSpec, output: OutputSink): Promise<Workload> {
+    const run = `${spec.jobId}#${spec.replica}.${spec.attempt}`;
+    const dir = join(this.opts.workRoot, spec.jobId, `${spec.replica}.${spec.attempt}`);
+    const jobDir = join(this.opts.workRoot, spec.jobId);
+    await rm(dir, { recursive: true, force: true });
+    // The job's directory lets its replicas' users through; each replica's own is theirs alone.
+    await mkdir(jobDir, { recursive: true, mode: 0o711 });
+    await mkdir(dir, { mode: 0o700 });
+    await mkdir(join(dir, "tmp"), { mode: 0o700 });
+    const user = this.opts.user;
+    if (user) {
+      await chown(dir, user.uid, user.gid);
+      await chown(join(dir, "tmp"), user.uid, user.gid);
+    }
+    const progressFile = join(dir, ".tokengrid-progress");
+    const checkpointFile = join(dir, ".tokengrid-checkpoint");
+    const env = this.environment(spec, dir, progressFile, checkpointFile);
+    const program = spec.command[0]!;
+    if (!program.includes("/") && !(await onPath(program, this.opts.path))) {
+      await rm(dir, { recursive: true, force: true });
+      await rmdir(jobDir).catch(() => undefined);
+      throw new Error(`${program}: no such program on the node's PATH (${this.opts.path})`);
+    }
+    // As the job's user with its supplementary groups (device nodes are often group-owned), which
+    // Node's own uid/gid options would drop: util-linux's setpriv switches, then runs the program.
+    const [file, args] = user
+      ? [SETPRIV, ["--reuid", String(user.uid), "--regid", String(user.gid), "--init-groups", "--", ...spec.command]]
+      : [program, spec.command.slice(1)];
+    const child: ChildProcess = spawn(file, args, {
+      cwd: dir,
+      env,
+      // A session of its own: its process group is its pid, and it has no terminal of the agent's.
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    // Listened for at once: a program that ends at once must not end unheard.
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once("close", (code, signal) => resolve({ code, signal })),
+    );
+    child.stdout!.on("data", (d: Buffer) => output("stdout", d));
+    child.stderr!.on("data", (d: Buffer) => output("stderr", d));
+    const started = await new Promise<Error | undefined>((resolve) => {
+      child.once("spawn", () => resolve(undefined));
+      child.once("error", (err) => resolve(err));
+    });
+    if (started || child.pid === undefined) {
+      await rm(dir, { recursive: true, force: true });
+      await rmdir(jobDir).catch(() => undefined);
+      const err = started as NodeJS.ErrnoException | undefined;
+      throw new Error(
+        err?.code === "ENOENT" ? `${spec.command[0]}: no such program on the node's PATH (${this.opts.path})` : (err?.message ?? "no pid"),
+      );
+    }
+    const pgid = child.pid;
+    const pidFile = join(this.pidDir, `${run}.pid`);
+    await writeFile(pidFile, `${pgid} ${startTicks(pgid) ?? ""}\n`, { mode: 0o600 });
+    let stopping = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const ended: Promise<WorkOutcome> = exited.then(async ({ code, signal }) => {
+      clearTimeout(killTimer);
+      // The leader is gone; no other process of its group outlives it.
+      await this.reap(pgid);
+      await unlink(pidFile).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      await rmdir(jobDir).catch(() => undefined);
+      if (stopping) return { kind: "stopped" };
+      if (signal) return { kind: "signalled", signal };
+      return { kind: "exited", code: code ?? 0 };
+    });
+    return {
+      ended,
+      stop: (why: string) => {
+        if (stopping) return;
+        stopping = true;
+        this.opts.log.info({ run, pgid, why }, "stopping a job's processes");
+        killGroup(pgid, "SIGTERM");
+        killTimer = setTimeout(() => killGroup(pgid, "SIGKILL"), this.opts.killGraceMs);
+        killTimer.unref();
+      },
+      progress: async (): Promise<WorkProgress> => {
+        const [reportedTokens, checkpointTokens] = await Promise.all([lastCount(progressFile), lastCount(checkpointFile)]);
+        return {
+          ...(reportedTokens !== undefined ? { reportedTokens } : {}),
+          ...(checkpointTokens !== undefined ? { checkpointTokens } : {}),
+        };
+      },
+    };
+  }
+
+  /** Kills what is left of a group, and waits until none of it runs. */
+  private async reap(pgid: number): Promise<void> {
+    for (let i = 0; i < 50; i++) {
+      if ((await groupMembers(pgid)).length === 0) return;
+      killGroup(pgid, "SIGKILL");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.opts.log.error({ pgid }, "processes of a job's group would not die");
+  }
+
+  /** The job's environment, from scratch: nothing of the agent's own. */
+  private environment(spec: ReplicaSpec, dir: string, progressFile: string, checkpointFile: string): Record<string, string> {
+    const user = this.opts.user;
+    const r = spec.rendezvous;
+    return {
+      ...spec.env,
+      PATH: this.opts.path,
+      HOME: dir,
+      TMPDIR: join(dir, "tmp"),
+      LANG: "C.UTF-8",
+      ...(user ? { USER: user.name, LOGNAME: user.name } : {}),
+      TOKENGRID_JOB_ID: spec.jobId,
+      TOKENGRID_TENANT_ID: spec.tenantId,
+      TOKENGRID_REPLICA: String(spec.replica),
+      TOKENGRID_ATTEMPT: String(spec.attempt),
+      TOKENGRID_NODE_ID: this.opts.nodeId,
+      TOKENGRID_SIZE_MST: spec.sizeMst.toString(),
+      TOKENGRID_DEVICES: spec.deviceIndices.join(","),
+      TOKENGRID_PROGRESS_FILE: progressFile,
+      TOKENGRID_CHECKPOINT_FILE: checkpointFile,
+      TOKENGRID_RESUME_TOKENS: spec.resumeTokens.toString(),
+      ...visibilityEnv(this.opts.stacks, spec.deviceIndices, spec.slice),
+      ...(r
+        ? {
+            RANK: String(r.rank),
+            WORLD_SIZE: String(r.worldSize),
+            LOCAL_RANK: "0",
+            LOCAL_WORLD_SIZE: "1",
+            MASTER_ADDR: r.masterAddr,
+            MASTER_PORT: String(r.masterPort),
+          }
+        : {}),
+    };
+  }
+}
