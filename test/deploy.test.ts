@@ -145,7 +145,8 @@ describe("deploy/systemd: the node agent's unit", () => {
     const users = [...auth.matchAll(/user:\s*([^\s,}]+)/g)].map((m) => m[1]!);
     for (const u of users.filter((u) => u.startsWith("node-"))) expect(u, "auth.conf").not.toContain(".");
     expect(users).toContain(user);
-    expect(auth).toContain(`publish: ["${agentEnv["TOKENGRID_NAMESPACE"]}.usage.${nodeExample.nodeId}"]`);
+    const ns = agentEnv["TOKENGRID_NAMESPACE"];
+    expect(auth).toContain(`publish: ["${ns}.usage.${nodeExample.nodeId}", "${ns}.logs.${nodeExample.nodeId}.>"]`);
   });
 
   it("runs the agent as root with only the capabilities it needs, and gives nothing to jobs", () => {
@@ -183,12 +184,8 @@ describe("deploy/systemd/node.yaml.example", () => {
     expect(nodeExample.nodeId).not.toContain(".");
   });
 
-  // The agent's schema learns `executors`, `process` and `address` in the same
-  // issue (#12); until it has them, zod strips the unknown keys and this part
-  // cannot be checked. It runs as soon as the schema knows `executors`.
-  const knowsExecutors = (nodeExample as { executors?: unknown }).executors !== undefined;
-  it.skipIf(!knowsExecutors)("runs tenants' commands as the unprivileged job user, never as root", () => {
-    const n = nodeExample as unknown as { executors: string[]; process: { user: string | number; allowRoot: boolean }; address: string };
+  it("runs tenants' commands as the unprivileged job user, never as root", () => {
+    const n = nodeExample;
     expect(n.executors).toContain("process");
     expect(n.process.user).toBe("tokengrid-job");
     expect(n.process.allowRoot).toBe(false);

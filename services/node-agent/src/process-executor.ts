@@ -10,7 +10,7 @@
  * earlier run left behind.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { access, chown, mkdir, open, readdir, readFile, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
+import { access, chmod, chown, mkdir, open, readdir, readFile, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import { constants } from "node:fs";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -95,7 +95,7 @@ async function checkReachable(dir: string, user: JobUser): Promise<void> {
   }
 }
 
-/** util-linux's setpriv: switches to the job's user and groups, then runs the program. */
+/** util-linux's setpriv: switches to the job's user and groups, asks for SIGKILL when the agent dies, then runs the program. */
 const SETPRIV = "/usr/bin/setpriv";
 
 /** Whether a program name is found, executable, on a PATH. */
@@ -194,6 +194,8 @@ export class ProcessExecutor implements Executor {
     )
       throw new Error(`${SETPRIV} is missing: the agent runs jobs as process.user through it (apt-get install util-linux)`);
     await mkdir(opts.workRoot, { recursive: true, mode: 0o711 });
+    // Set, not left to the umask (systemd's UMask=0077 would make it 0700): job users pass through it.
+    await chmod(opts.workRoot, 0o711);
     await mkdir(join(opts.workRoot, ".pids"), { recursive: true, mode: 0o700 });
     if (opts.user) await checkReachable(join(opts.workRoot, "x"), opts.user);
     return new ProcessExecutor(opts);
@@ -233,6 +235,7 @@ export class ProcessExecutor implements Executor {
     await rm(dir, { recursive: true, force: true });
     // The job's directory lets its replicas' users through; each replica's own is theirs alone.
     await mkdir(jobDir, { recursive: true, mode: 0o711 });
+    await chmod(jobDir, 0o711);
     await mkdir(dir, { mode: 0o700 });
     await mkdir(join(dir, "tmp"), { mode: 0o700 });
     const user = this.opts.user;
@@ -249,12 +252,10 @@ export class ProcessExecutor implements Executor {
       await rmdir(jobDir).catch(() => undefined);
       throw new Error(`${program}: no such program on the node's PATH (${this.opts.path})`);
     }
-    // As the job's user with its supplementary groups (device nodes are often group-owned), which
-    // Node's own uid/gid options would drop: util-linux's setpriv switches, then runs the program.
-    const [file, args] = user
-      ? [SETPRIV, ["--reuid", String(user.uid), "--regid", String(user.gid), "--init-groups", "--", ...spec.command]]
-      : [program, spec.command.slice(1)];
-    const child: ChildProcess = spawn(file, args, {
+    // Through util-linux's setpriv: as the job's user with its supplementary groups (device nodes are
+    // often group-owned; Node's own uid/gid options would drop them), and killed if the agent dies.
+    const switchUser = user ? ["--reuid", String(user.uid), "--regid", String(user.gid), "--init-groups"] : [];
+    const child: ChildProcess = spawn(SETPRIV, ["--pdeathsig", "SIGKILL", ...switchUser, "--", ...spec.command], {
       cwd: dir,
       env,
       // A session of its own: its process group is its pid, and it has no terminal of the agent's.
