@@ -635,13 +635,21 @@ export class Broker {
     }
     // Only a job placed on nodes takes reports from them (a requeued job's old replicas are not heard).
     if (job.state !== "SCHEDULED" && job.state !== "RUNNING") return;
-    if (/^\d+$/.test(status.doneMst) && BigInt(status.doneMst) > BigInt(replica.doneMst)) replica.doneMst = status.doneMst;
+    // Progress only grows, and a replica never does more than its share: the record keeps what the tenant pays for.
+    let advanced = false;
+    if (/^\d+$/.test(status.doneMst) && BigInt(status.doneMst) > BigInt(replica.doneMst)) {
+      const share = BigInt(replica.sizeMst);
+      replica.doneMst = (BigInt(status.doneMst) < share ? BigInt(status.doneMst) : share).toString();
+      advanced = true;
+    }
     job.doneMst = job.replicas.reduce((t, r) => t + BigInt(r.doneMst), BigInt(job.checkpointMst ?? "0")).toString();
     switch (status.state) {
       case "JOB_RUN_STATE_RUNNING":
         replica.state = "RUNNING";
         if (job.state === "SCHEDULED")
           await this.transition(job, "RUNNING", `running on ${[...new Set(job.replicas.map((r) => r.nodeId))].join(", ")}`);
+        // Progress is persisted as it is reported: a broker that restarts resumes the job from it (and bills it).
+        else if (advanced) await this.persist(job);
         return;
       case "JOB_RUN_STATE_SUCCEEDED":
         replica.state = "DONE";
@@ -719,10 +727,12 @@ export class Broker {
    */
   private async requeue(job: JobRecord, why: string): Promise<void> {
     this.stopReplicas(job, why);
-    if (job.spec.kind === "TRAINING") job.checkpointMst = job.doneMst;
+    // What the record keeps: a training job its progress (never more than its size), other jobs start again from zero.
+    const size = BigInt(job.sizeMst);
+    if (job.spec.kind === "TRAINING") job.checkpointMst = (BigInt(job.doneMst) < size ? BigInt(job.doneMst) : size).toString();
     this.release(job);
     // The old replicas are forgotten: a late report from one of them changes nothing.
-    await this.transition(job, "PENDING", why, { nodeId: "", cluster: "", region: "", replicas: [] });
+    await this.transition(job, "PENDING", why, { nodeId: "", cluster: "", region: "", replicas: [], doneMst: job.checkpointMst ?? "0" });
   }
 
   // ---- matching and dispatch ---------------------------------------------
@@ -794,17 +804,11 @@ export class Broker {
         return false;
       }
       case "preempt": {
+        // A victim goes back to the queue as any requeued job does: a training job keeps the progress it reported.
         for (const victimId of d.victims) {
           const victim = this.jobs.get(victimId);
           if (!victim) continue;
-          this.stopReplicas(victim, `preempted by ${job.jobId} (priority ${req.priority})`);
-          this.release(victim);
-          await this.transition(victim, "PENDING", `preempted by higher-priority job ${job.jobId}; waiting to run again`, {
-            nodeId: "",
-            cluster: "",
-            region: "",
-            replicas: [],
-          });
+          await this.requeue(victim, `preempted by higher-priority job ${job.jobId} (priority ${req.priority}); waiting to run again`);
         }
         await this.bind(job, req, d.placement, { ...d.receipt, preempted: d.victims });
         return true;
@@ -917,13 +921,26 @@ export class Broker {
       cluster: job.cluster,
       sizeMst: job.sizeMst,
       message: t.message,
-      // A placement says where each replica runs, under which attempt: settlement pays usage only from there.
+      // A placement says where each replica runs, under which attempt and terms: settlement pays usage only from
+      // there, priced as the job's kind and precision on the node's registered cluster and device.
       ...(t.state === "SCHEDULED"
         ? {
             attempt: job.transitions.slice(0, index + 1).filter((x) => x.state === "SCHEDULED").length,
-            replicas: job.replicas.map((r, i) => ({ replica: i, nodeId: r.nodeId, deviceCount: Math.max(1, r.deviceIndices.length) })),
+            precision: `PRECISION_${job.spec.precision ?? "BF16"}`,
+            replicas: job.replicas.map((r, i) => {
+              const node = this.nodes.get(r.nodeId);
+              return {
+                replica: i,
+                nodeId: r.nodeId,
+                deviceCount: Math.max(1, r.deviceIndices.length),
+                cluster: node?.reg.cluster ?? "",
+                deviceModel: node?.profile.device.id ?? "",
+              };
+            }),
           }
         : {}),
+      // A job's end says how much work its record kept: its tenant pays that, never more than its size.
+      ...(isFinal(t.state) ? { keptMst: minMst(job.doneMst, job.sizeMst) } : {}),
     });
     await publishEvent(this.deps.js, this.deps.names.jobSubject(job.tenantId), `${job.jobId}:${index}`, bytes);
   }
@@ -936,6 +953,11 @@ export class Broker {
   freeDevices(node: NodeEntry): number {
     return this.freeIndices(node).length;
   }
+}
+
+/** The smaller of two amounts of mST (decimal strings). */
+function minMst(a: string, b: string): string {
+  return BigInt(a) < BigInt(b) ? a : b;
 }
 
 /** "<job_id>#<replica>" as agents report running work. */
