@@ -602,8 +602,13 @@ async function sortByPlacement(
     /** This message's moves of its runs, kept only if it does not wait. */
     const staged = new Map<string, RunProgress>();
     let wait = false;
+    /** Events of the message left out: quarantined before with the same content (neither paid nor quarantined again). */
+    let skipped = 0;
     for (const e of p.events) {
-      if (quarantinedBefore.has(`${e.eventId}\u001f${e.digest}`)) continue;
+      if (quarantinedBefore.has(`${e.eventId}\u001f${e.digest}`)) {
+        skipped += 1;
+        continue;
+      }
       const placed = placements.get(runOf(e));
       let refusal = e.refused;
       const refuse = (code: string, reason: string) => (refusal = { code, reason });
@@ -682,7 +687,7 @@ async function sortByPlacement(
     }
     for (const [key, pr] of staged) progress.set(key, pr);
     quarantine.push(...refused);
-    if (refused.length === 0) keep.push(p);
+    if (refused.length === 0 && skipped === 0) keep.push(p);
     else {
       const text = p.copy.toString();
       keep.push({ events: kept, copy: Buffer.from(kept.map((e) => text.slice(e.lineStart, e.lineEnd)).join("")) });
