@@ -326,8 +326,17 @@ describe("bills match the record", () => {
   it("a job cancelled while running is billed what its record kept, and nothing for time after its placement ended", async () => {
     const tenant = "t-bill";
     await place("b-cancel", tenant, 1_000_000_000n, Date.now() - 120_000);
-    await settle(usage("b-cancel", tenant, 1));
-    const endedAt = Date.now() - 98_500;
+    const t = Date.now();
+    const at = (from: number, to: number) => ({ periodStartTime: toTimestamp(t - from), periodEndTime: toTimestamp(t - to) });
+    await settle(usage("b-cancel", tenant, 1, at(5000, 4000)));
+    // The agent's last chunk, metered until the cancel reached it, often comes before the broker's word that the
+    // placement ended: it waits for it.
+    const last = asMsg(
+      names(env.namespace).usageSubject(NODE.nodeId),
+      usageBatchCodec().encode({ events: [usage("b-cancel", tenant, 2, { final: true, ...at(4000, 2000) }) as never] }),
+    );
+    expect((await ingestUsage(ctx, [last])).retry).toEqual([last]);
+    const endedAt = t - 3000;
     await jobEvent({
       jobId: "b-cancel",
       tenantId: tenant,
@@ -336,8 +345,8 @@ describe("bills match the record", () => {
       sizeMst: "1000000000",
       keptMst: "0",
     });
-    // The agent's last chunk, metered until the cancel reached it: after the placement ended.
-    await settle(usage("b-cancel", tenant, 2));
+    // Then it is seen to end after the placement did: not paid.
+    expect((await ingestUsage(ctx, [last])).retry).toEqual([]);
     // Its record kept nothing (no progress reached the broker before the cancel): nothing is billed.
     expect(await billed("b-cancel")).toBe(0n);
     const q = await quarantined("b-cancel");

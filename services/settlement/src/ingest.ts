@@ -176,6 +176,8 @@ interface Settles extends UsageKey {
   /** The node's simulated clock rate and measured speed (its registration), for the placement's bound. */
   timeScale: number;
   calibratedStPerSecond?: number;
+  /** The run's last event from this node (the run stopped). */
+  final: boolean;
   /** Not named by its place in a run, or on another node's subject: it moves no run on. */
   misnamed?: boolean;
   /** Which package conditions the event meets: which of the tenant's lots may pay for it. */
@@ -378,6 +380,7 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       kind,
       precision,
       timeScale: lastTimeScale,
+      final: e.final,
       ...(node?.stPerSecondPerDevice ? { calibratedStPerSecond: node.stPerSecondPerDevice } : {}),
       digest: contentDigest(e, periodStartMs, periodEndMs),
       meets: usageConditions(market, e.cluster, periodEndMs, node),
@@ -624,6 +627,11 @@ async function sortByPlacement(
           "no_placement",
           `no placement of replica ${e.replica} of job ${e.jobId} under attempt ${e.attempt} is known: the broker never assigned it`,
         );
+      } else if (refusal === undefined && e.final && placed!.endedMs === undefined && nowMs - e.periodEndMs < PLACEMENT_WAIT_MS) {
+        // A run's last event: its placement is ending (the job finished, was cancelled or moved), and the broker's
+        // word on when comes on the other stream, often after it. It waits for it, so that no time after the end is paid.
+        wait = true;
+        break;
       } else if (refusal === undefined) refusal = disagreement(e, placed!);
       // A replica's run is taken in order (its events are named by their place in it): the next seq must start where
       // the time already settled ended; one further on waits for those before it; one already passed is either this
