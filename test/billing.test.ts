@@ -4,7 +4,7 @@
  * work its job's record kept, never more than its size; work lost to a
  * preemption or a restart is the platform's loss, in its own account.
  */
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GetJobResponse__Output, Job__Output, JobServiceClient, SubmitJobResponse__Output } from "@tokengrid/contracts";

@@ -10,7 +10,7 @@ import { defaultMarket, DEVICES, stPerSecond, valueUsage } from "@tokengrid/doma
 import { jobEventCodec, toTimestamp, usageBatchCodec, type JobEvent } from "@tokengrid/contracts";
 import { openDatabase, sql, type Database, type Kysely } from "@tokengrid/db";
 import { connectNats, names, NodeRegistry, type JsMsg, type NatsConnection } from "@tokengrid/events";
-import { ACCOUNTS, authorize, balance, imbalances, purchase, seedLedger } from "@tokengrid/ledger";
+import { ACCOUNTS, authorize, balance, imbalances, purchase, seedLedger, statement } from "@tokengrid/ledger";
 import { createLogger } from "@tokengrid/telemetry";
 import { testEnv, type TestEnv } from "@tokengrid/stack/testing";
 import { ingestJobEvents, ingestUsage, type UsageContext } from "./ingest.js";
@@ -318,7 +318,6 @@ describe("bills match the record", () => {
     expect((await paid("b-job")).length).toBe(5);
     for (const l of await imbalances(db)) expect(l).toMatchObject({ posted: 0n, pending: 0n });
     // The tenant's statement shows what it paid, not what was given back.
-    const { statement } = await import("@tokengrid/ledger");
     const lines = await statement(db, tenant, "tenant", "month", Date.now() - 86_400_000);
     expect(lines.reduce((t, l) => t + l.usedMst, 0n)).toBe(size);
   });
