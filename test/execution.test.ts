@@ -19,8 +19,18 @@ import { startStack, type Stack } from "@tokengrid/stack";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
 import { accountClient, jobClient, keyMetadata, unary, watchToEnd } from "./helpers.js";
 
-const NV1 = { nodeId: "x-horinger-nv-1", operatorId: "op-west", cluster: "horinger", accelerators: [{ model: "nvidia-h100-sxm", count: 8 }] };
-const NV2 = { nodeId: "x-horinger-nv-2", operatorId: "op-west", cluster: "horinger", accelerators: [{ model: "nvidia-h100-sxm", count: 8 }] };
+const NV1 = {
+  nodeId: "x-horinger-nv-1",
+  operatorId: "op-west",
+  cluster: "horinger",
+  accelerators: [{ model: "nvidia-h100-sxm", count: 8 }],
+};
+const NV2 = {
+  nodeId: "x-horinger-nv-2",
+  operatorId: "op-west",
+  cluster: "horinger",
+  accelerators: [{ model: "nvidia-h100-sxm", count: 8 }],
+};
 const ASC = { nodeId: "x-guian-asc-1", operatorId: "op-west", cluster: "guian", accelerators: [{ model: "ascend-910b", count: 8 }] };
 const MLU = { nodeId: "x-wuhu-mlu-1", operatorId: "op-east", cluster: "wuhu", accelerators: [{ model: "cambricon-mlu370-x8", count: 8 }] };
 const TENANT = "exec-tenant";
@@ -43,7 +53,7 @@ beforeAll(async () => {
     usageIntervalMs: 200,
     nodeLostAfterMs: 1500,
     // Short leases, so a killed node's jobs move within seconds.
-    env: { NODE_LEASE_MS: "2000", HEARTBEAT_INTERVAL_MS: "300" },
+    env: { NODE_LEASE_MS: "3000", BROKER_LEADER_LEASE_MS: "2000", HEARTBEAT_INTERVAL_MS: "300" },
   });
   jobs = jobClient(stack.options.brokerAddress, stack.tls);
   md = keyMetadata(await stack.apiKey("tenant", TENANT));
@@ -147,7 +157,9 @@ describe("a tenant's command", () => {
     expect(e["TOKENGRID_ATTEMPT"]).toBe("1");
     expect(e).not.toHaveProperty("ASCEND_RT_VISIBLE_DEVICES");
     // What the node metered is what settlement paid.
-    await eventually("usage settled", async () => ((await settledMst(job.jobId)) === BigInt(done.doneMst) && BigInt(done.doneMst) > 0n ? true : undefined));
+    await eventually("usage settled", async () =>
+      (await settledMst(job.jobId)) === BigInt(done.doneMst) && BigInt(done.doneMst) > 0n ? true : undefined,
+    );
   });
 
   it("sees ASCEND_RT_VISIBLE_DEVICES on an Ascend node and MLU_VISIBLE_DEVICES on a Cambricon node", async () => {
@@ -193,7 +205,6 @@ describe("a tenant's command", () => {
   });
 
   it("gets nothing of the agent's: no secret in its environment, and the node's key file is unreadable", async () => {
-    const keyFile = stack.certs.dir.length > 0 ? `${stack.options.tlsDir}/node-${NV1.nodeId}-key.pem` : "";
     const keys = (await readdir(stack.options.tlsDir)).filter((f) => f.endsWith("key.pem")).map((f) => `${stack.options.tlsDir}/${f}`);
     expect(keys.length).toBeGreaterThan(0);
     const job = await run(["sh", "-c", `env; for f in ${keys.join(" ")}; do cat "$f" >/dev/null 2>&1 && echo "READ $f"; done; id -u`]);
@@ -201,10 +212,18 @@ describe("a tenant's command", () => {
     expect(done.state).toBe("JOB_STATE_SUCCEEDED");
     const out = stdout(await logs(job.jobId));
     expect(out).not.toContain("READ ");
-    for (const name of ["NATS_PASSWORD", "NATS_PASSWORD_FILE", "NATS_USER", "TLS_KEY_FILE", "TLS_CERT_FILE", "TOKENGRID_API_KEY", "NODE_CONFIG", "ENROLMENT_TOKEN"])
+    for (const name of [
+      "NATS_PASSWORD",
+      "NATS_PASSWORD_FILE",
+      "NATS_USER",
+      "TLS_KEY_FILE",
+      "TLS_CERT_FILE",
+      "TOKENGRID_API_KEY",
+      "NODE_CONFIG",
+      "ENROLMENT_TOKEN",
+    ])
       expect(envOf(out)).not.toHaveProperty(name);
     expect(out).not.toContain("-key.pem");
-    expect(keyFile === "" || !out.includes(keyFile)).toBe(true);
     if (process.getuid?.() === 0) expect(out.trim().split("\n").at(-1)).toBe("65534");
   });
 
@@ -250,7 +269,11 @@ describe("a node lost mid-run", () => {
     );
     // The agent comes back: it ends what its earlier run left, before it registers.
     await agent.start();
-    await eventually("the first attempt's processes are gone", async () => ((await processesOf(job.jobId, 1)).length === 0 ? true : undefined), 10_000);
+    await eventually(
+      "the first attempt's processes are gone",
+      async () => ((await processesOf(job.jobId, 1)).length === 0 ? true : undefined),
+      10_000,
+    );
     expect((await processesOf(job.jobId, 2)).length).toBeGreaterThan(0);
     await unary((cb) => jobs.CancelJob({ jobId: job.jobId, reason: "test over" }, md, cb));
     await ended(job.jobId);
@@ -260,16 +283,21 @@ describe("a node lost mid-run", () => {
     // The Ascend node is busy at first, so the job starts on an NVIDIA node.
     const blocker = await unary<SubmitJobResponse__Output>((cb) =>
       jobs.SubmitJob(
-        { requestId: "exec-blocker", spec: { kind: "JOB_KIND_BATCH", sizeSt: "1000000000000", devices: 8, softwareStacks: ["cann"] } },
+        { requestId: "exec-blocker", spec: { kind: "JOB_KIND_BATCH", sizeSt: "10000000000", devices: 8, softwareStacks: ["cann"] } },
         md,
         cb,
       ),
     );
-    await eventually("the Ascend node busy", async () => ((await getJob(blocker.job!.jobId)).state === "JOB_STATE_RUNNING" ? true : undefined));
-    const job = await run(["sh", "-c", 'if [ -n "$ASCEND_RT_VISIBLE_DEVICES" ]; then echo "on ascend: $ASCEND_RT_VISIBLE_DEVICES"; else sleep 600; fi'], {
-      softwareStacks: ["cuda", "cann"],
-      devices: 8,
-    });
+    await eventually("the Ascend node busy", async () =>
+      (await getJob(blocker.job!.jobId)).state === "JOB_STATE_RUNNING" ? true : undefined,
+    );
+    const job = await run(
+      ["sh", "-c", 'if [ -n "$ASCEND_RT_VISIBLE_DEVICES" ]; then echo "on ascend: $ASCEND_RT_VISIBLE_DEVICES"; else sleep 600; fi'],
+      {
+        softwareStacks: ["cuda", "cann"],
+        devices: 8,
+      },
+    );
     await eventually("running on NVIDIA", async () => {
       const j = await getJob(job.jobId);
       return j.state === "JOB_STATE_RUNNING" && [NV1.nodeId, NV2.nodeId].includes(j.nodeId) ? true : undefined;

@@ -41,6 +41,7 @@ const totals = {
   jobsLost: runs.reduce((t, r) => t + r.jobsLost, 0),
   usageMetered: runs.reduce((t, r) => t + BigInt(r.usageMetered), 0n).toString(),
   usageSettled: runs.reduce((t, r) => t + BigInt(r.usageSettled), 0n).toString(),
+  usageAfterEnd: runs.reduce((t, r) => t + BigInt(r.usageAfterEnd), 0n).toString(),
   doubleCounted: runs.reduce((t, r) => t + r.doubleCounted, 0),
   ledgerImbalance: runs.reduce((t, r) => t + BigInt(r.ledgerImbalance), 0n).toString(),
   concurrentDoubleRuns: runs.reduce((t, r) => t + r.concurrentDoubleRuns, 0),

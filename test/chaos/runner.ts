@@ -6,7 +6,9 @@
  *
  * - every accepted job reached a final state;
  * - usage metered by the agents (every distinct event they published) equals
- *   usage settled, to the mST, and no event is counted twice;
+ *   usage settled plus usage for time after its placement ended (a stopped
+ *   run's last chunk, quarantined: nothing after a placement's end is paid),
+ *   to the mST; nothing else is quarantined, and no event is counted twice;
  * - every ledger balances;
  * - no replica of a job ran in two attempts (or on two nodes) at once.
  *
@@ -41,6 +43,10 @@ export interface ChaosResult {
   jobsLost: number;
   usageMetered: string;
   usageSettled: string;
+  /** Metered for time after its placement ended: quarantined, not paid. */
+  usageAfterEnd: string;
+  /** mST quarantined for any other reason, by code (none expected of honest agents). */
+  quarantinedOther: Record<string, string>;
   doubleCounted: number;
   ledgerImbalance: string;
   concurrentDoubleRuns: number;
@@ -312,6 +318,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         from runs a join runs b
           on a.job_id = b.job_id and a.replica = b.replica and (a.run, a.node_id) < (b.run, b.node_id)
          and a.s < b.e and b.s < a.e`);
+      const held = await db.query<{ code: string; mst: string }>(
+        "select code, sum(amount_mst)::text as mst from usage_quarantine group by code order by code",
+      );
+      const usageAfterEnd = BigInt(held.rows.find((r) => r.code === "after_end")?.mst ?? "0");
+      const quarantinedOther = Object.fromEntries(held.rows.filter((r) => r.code !== "after_end").map((r) => [r.code, r.mst]));
       const usageMetered = sum(metered);
       const usageSettled = sum(settled);
       const result: ChaosResult = {
@@ -322,6 +333,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         jobsLost: open.length,
         usageMetered: usageMetered.toString(),
         usageSettled: usageSettled.toString(),
+        usageAfterEnd: usageAfterEnd.toString(),
+        quarantinedOther,
         doubleCounted,
         ledgerImbalance: imbalance.rows[0]!.off,
         concurrentDoubleRuns: overlaps.rows.length,
@@ -335,7 +348,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
             .map((id) => `${id} (${lastSeen.get(id)})`)
             .join(", ")}`,
         );
-      if (usageMetered !== usageSettled) result.broken.push(`usage metered ${usageMetered} mST, settled ${usageSettled} mST`);
+      if (usageMetered !== usageSettled + usageAfterEnd)
+        result.broken.push(
+          `usage metered ${usageMetered} mST, settled ${usageSettled} mST, after its placement's end ${usageAfterEnd} mST`,
+        );
+      if (Object.keys(quarantinedOther).length > 0)
+        result.broken.push(`usage quarantined: ${JSON.stringify(quarantinedOther)} (mST by code)`);
       if (doubleCounted > 0) result.broken.push(`${doubleCounted} usage events counted twice or invented`);
       if (result.ledgerImbalance !== "0") result.broken.push(`ledgers off by ${result.ledgerImbalance}`);
       if (internalErrors > 0) result.broken.push(`${internalErrors} calls answered INTERNAL`);

@@ -45,6 +45,11 @@ export interface JobAssignmentTable {
   assigned_at: Timestamptz;
   /** When the placement ended (the job finished or was requeued); null while it runs. */
   ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The placement's terms (the broker's job event, the node's registration); null on placements recorded before them. */
+  kind: ColumnType<string | null, string | null | undefined, string | null>;
+  precision: ColumnType<string | null, string | null | undefined, string | null>;
+  cluster: ColumnType<string | null, string | null | undefined, string | null>;
+  device_model: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** How far one replica's paid usage has come (its last event's seq and period end). */
@@ -54,6 +59,19 @@ export interface ReplicaProgressTable {
   replica: number;
   last_seq: number;
   last_period_end: Timestamptz;
+  /** mST paid for this replica's placement so far: never more than its devices could do in its time. */
+  paid_mst: Int8Default;
+}
+
+/** An ended job's bill: what its record kept, and what was given back of what the tenant was charged beyond it. */
+export interface JobBillTable {
+  job_id: string;
+  tenant_id: string;
+  state: string;
+  size_mst: Int8;
+  kept_mst: Int8;
+  returned_mst: Int8Default;
+  ended_at: Timestamptz;
 }
 
 /** Usage refused before it was paid, with why. */
@@ -70,6 +88,10 @@ export interface UsageQuarantineTable {
   amount_mst: Int8;
   period_start: Timestamptz;
   period_end: Timestamptz;
+  /** A digest of what the event said: the same id may be quarantined once per content. */
+  digest: string;
+  /** A short, stable name for the reason, to count by. */
+  code: string;
   reason: string;
   quarantined_at: Generated<Timestamptz>;
 }
@@ -182,6 +204,7 @@ export interface Database {
   job_assignments: JobAssignmentTable;
   replica_progress: ReplicaProgressTable;
   usage_quarantine: UsageQuarantineTable;
+  job_bills: JobBillTable;
   nodes: NodeTable;
   jobs: JobTable;
   job_events: JobEventTable;

@@ -164,10 +164,12 @@ describe("the analysts' door", () => {
       "ledger_balances",
       "node_utilisation_hourly",
       "nodes",
+      "platform_losses",
       "tenant_tokens",
       "token_sales",
       "usage_hourly",
       "usage_quarantine",
+      "usage_quarantine_daily",
     ]);
     for (const v of views.rows) await asAnalyst(sql`select * from ${sql.table(`analytics.${v.name}`)} limit 1`);
     await expect(asAnalyst(sql`select * from public.nodes`)).rejects.toThrow(/permission denied/);

@@ -57,6 +57,8 @@ export interface UsageKey {
   jobId: string;
   tenantId: string;
   amountMst: bigint;
+  /** A digest of what the event said: an id seen again with another digest is not a redelivery. */
+  digest?: string;
 }
 
 /** Usage events to insert: their keys, and their usageCopyLine lines concatenated in the same order. */
@@ -65,28 +67,42 @@ export interface UsageChunk {
   copy: string | Buffer;
 }
 
+/** An event whose id was settled (or came earlier in the batch) with other content: it is not inserted. */
+export interface IdConflict {
+  event: UsageKey;
+  /** The digest the id was settled with (null if not known: settled before digests were kept). */
+  settledDigest: string | null;
+}
+
 /**
- * Claims event ids in usage_event_ids; returns those claimed before (by an
- * earlier batch, or a concurrent one that committed). Usually every id is
- * new, and a plain insert is the cheapest way to claim them: about half the
- * work of an insert that handles conflicts row by row. If any id was there,
- * the plain insert fails as a whole, is rolled back to its savepoint, and the
+ * Claims event ids in usage_event_ids, with their digests; returns those
+ * claimed before (by an earlier batch, or a concurrent one that committed),
+ * with the digest they were claimed with. Usually every id is new, and a
+ * plain insert is the cheapest way to claim them: about half the work of an
+ * insert that handles conflicts row by row. If any id was there, the plain
+ * insert fails as a whole, is rolled back to its savepoint, and the
  * conflict-handling insert runs instead.
  */
-async function claimIds(t: CopyTransaction, ids: readonly string[]): Promise<{ event_id: string }[]> {
+async function claimIds(
+  t: CopyTransaction,
+  ids: readonly string[],
+  digests: readonly (string | null)[],
+): Promise<{ event_id: string; digest: string | null }[]> {
   await sql`savepoint claim_ids`.execute(t.trx);
   try {
-    await sql`insert into usage_event_ids (event_id) select unnest(${ids}::text[])`.execute(t.trx);
+    await sql`insert into usage_event_ids (event_id, digest) select * from unnest(${ids}::text[], ${digests}::text[])`.execute(t.trx);
     await sql`release savepoint claim_ids`.execute(t.trx);
     return [];
   } catch (err) {
     if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
     await sql`rollback to savepoint claim_ids`.execute(t.trx);
   }
-  const r = await sql<{ event_id: string }>`
-    with input as (select unnest(${ids}::text[]) as event_id),
-    claimed as (insert into usage_event_ids (event_id) select event_id from input on conflict (event_id) do nothing returning event_id)
-    select event_id from input where event_id not in (select event_id from claimed)`.execute(t.trx);
+  // The main query sees the table as it was before this statement's insert: the rows it joins were there before.
+  const r = await sql<{ event_id: string; digest: string | null }>`
+    with input as (select * from unnest(${ids}::text[], ${digests}::text[]) as u(event_id, digest)),
+    claimed as (insert into usage_event_ids (event_id, digest) select event_id, digest from input on conflict (event_id) do nothing returning event_id)
+    select i.event_id, e.digest from input i left join usage_event_ids e on e.event_id = i.event_id
+    where i.event_id not in (select event_id from claimed)`.execute(t.trx);
   return r.rows;
 }
 
@@ -96,7 +112,9 @@ const UNIQUE_VIOLATION = "23505";
  * Inserts usage events, skipping any whose event_id is already settled (or
  * repeated among them), and adds the new ones to their jobs' totals. Returns
  * the ids that were new, in order. Must run in `t`'s transaction, with the
- * rest of what the batch settles.
+ * rest of what the batch settles. An id seen before with another digest (its
+ * event said something else) is not a redelivery: it is skipped too, and
+ * handed to `onConflict` (the caller quarantines it).
  *
  * De-duplication comes first and moves only ids: the ids are claimed in
  * usage_event_ids (claimIds), which returns those already there (usually none). Then the
@@ -104,12 +122,28 @@ const UNIQUE_VIOLATION = "23505";
  * were encoded (one chunk per message), and the jobs' totals are added with
  * one statement. Rows are never written twice and never staged.
  */
-export async function insertUsageEvents(t: CopyTransaction, chunks: readonly UsageChunk[]): Promise<string[]> {
+export async function insertUsageEvents(
+  t: CopyTransaction,
+  chunks: readonly UsageChunk[],
+  options: { onConflict?: (c: IdConflict) => void } = {},
+): Promise<string[]> {
   const ids: string[] = [];
-  for (const c of chunks) for (const e of c.events) ids.push(e.eventId);
+  const first = new Map<string, UsageKey>();
+  for (const c of chunks)
+    for (const e of c.events) {
+      ids.push(e.eventId);
+      if (!first.has(e.eventId)) first.set(e.eventId, e);
+    }
   if (ids.length === 0) return [];
-  const distinct = [...new Set(ids)];
-  const seenBefore = await claimIds(t, distinct);
+  const distinct = [...first.keys()];
+  const seenBefore = await claimIds(
+    t,
+    distinct,
+    distinct.map((id) => first.get(id)!.digest ?? null),
+  );
+  const conflict = (e: UsageKey, settledDigest: string | null) => {
+    if (e.digest !== undefined && settledDigest !== null && settledDigest !== e.digest) options.onConflict?.({ event: e, settledDigest });
+  };
   let data: (string | Buffer)[];
   const fresh: UsageKey[] = [];
   if (seenBefore.length === 0 && distinct.length === ids.length) {
@@ -118,12 +152,14 @@ export async function insertUsageEvents(t: CopyTransaction, chunks: readonly Usa
     for (const c of chunks) fresh.push(...c.events);
   } else {
     // Some were settled before, or came twice: keep the first sighting of each new one.
-    const skip = new Set(seenBefore.map((r) => r.event_id));
+    const before = new Map(seenBefore.map((r) => [r.event_id, r.digest]));
+    const skip = new Set(before.keys());
     const kept: string[] = [];
     for (const c of chunks) {
       const lines = c.copy.toString().split("\n");
       c.events.forEach((e, i) => {
-        if (skip.has(e.eventId)) return;
+        if (before.has(e.eventId)) return conflict(e, before.get(e.eventId)!);
+        if (skip.has(e.eventId)) return conflict(e, first.get(e.eventId)!.digest ?? null);
         skip.add(e.eventId);
         fresh.push(e);
         kept.push(`${lines[i]!}\n`);
@@ -141,8 +177,9 @@ export async function insertUsageEvents(t: CopyTransaction, chunks: readonly Usa
       j.events += 1;
     } else jobs.set(e.jobId, { tenant: e.tenantId, mst: e.amountMst, events: 1 });
   }
-  const jobIds = [...jobs.keys()];
-  const totals = [...jobs.values()];
+  // In job order: a job's total row is also what its bill is settled under (locked), by usage and job events alike.
+  const jobIds = [...jobs.keys()].sort();
+  const totals = jobIds.map((id) => jobs.get(id)!);
   await sql`
     insert into job_usage (job_id, tenant_id, mst, events)
     select * from unnest(${jobIds}::text[], ${totals.map((j) => j.tenant)}::text[], ${totals.map((j) => j.mst.toString())}::bigint[], ${totals.map((j) => j.events)}::bigint[])

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { findDevice, stPerSecond, DEVICES } from "./devices.js";
-import { buildMarket, defaultMarket, estimateRun, rttMs, valueUsage } from "./market.js";
+import {
+  buildMarket,
+  defaultMarket,
+  estimateRun,
+  physicalBoundMst,
+  placementBoundMst,
+  PLACEMENT_BOUND_TOLERANCE,
+  PLACEMENT_CLOCK_ALLOWANCE_MS,
+  rttMs,
+  valueUsage,
+} from "./market.js";
 import { sizeMstFromModel } from "./units.js";
 
 const h100 = findDevice("nvidia-h100-sxm")!;
@@ -203,5 +213,28 @@ describe("valuing usage for operators", () => {
       atMs: at,
     })!;
     expect(plain.operatorNanoYuan).not.toBe(v.operatorNanoYuan);
+  });
+});
+
+describe("placementBoundMst", () => {
+  const market = defaultMarket();
+  const base = { deviceModel: "nvidia-h100-sxm", deviceCount: 2, kind: "TRAINING", precision: "BF16", durationMs: 10_000 } as const;
+
+  it("is devices × (duration + the clock allowance) × speed at the job's precision and kind, within the tolerance", () => {
+    const speed = stPerSecond(h100, "BF16", "training", market.efficiency)!;
+    const expected = Math.ceil(speed * 2 * ((10_000 + PLACEMENT_CLOCK_ALLOWANCE_MS) / 1000) * 1000 * PLACEMENT_BOUND_TOLERANCE);
+    expect(placementBoundMst(market, base)).toBe(BigInt(expected));
+    // Inference and FP8 run faster on the same devices: their bound is higher, but an event cannot claim them.
+    expect(placementBoundMst(market, { ...base, kind: "INFERENCE" })! < placementBoundMst(market, base)!).toBe(true);
+    expect(placementBoundMst(market, { ...base, precision: "FP8" })! > placementBoundMst(market, base)!).toBe(true);
+    // Far tighter than the device's best-precision peak that bounds one event.
+    expect(physicalBoundMst(market, "nvidia-h100-sxm", 2, 10_000)! > 4n * placementBoundMst(market, base)!).toBe(true);
+  });
+
+  it("takes the node's calibrated speed and time scale, and is undefined when nothing gives a speed", () => {
+    expect(placementBoundMst(market, { ...base, calibratedStPerSecond: 1000, timeScale: 3 })).toBe(
+      BigInt(Math.ceil(1000 * 2 * 11 * 3 * 1000 * PLACEMENT_BOUND_TOLERANCE)),
+    );
+    expect(placementBoundMst(market, { ...base, deviceModel: "unknown-chip" })).toBeUndefined();
   });
 });

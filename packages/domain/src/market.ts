@@ -357,3 +357,53 @@ export function physicalBoundMst(
   const mst = perDevice * deviceCount * (Math.max(0, durationMs) / 1000) * Math.max(1, timeScale) * 1000 * USAGE_BOUND_SLACK;
   return BigInt(Math.ceil(mst)) + 1000n;
 }
+
+/**
+ * ASSUMPTION: how far honest usage may run over what its placement's devices
+ * do at their modelled speed: 5 % (a measured speed is an average, and agents
+ * round each chunk up to whole mST). The simulated executor works at exactly
+ * the modelled speed; real workloads run below it.
+ */
+export const PLACEMENT_BOUND_TOLERANCE = 1.05;
+/**
+ * ASSUMPTION: time added to a placement's duration for the clocks that measure
+ * it (the broker's, which says when it was assigned and ended, and
+ * settlement's, while it runs): one second, for clocks kept by NTP.
+ */
+export const PLACEMENT_CLOCK_ALLOWANCE_MS = 1000;
+
+/** A placement as settlement knows it: what the broker gave, and the node registered. */
+export interface PlacementTerms {
+  readonly deviceModel: string;
+  readonly deviceCount: number;
+  readonly kind: JobKind;
+  readonly precision: Precision;
+  /** Assignment to end (or to now, while it runs), as the broker saw it. */
+  readonly durationMs: number;
+  /** Simulated seconds per wall second (the node's registration); 1 for real hardware. */
+  readonly timeScale?: number;
+  /** The node's measured speed of one device, ST/s, replacing the catalogue's. */
+  readonly calibratedStPerSecond?: number;
+}
+
+/**
+ * The most a placement is ever paid, in mST: its devices × its duration × the
+ * device's speed at the job's precision and kind (the market model's
+ * efficiency, or the node's calibrated speed), × the node's time scale, within
+ * PLACEMENT_BOUND_TOLERANCE and PLACEMENT_CLOCK_ALLOWANCE_MS. Undefined when
+ * nothing gives the device's speed (unknown device, or one that cannot run the
+ * precision, and no calibration).
+ */
+export function placementBoundMst(market: MarketModel, p: PlacementTerms): bigint | undefined {
+  const device = market.devices.get(p.deviceModel);
+  const speed =
+    p.calibratedStPerSecond !== undefined && p.calibratedStPerSecond > 0
+      ? p.calibratedStPerSecond
+      : device
+        ? stPerSecond(device, p.precision, workloadOf(p.kind), market.efficiency)
+        : undefined;
+  if (speed === undefined || !(speed > 0)) return undefined;
+  const seconds = (Math.max(0, p.durationMs) + PLACEMENT_CLOCK_ALLOWANCE_MS) / 1000;
+  const mst = speed * Math.max(1, p.deviceCount) * seconds * Math.max(1, p.timeScale ?? 1) * 1000 * PLACEMENT_BOUND_TOLERANCE;
+  return BigInt(Math.ceil(mst));
+}

@@ -28,6 +28,12 @@ export const ACCOUNTS = {
   tenantPayments: (tenant: string) => `cny:payments:${tenant}`,
   /** Usage a tenant's tokens could not cover: may go below zero. */
   overdraft: (tenant: string) => `st:overdraft:${tenant}`,
+  /**
+   * Work the platform does not charge for: tokens given back to tenants for
+   * work their jobs' records did not keep (lost to a node failure, a restart or
+   * a preemption). Its debit balance is the platform's loss, in mST.
+   */
+  platformLoss: "st:platform_loss",
 } as const;
 
 export interface PackageSpec {
@@ -101,6 +107,7 @@ export async function seedLedger(db: Kysely<Database>, packages: readonly Packag
     await ensureAccount(trx, { id: ACCOUNTS.issuance, ledger: "ST", kind: "issuance", owner: "platform" });
     await ensureAccount(trx, { id: ACCOUNTS.consumed, ledger: "ST", kind: "consumed", owner: "platform" });
     await ensureAccount(trx, { id: ACCOUNTS.expired, ledger: "ST", kind: "expired", owner: "platform" });
+    await ensureAccount(trx, { id: ACCOUNTS.platformLoss, ledger: "ST", kind: "platform_loss", owner: "platform" });
     await ensureAccount(trx, { id: ACCOUNTS.revenue, ledger: "CNY", kind: "revenue", owner: "platform" });
     for (const p of packages) {
       await trx
@@ -524,7 +531,8 @@ export async function statement(
   const rows = await sql<{ period: string; bought: string; used: string; lapsed: string; paid: string; earned: string }>`
     select to_char(date_trunc(${period}, t.created_at at time zone 'Asia/Shanghai'), ${fmt}) as period,
       coalesce(sum(t.amount) filter (where t.kind = 'purchase' and c.owner = ${owner}), 0)::text as bought,
-      coalesce(sum(t.amount) filter (where t.kind in ('capture', 'usage', 'overdraft') and d.owner = ${owner}), 0)::text as used,
+      (coalesce(sum(t.amount) filter (where t.kind in ('capture', 'usage', 'overdraft') and d.owner = ${owner}), 0)
+        - coalesce(sum(t.amount) filter (where t.kind = 'loss_return' and c.owner = ${owner}), 0))::text as used,
       coalesce(sum(t.amount) filter (where t.kind = 'expiry' and d.owner = ${owner}), 0)::text as lapsed,
       coalesce(sum(t.amount) filter (where t.kind = 'payment' and d.owner = ${owner}), 0)::text as paid,
       coalesce(sum(t.amount) filter (where t.kind = 'operator_earnings' and c.owner = ${owner}), 0)::text as earned

@@ -668,8 +668,14 @@ export class Broker {
     if (job.state !== "SCHEDULED" && job.state !== "RUNNING") return;
     // A report about an earlier run of the replica (one that ended before it was placed again) changes nothing.
     if (status.attempt > 0 && status.attempt !== attemptOf(job)) return;
-    if (/^\d+$/.test(status.doneMst) && BigInt(status.doneMst) > BigInt(replica.doneMst)) replica.doneMst = status.doneMst;
-    noteProgress(replica, status);
+    // Progress only grows, and a replica never does more than its share: the record keeps what the tenant pays for.
+    let advanced = false;
+    if (/^\d+$/.test(status.doneMst) && BigInt(status.doneMst) > BigInt(replica.doneMst)) {
+      const share = BigInt(replica.sizeMst);
+      replica.doneMst = (BigInt(status.doneMst) < share ? BigInt(status.doneMst) : share).toString();
+      advanced = true;
+    }
+    if (noteProgress(replica, status)) advanced = true;
     if (status.exitCode !== undefined && status.exitCode !== null) job.exitCode = status.exitCode;
     job.doneMst = job.replicas.reduce((t, r) => t + BigInt(r.doneMst), BigInt(job.checkpointMst ?? "0")).toString();
     switch (status.state) {
@@ -677,6 +683,8 @@ export class Broker {
         replica.state = "RUNNING";
         if (job.state === "SCHEDULED")
           await this.transition(job, "RUNNING", `running on ${[...new Set(job.replicas.map((r) => r.nodeId))].join(", ")}`);
+        // Progress is persisted as it is reported: a broker that restarts resumes the job from it (and bills it).
+        else if (advanced) await this.persist(job);
         return;
       case "JOB_RUN_STATE_SUCCEEDED":
         replica.state = "DONE";
@@ -757,7 +765,14 @@ export class Broker {
     keepCheckpoint(job);
     this.release(job);
     // The old replicas are forgotten: a late report from one of them changes nothing.
-    await this.transition(job, "PENDING", why, { nodeId: "", cluster: "", region: "", replicas: [], rendezvous: undefined });
+    await this.transition(job, "PENDING", why, {
+      nodeId: "",
+      cluster: "",
+      region: "",
+      replicas: [],
+      rendezvous: undefined,
+      doneMst: job.checkpointMst ?? "0",
+    });
   }
 
   // ---- matching and dispatch ---------------------------------------------
@@ -829,17 +844,11 @@ export class Broker {
         return false;
       }
       case "preempt": {
+        // A victim goes back to the queue as any requeued job does: a training job keeps the progress it reported.
         for (const victimId of d.victims) {
           const victim = this.jobs.get(victimId);
           if (!victim) continue;
-          this.stopReplicas(victim, `preempted by ${job.jobId} (priority ${req.priority})`);
-          this.release(victim);
-          await this.transition(victim, "PENDING", `preempted by higher-priority job ${job.jobId}; waiting to run again`, {
-            nodeId: "",
-            cluster: "",
-            region: "",
-            replicas: [],
-          });
+          await this.requeue(victim, `preempted by higher-priority job ${job.jobId} (priority ${req.priority}); waiting to run again`);
         }
         await this.bind(job, req, d.placement, { ...d.receipt, preempted: d.victims });
         return true;
@@ -982,13 +991,26 @@ export class Broker {
       cluster: job.cluster,
       sizeMst: job.sizeMst,
       message: t.message,
-      // A placement says where each replica runs, under which attempt: settlement pays usage only from there.
+      // A placement says where each replica runs, under which attempt and terms: settlement pays usage only from
+      // there, priced as the job's kind and precision on the node's registered cluster and device.
       ...(t.state === "SCHEDULED"
         ? {
             attempt: job.transitions.slice(0, index + 1).filter((x) => x.state === "SCHEDULED").length,
-            replicas: job.replicas.map((r, i) => ({ replica: i, nodeId: r.nodeId, deviceCount: Math.max(1, r.deviceIndices.length) })),
+            precision: `PRECISION_${job.spec.precision ?? "BF16"}`,
+            replicas: job.replicas.map((r, i) => {
+              const node = this.nodes.get(r.nodeId);
+              return {
+                replica: i,
+                nodeId: r.nodeId,
+                deviceCount: Math.max(1, r.deviceIndices.length),
+                cluster: node?.reg.cluster ?? "",
+                deviceModel: node?.profile.device.id ?? "",
+              };
+            }),
           }
         : {}),
+      // A job's end says how much work its record kept: its tenant pays that, never more than its size.
+      ...(isFinal(t.state) ? { keptMst: minMst(job.doneMst, job.sizeMst) } : {}),
     });
     await publishEvent(this.deps.js, this.deps.names.jobSubject(job.tenantId), `${job.jobId}:${index}`, bytes);
   }
@@ -1003,29 +1025,33 @@ export class Broker {
   }
 }
 
-/** Takes in what a replica's workload reported of its progress and checkpoints; never backwards. */
-function noteProgress(replica: ReplicaRecord, status: JobStatus__Output): void {
+/** Takes in what a replica's workload reported of its progress and checkpoints; never backwards. True if anything moved. */
+function noteProgress(replica: ReplicaRecord, status: JobStatus__Output): boolean {
   const more = (reported: string, known: string | undefined) => /^\d+$/.test(reported) && BigInt(reported) > BigInt(known ?? "0");
-  if (more(status.reportedTokens, replica.reportedTokens)) replica.reportedTokens = status.reportedTokens;
+  let moved = false;
+  if (more(status.reportedTokens, replica.reportedTokens)) {
+    replica.reportedTokens = status.reportedTokens;
+    moved = true;
+  }
   if (more(status.checkpointTokens, replica.checkpointTokens)) {
     replica.checkpointTokens = status.checkpointTokens;
-    if (/^\d+$/.test(status.checkpointDoneMst)) replica.checkpointDoneMst = status.checkpointDoneMst;
+    // Never more than the replica's share: the record keeps what the tenant pays for.
+    if (/^\d+$/.test(status.checkpointDoneMst)) replica.checkpointDoneMst = minMst(status.checkpointDoneMst, replica.sizeMst);
+    moved = true;
   }
+  return moved;
 }
 
 /**
  * What a job keeps when its run stops before the end (its node was lost or
- * restarted, or it was preempted): a program keeps its work up to the last
- * checkpoint all its replicas reported (the next attempt is told where it
- * stands); a simulated training job keeps all its progress; other work
- * starts again.
+ * restarted, or it was preempted), as `checkpointMst`: a program its work up
+ * to the last checkpoint each replica reported (the next attempt is told
+ * where it stands); a simulated training job all its progress; other work
+ * nothing (it starts again). Never more than its size.
  */
 export function keepCheckpoint(job: JobRecord): void {
   if (job.spec.command) {
-    if (!job.replicas.some((r) => r.checkpointTokens !== undefined)) {
-      job.doneMst = job.checkpointMst ?? "0";
-      return;
-    }
+    if (!job.replicas.some((r) => r.checkpointTokens !== undefined)) return;
     const checkpoints = [...(job.checkpoints ?? [])];
     let kept = BigInt(job.checkpointMst ?? "0");
     job.replicas.forEach((r, i) => {
@@ -1034,11 +1060,15 @@ export function keepCheckpoint(job: JobRecord): void {
       kept += BigInt(r.checkpointDoneMst ?? "0");
     });
     job.checkpoints = Array.from(checkpoints, (t) => t ?? "0");
-    job.checkpointMst = kept.toString();
-    job.doneMst = job.checkpointMst;
+    job.checkpointMst = minMst(kept.toString(), job.sizeMst);
     return;
   }
-  if (job.spec.kind === "TRAINING") job.checkpointMst = job.doneMst;
+  if (job.spec.kind === "TRAINING") job.checkpointMst = minMst(job.doneMst, job.sizeMst);
+}
+
+/** The smaller of two amounts of mST (decimal strings). */
+function minMst(a: string, b: string): string {
+  return BigInt(a) < BigInt(b) ? a : b;
 }
 
 /** "<job_id>#<replica>" as agents report running work. */

@@ -124,14 +124,15 @@ export class ReplicaRun {
         lastMs = nowMs;
         this.opts.onProgress(report);
       }
-      if (done >= spec.sizeMst)
+      // Past its time limit first: a job sized by its time limit reaches both at once on the fastest device.
+      if (spec.timeLimitMs > 0 && nowMs - startMs >= spec.timeLimitMs)
+        this.end({ state: "FAILED", message: `killed: past its time limit of ${spec.timeLimitMs / 1000} s` });
+      else if (done >= spec.sizeMst)
         this.end(
           this.executor.endsAtSize
             ? { state: "SUCCEEDED", message: "completed" }
             : { state: "FAILED", message: `stopped: it used its whole budget of ${stText(spec.sizeMst)} (the job's size)` },
         );
-      else if (spec.timeLimitMs > 0 && nowMs - startMs >= spec.timeLimitMs)
-        this.end({ state: "FAILED", message: `killed: past its time limit of ${spec.timeLimitMs / 1000} s` });
     }
   }
 

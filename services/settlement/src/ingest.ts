@@ -11,14 +11,27 @@ import {
   type UsageKey,
   usageCopyLine,
   type Database,
+  type IdConflict,
   type JobEventInput,
   type Kysely,
   type Insertable,
   sql,
 } from "@tokengrid/db";
-import { captureBatch, payOperators, releaseIn } from "@tokengrid/ledger";
+import { captureBatch, closeBills, payOperators, releaseIn, returnUnkept, type JobEnd } from "@tokengrid/ledger";
 import { createHash } from "node:crypto";
-import { physicalBoundMst, usageConditions, valueUsage, type MarketModel, type NodeFigures, type UsageConditions } from "@tokengrid/domain";
+import {
+  physicalBoundMst,
+  placementBoundMst,
+  PLACEMENT_BOUND_TOLERANCE,
+  PLACEMENT_CLOCK_ALLOWANCE_MS,
+  usageConditions,
+  valueUsage,
+  type JobKind,
+  type MarketModel,
+  type NodeFigures,
+  type Precision,
+  type UsageConditions,
+} from "@tokengrid/domain";
 import {
   jobEventCodec,
   fromTimestamp,
@@ -34,6 +47,8 @@ import type { Span } from "@opentelemetry/api";
 
 const STATE_PREFIX = "JOB_STATE_";
 const KIND_PREFIX = "JOB_KIND_";
+const PRECISION_PREFIX = "PRECISION_";
+const FINAL_STATES: readonly string[] = ["SUCCEEDED", "FAILED", "CANCELLED"];
 
 /** Starts one span per message, each a child of the trace the message carries. */
 function messageSpans(msgs: JsMsg[], name: string): Span[] {
@@ -81,6 +96,63 @@ function digest(ids: readonly string[]): string {
   return h.digest("hex").slice(0, 24);
 }
 
+/**
+ * A digest of what a usage event says (every field it carries): the same id
+ * with another digest is not a redelivery but another event under its name.
+ */
+function contentDigest(
+  e: {
+    eventId: string;
+    jobId: string;
+    tenantId: string;
+    nodeId: string;
+    operatorId: string;
+    cluster: string;
+    deviceModel: string;
+    deviceCount: number;
+    amountMst: string;
+    seq: number;
+    replica: number;
+    attempt: number;
+    final: boolean;
+    kind: unknown;
+    precision: unknown;
+  },
+  startMs: number,
+  endMs: number,
+): string {
+  return createHash("md5")
+    .update(
+      [
+        e.eventId,
+        e.jobId,
+        e.tenantId,
+        e.nodeId,
+        e.operatorId,
+        e.cluster,
+        e.deviceModel,
+        e.deviceCount,
+        e.amountMst,
+        e.seq,
+        e.replica,
+        e.attempt,
+        startMs,
+        endMs,
+        e.final,
+        String(e.kind),
+        String(e.precision),
+      ].join("\u0000"),
+    )
+    .digest("hex")
+    .slice(0, 20);
+}
+
+/** Why usage is quarantined: a short code to count by, and the reason in words. */
+interface Refusal {
+  code: string;
+  reason: string;
+}
+
 /** What settling one usage event moves, once it is known to be new; and what it is checked against. */
 interface Settles extends UsageKey {
   operatorId: string;
@@ -96,7 +168,16 @@ interface Settles extends UsageKey {
   lineStart: number;
   lineEnd: number;
   /** Why it cannot be paid whatever the placement says (beyond what its devices can do): it is quarantined. */
-  refused?: string;
+  refused?: Refusal;
+  /** What it claims of itself: checked against its placement's terms, never used to price it otherwise. */
+  cluster: string;
+  kind: JobKind | undefined;
+  precision: Precision | undefined;
+  /** The node's simulated clock rate and measured speed (its registration), for the placement's bound. */
+  timeScale: number;
+  calibratedStPerSecond?: number;
+  /** The run's last event from this node (the run stopped). */
+  final: boolean;
   /** Not named by its place in a run, or on another node's subject: it moves no run on. */
   misnamed?: boolean;
   /** Which package conditions the event meets: which of the tenant's lots may pay for it. */
@@ -209,29 +290,47 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
     const bound = physicalBoundMst(market, e.deviceModel, e.deviceCount, durationMs, lastTimeScale, node?.stPerSecondPerDevice);
     const canonicalId = `${runOf(e)}:${e.nodeId}:${e.seq}`;
     const revocation = ctx.revocations?.of(e.nodeId);
-    const refused =
+    const refused: Refusal | undefined =
       e.nodeId !== subjectNode
-        ? `says node ${e.nodeId} but came on node ${subjectNode || "(none)"}'s subject`
+        ? { code: "wrong_subject", reason: `says node ${e.nodeId} but came on node ${subjectNode || "(none)"}'s subject` }
         : e.eventId !== canonicalId
-          ? `its id is not ${canonicalId} (job#replica.attempt:node:seq): an event is named by where it is in its replica's run`
+          ? {
+              code: "misnamed",
+              reason: `its id is not ${canonicalId} (job#replica.attempt:node:seq): an event is named by where it is in its replica's run`,
+            }
           : revocation && revokedDuring(revocation, periodStartMs, periodEndMs)
-            ? `node ${e.nodeId} was revoked at ${new Date(revocation.revokedMs).toISOString()}, before this period ended`
+            ? {
+                code: "revoked",
+                reason: `node ${e.nodeId} was revoked at ${new Date(revocation.revokedMs).toISOString()}, before this period ended`,
+              }
             : lastRecord && lastRecord.operatorId !== e.operatorId
-              ? `names operator ${e.operatorId}; node ${e.nodeId} is operator ${lastRecord.operatorId}'s`
+              ? { code: "registration", reason: `names operator ${e.operatorId}; node ${e.nodeId} is operator ${lastRecord.operatorId}'s` }
               : lastRecord && !lastRecord.accelerators.some((a) => a.model === e.deviceModel)
-                ? `names device ${e.deviceModel}, which node ${e.nodeId} did not register`
-                : durationMs < 0
-                  ? "its period ends before it starts"
-                  : bound === undefined
-                    ? `device ${e.deviceModel} is not in the catalogue and the node gave no measured speed: nothing bounds what it could do`
-                    : amountMst > bound
-                      ? `${amountMst} mST in ${durationMs} ms is more than ${e.deviceCount} × ${e.deviceModel} can do (at most ${bound} mST)`
-                      : undefined;
+                ? { code: "registration", reason: `names device ${e.deviceModel}, which node ${e.nodeId} did not register` }
+                : lastRecord && lastRecord.cluster !== e.cluster
+                  ? { code: "registration", reason: `names cluster ${e.cluster}; node ${e.nodeId} registered in ${lastRecord.cluster}` }
+                  : durationMs < 0
+                    ? { code: "period", reason: "its period ends before it starts" }
+                    : bound === undefined
+                      ? {
+                          code: "unbounded",
+                          reason: `device ${e.deviceModel} is not in the catalogue and the node gave no measured speed: nothing bounds what it could do`,
+                        }
+                      : amountMst > bound
+                        ? {
+                            code: "physical_bound",
+                            reason: `${amountMst} mST in ${durationMs} ms is more than ${e.deviceCount} × ${e.deviceModel} can do (at most ${bound} mST)`,
+                          }
+                        : undefined;
+    const kind = JOB_KIND_BY_NAME[String(e.kind)];
+    const precision = PRECISION_BY_NAME[String(e.precision)];
+    // Valued here, before the transaction, with what the event says; it is paid only if that agrees with its
+    // placement's terms and the node's registration (checked in sortByPlacement), so the value is theirs.
     const value = valueUsage(market, {
       cluster: e.cluster,
       deviceModel: e.deviceModel,
-      kind: JOB_KIND_BY_NAME[String(e.kind)] ?? "TRAINING",
-      precision: PRECISION_BY_NAME[String(e.precision)] ?? "BF16",
+      kind: kind ?? "TRAINING",
+      precision: precision ?? "BF16",
       amountMst,
       atMs: periodEndMs,
       node,
@@ -277,6 +376,13 @@ export function prepareUsage(ctx: UsageContext, msg: JsMsg): PreparedUsage {
       lineEnd: copy.length,
       ...(refused ? { refused } : {}),
       ...(e.nodeId !== subjectNode || e.eventId !== canonicalId ? { misnamed: true } : {}),
+      cluster: e.cluster,
+      kind,
+      precision,
+      timeScale: lastTimeScale,
+      final: e.final,
+      ...(node?.stPerSecondPerDevice ? { calibratedStPerSecond: node.stPerSecondPerDevice } : {}),
+      digest: contentDigest(e, periodStartMs, periodEndMs),
       meets: usageConditions(market, e.cluster, periodEndMs, node),
       amountMst,
       operatorNanoYuan,
@@ -294,6 +400,8 @@ interface RunProgress {
   replica: number;
   lastSeq: number;
   lastEndMs: number;
+  /** mST paid for this replica's placement so far. */
+  paidMst: bigint;
   /** Moved by this batch (to be written). */
   changed: boolean;
 }
@@ -308,10 +416,95 @@ interface Placement {
   assignedMs: number;
   /** When it ended, if it has. */
   endedMs?: number;
+  /** Its terms, from the broker's job event (kind, precision) and the node's registration (cluster, device); absent on placements recorded before them. */
+  kind?: JobKind;
+  precision?: Precision;
+  cluster?: string;
+  deviceModel?: string;
 }
 
-/** How far a node's clock may be off settlement's (and the broker's). ASSUMPTION: a minute. */
+/**
+ * How far a node's clock may be off settlement's (and the broker's) where a
+ * usage period starts, or lies in the future. ASSUMPTION: a minute. It is not
+ * applied where a placement ends: usage for time after the broker ended the
+ * placement is never paid, and the most a placement is paid is bounded by the
+ * broker's own times (placementBoundMst).
+ */
 export const CLOCK_SKEW_MS = 60_000;
+
+/** A quarantine row for a usage event, with why. */
+function quarantineRow(e: Settles, r: Refusal): QuarantineRow {
+  return {
+    event_id: e.eventId,
+    digest: e.digest ?? "",
+    code: r.code,
+    job_id: e.jobId,
+    tenant_id: e.tenantId,
+    node_id: e.nodeId,
+    operator_id: e.operatorId,
+    attempt: e.attempt,
+    replica: e.replica,
+    device_model: e.deviceModel,
+    device_count: e.deviceCount,
+    amount_mst: e.amountMst,
+    period_start: new Date(e.periodStartMs),
+    period_end: new Date(e.periodEndMs),
+    reason: r.reason,
+  };
+}
+
+/**
+ * Where a usage event disagrees with the placement it claims: another node,
+ * tenant or more devices; time outside it; or terms (kind, precision,
+ * cluster, device) other than the broker's and the registration's. Price and
+ * package conditions follow from those terms, so an event is paid only if it
+ * states them as they are.
+ */
+function disagreement(e: Settles, placed: Placement): Refusal | undefined {
+  if (placed.nodeId !== e.nodeId)
+    return {
+      code: "wrong_node",
+      reason: `from node ${e.nodeId}, but replica ${e.replica} of job ${e.jobId} (attempt ${e.attempt}) was assigned to node ${placed.nodeId}`,
+    };
+  if (e.tenantId !== placed.tenantId)
+    return { code: "wrong_tenant", reason: `names tenant ${e.tenantId}; job ${e.jobId} is tenant ${placed.tenantId}'s` };
+  if (e.periodStartMs < placed.assignedMs - CLOCK_SKEW_MS)
+    return {
+      code: "before_placement",
+      reason: `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the job was placed there`,
+    };
+  if (placed.endedMs !== undefined && e.periodEndMs > placed.endedMs)
+    return {
+      code: "after_end",
+      reason: `its period ends at ${new Date(e.periodEndMs).toISOString()}, after the placement ended (${new Date(placed.endedMs).toISOString()})`,
+    };
+  if (e.deviceCount > placed.deviceCount)
+    return { code: "devices", reason: `reports ${e.deviceCount} devices; the replica was given ${placed.deviceCount}` };
+  const terms: [string, string | undefined, string | undefined][] = [
+    ["kind", e.kind, placed.kind],
+    ["precision", e.precision, placed.precision],
+    ["cluster", e.cluster, placed.cluster],
+    ["device", e.deviceModel, placed.deviceModel],
+  ];
+  for (const [what, claimed, actual] of terms)
+    if (actual !== undefined && claimed !== actual)
+      return { code: "terms", reason: `claims ${what} ${claimed ?? "(none)"}; its placement is ${what} ${actual}` };
+  return undefined;
+}
+
+/** The most the placement may be paid in `durationMs` (placementBoundMst), when its terms are known. */
+function placementBound(market: MarketModel, e: Settles, placed: Placement, durationMs: number): bigint | undefined {
+  if (placed.kind === undefined || placed.precision === undefined) return undefined;
+  return placementBoundMst(market, {
+    deviceModel: placed.deviceModel ?? e.deviceModel,
+    deviceCount: placed.deviceCount,
+    kind: placed.kind,
+    precision: placed.precision,
+    durationMs,
+    timeScale: e.timeScale,
+    ...(e.calibratedStPerSecond !== undefined ? { calibratedStPerSecond: e.calibratedStPerSecond } : {}),
+  });
+}
 
 /**
  * Sorts a batch's usage by the placements settlement knows: an event from the
@@ -333,7 +526,20 @@ async function sortByPlacement(
   if (jobIds.length > 0)
     for (const r of await trx
       .selectFrom("job_assignments")
-      .select(["job_id", "tenant_id", "attempt", "replica", "node_id", "device_count", "assigned_at", "ended_at"])
+      .select([
+        "job_id",
+        "tenant_id",
+        "attempt",
+        "replica",
+        "node_id",
+        "device_count",
+        "assigned_at",
+        "ended_at",
+        "kind",
+        "precision",
+        "cluster",
+        "device_model",
+      ])
       .where("job_id", "in", jobIds)
       .execute())
       placements.set(runOf({ jobId: r.job_id, replica: r.replica, attempt: r.attempt }), {
@@ -342,6 +548,10 @@ async function sortByPlacement(
         deviceCount: r.device_count,
         assignedMs: r.assigned_at.getTime(),
         ...(r.ended_at ? { endedMs: r.ended_at.getTime() } : {}),
+        ...(r.kind ? { kind: r.kind as JobKind } : {}),
+        ...(r.precision ? { precision: r.precision as Precision } : {}),
+        ...(r.cluster ? { cluster: r.cluster } : {}),
+        ...(r.device_model ? { deviceModel: r.device_model } : {}),
       });
   // How far each replica's paid usage has come: a new event (a higher seq) starts where the last ended.
   const progress = new Map<string, RunProgress>();
@@ -353,7 +563,7 @@ async function sortByPlacement(
   if (jobIds.length > 0)
     for (const r of await trx
       .selectFrom("replica_progress")
-      .select(["job_id", "attempt", "replica", "last_seq", "last_period_end"])
+      .select(["job_id", "attempt", "replica", "last_seq", "last_period_end", "paid_mst"])
       .where("job_id", "in", jobIds)
       .execute())
       progress.set(runOf({ jobId: r.job_id, replica: r.replica, attempt: r.attempt }), {
@@ -362,6 +572,7 @@ async function sortByPlacement(
         replica: r.replica,
         lastSeq: r.last_seq,
         lastEndMs: r.last_period_end.getTime(),
+        paidMst: BigInt(r.paid_mst),
         changed: false,
       });
   // Events at or before where their run stands: settled already if their id was claimed (a redelivery).
@@ -372,6 +583,16 @@ async function sortByPlacement(
       await sql<{ event_id: string }>`select event_id from usage_event_ids where event_id = any(${behind}::text[])`.execute(trx)
     ).rows)
       claimed.add(r.event_id);
+  // Events quarantined before with the same content: their redelivery is neither paid nor quarantined again.
+  const allIds = [...new Set(prepared.flatMap((p) => p.events.map((e) => e.eventId)))];
+  const quarantinedBefore = new Set<string>();
+  if (allIds.length > 0)
+    for (const r of (
+      await sql<{
+        k: string;
+      }>`select event_id || chr(31) || digest as k from usage_quarantine where event_id = any(${allIds}::text[])`.execute(trx)
+    ).rows)
+      quarantinedBefore.add(r.k);
   const keptIds = new Set<string>();
   let caughtUp: boolean | undefined;
   const keep: PreparedUsage[] = [];
@@ -384,69 +605,88 @@ async function sortByPlacement(
     /** This message's moves of its runs, kept only if it does not wait. */
     const staged = new Map<string, RunProgress>();
     let wait = false;
+    /** Events of the message left out: quarantined before with the same content (neither paid nor quarantined again). */
+    let skipped = 0;
     for (const e of p.events) {
+      if (quarantinedBefore.has(`${e.eventId}\u001f${e.digest}`)) {
+        skipped += 1;
+        continue;
+      }
       const placed = placements.get(runOf(e));
-      let reason = e.refused;
-      if (reason === undefined && e.periodEndMs > nowMs + CLOCK_SKEW_MS)
-        reason = `its period ends at ${new Date(e.periodEndMs).toISOString()}, in the future`;
-      if (reason === undefined && placed === undefined) {
+      let refusal = e.refused;
+      const refuse = (code: string, reason: string) => (refusal = { code, reason });
+      if (refusal === undefined && e.periodEndMs > nowMs + CLOCK_SKEW_MS)
+        refuse("future", `its period ends at ${new Date(e.periodEndMs).toISOString()}, in the future`);
+      if (refusal === undefined && placed === undefined) {
         caughtUp ??= ctx.jobEventsCaughtUp ? await ctx.jobEventsCaughtUp() : true;
         if (!caughtUp || nowMs - e.periodEndMs < PLACEMENT_WAIT_MS) {
           wait = true;
           break;
         }
-        reason = `no placement of replica ${e.replica} of job ${e.jobId} under attempt ${e.attempt} is known: the broker never assigned it`;
-      } else if (reason === undefined && placed!.nodeId !== e.nodeId)
-        reason = `from node ${e.nodeId}, but replica ${e.replica} of job ${e.jobId} (attempt ${e.attempt}) was assigned to node ${placed!.nodeId}`;
-      else if (reason === undefined && e.tenantId !== placed!.tenantId)
-        reason = `names tenant ${e.tenantId}; job ${e.jobId} is tenant ${placed!.tenantId}'s`;
-      else if (reason === undefined && e.periodStartMs < placed!.assignedMs - CLOCK_SKEW_MS)
-        reason = `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the job was placed there`;
-      else if (reason === undefined && placed!.endedMs !== undefined && e.periodEndMs > placed!.endedMs + CLOCK_SKEW_MS)
-        reason = `its period ends at ${new Date(e.periodEndMs).toISOString()}, after the placement ended (${new Date(placed!.endedMs).toISOString()})`;
-      else if (reason === undefined && e.deviceCount > placed!.deviceCount)
-        reason = `reports ${e.deviceCount} devices; the replica was given ${placed!.deviceCount}`;
+        refuse(
+          "no_placement",
+          `no placement of replica ${e.replica} of job ${e.jobId} under attempt ${e.attempt} is known: the broker never assigned it`,
+        );
+      } else if (refusal === undefined && e.final && placed!.endedMs === undefined && nowMs - e.periodEndMs < PLACEMENT_WAIT_MS) {
+        // A run's last event: its placement is ending (the job finished, was cancelled or moved), and the broker's
+        // word on when comes on the other stream, often after it. It waits for it, so that no time after the end is paid.
+        wait = true;
+        break;
+      } else if (refusal === undefined) refusal = disagreement(e, placed!);
       // A replica's run is taken in order (its events are named by their place in it): the next seq must start where
       // the time already settled ended; one further on waits for those before it; one already passed is either this
-      // run's event again (its id was claimed: a duplicate, dropped below) or quarantined.
-      // Only usage that could be paid moves its run on (refused usage, e.g. from another node, must not).
+      // run's event again (its id was claimed: a duplicate, or another event under its name, sorted out when the ids
+      // are claimed) or quarantined. Only usage that could be paid moves its run on (refused usage, e.g. from another
+      // node, must not).
       let older = false;
-      if (!e.misnamed && reason === undefined) {
+      if (!e.misnamed && refusal === undefined) {
         const key = runOf(e);
         const pr = staged.get(key) ??
-          progress.get(key) ?? { jobId: e.jobId, attempt: e.attempt, replica: e.replica, lastSeq: 0, lastEndMs: 0, changed: false };
+          progress.get(key) ?? {
+            jobId: e.jobId,
+            attempt: e.attempt,
+            replica: e.replica,
+            lastSeq: 0,
+            lastEndMs: 0,
+            paidMst: 0n,
+            changed: false,
+          };
         if (e.seq <= pr.lastSeq) older = true;
         else if (e.seq > pr.lastSeq + 1 && nowMs - e.periodEndMs < PLACEMENT_WAIT_MS) {
           wait = true;
           break;
         } else {
-          if (e.seq > pr.lastSeq + 1) reason = `seq ${e.seq} came, and seq ${pr.lastSeq + 1} of its run never did`;
+          if (e.seq > pr.lastSeq + 1) refuse("gap", `seq ${e.seq} came, and seq ${pr.lastSeq + 1} of its run never did`);
           else if (e.periodStartMs < pr.lastEndMs)
-            reason = `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the end of usage already settled for this replica (${new Date(pr.lastEndMs).toISOString()})`;
-          staged.set(key, { ...pr, lastSeq: e.seq, lastEndMs: reason === undefined ? e.periodEndMs : pr.lastEndMs, changed: true });
+            refuse(
+              "overlap",
+              `its period starts at ${new Date(e.periodStartMs).toISOString()}, before the end of usage already settled for this replica (${new Date(pr.lastEndMs).toISOString()})`,
+            );
+          else {
+            // The most the placement is ever paid: its devices, for the time the broker gave it, at the job's speed.
+            const durationMs = (placed!.endedMs ?? nowMs) - placed!.assignedMs;
+            const bound = placementBound(ctx.market, e, placed!, durationMs);
+            if (bound !== undefined && pr.paidMst + e.amountMst > bound)
+              refuse(
+                "placement_bound",
+                `${pr.paidMst + e.amountMst} mST paid for this placement with it, more than its ${placed!.deviceCount} × ${placed!.deviceModel ?? e.deviceModel} could do in the ${durationMs} ms the broker gave it (at most ${bound} mST, tolerance ${PLACEMENT_BOUND_TOLERANCE} and ${PLACEMENT_CLOCK_ALLOWANCE_MS} ms)`,
+              );
+          }
+          staged.set(key, {
+            ...pr,
+            lastSeq: e.seq,
+            lastEndMs: refusal === undefined ? e.periodEndMs : pr.lastEndMs,
+            paidMst: refusal === undefined ? pr.paidMst + e.amountMst : pr.paidMst,
+            changed: true,
+          });
         }
       }
       if (older && !claimed.has(e.eventId) && !keptIds.has(e.eventId))
-        reason = `seq ${e.seq} of its run was passed already: a seq is settled once`;
-      if (reason === undefined) {
+        refuse("seq_passed", `seq ${e.seq} of its run was passed already: a seq is settled once`);
+      if (refusal === undefined) {
         kept.push(e);
         keptIds.add(e.eventId);
-      } else
-        refused.push({
-          event_id: e.eventId,
-          job_id: e.jobId,
-          tenant_id: e.tenantId,
-          node_id: e.nodeId,
-          operator_id: e.operatorId,
-          attempt: e.attempt,
-          replica: e.replica,
-          device_model: e.deviceModel,
-          device_count: e.deviceCount,
-          amount_mst: e.amountMst,
-          period_start: new Date(e.periodStartMs),
-          period_end: new Date(e.periodEndMs),
-          reason,
-        });
+      } else refused.push(quarantineRow(e, refusal));
     }
     if (wait) {
       // Nothing of a message that waits moves its runs on.
@@ -455,7 +695,7 @@ async function sortByPlacement(
     }
     for (const [key, pr] of staged) progress.set(key, pr);
     quarantine.push(...refused);
-    if (refused.length === 0) keep.push(p);
+    if (refused.length === 0 && skipped === 0) keep.push(p);
     else {
       const text = p.copy.toString();
       keep.push({ events: kept, copy: Buffer.from(kept.map((e) => text.slice(e.lineStart, e.lineEnd)).join("")) });
@@ -472,12 +712,14 @@ async function sortByPlacement(
           replica: p.replica,
           last_seq: p.lastSeq,
           last_period_end: new Date(p.lastEndMs),
+          paid_mst: p.paidMst,
         })),
       )
       .onConflict((oc) =>
         oc.columns(["job_id", "attempt", "replica"]).doUpdateSet((eb) => ({
           last_seq: eb.fn("greatest", [eb.ref("replica_progress.last_seq"), eb.ref("excluded.last_seq")]),
           last_period_end: eb.fn("greatest", [eb.ref("replica_progress.last_period_end"), eb.ref("excluded.last_period_end")]),
+          paid_mst: eb.fn("greatest", [eb.ref("replica_progress.paid_mst"), eb.ref("excluded.paid_mst")]),
         })),
       )
       .execute();
@@ -515,18 +757,32 @@ export async function ingestUsage(
       // Paid only if it came from where the broker placed the job, within what the devices can do.
       const sorted = await sortByPlacement(ctx, t.trx, msgs, prepared, nowMs);
       retry = sorted.retry;
-      quarantined = sorted.quarantine.length;
-      if (sorted.quarantine.length > 0) {
+      events = sorted.keep.flatMap((p) => p.events);
+      // An id settled before (or earlier in this batch) under other content is another event under its name: it is
+      // quarantined, saying so, and the one paid under the id stays paid.
+      const conflicts: QuarantineRow[] = [];
+      const onConflict = ({ event, settledDigest }: IdConflict) =>
+        conflicts.push(
+          quarantineRow(event as Settles, {
+            code: "id_conflict",
+            reason: `event id ${event.eventId} was settled before with other content (digest ${settledDigest}, this one ${event.digest}): not a redelivery; the first one stays paid`,
+          }),
+        );
+      const freshIds = await insertUsageEvents(t, sorted.keep, { onConflict });
+      const quarantine = [...sorted.quarantine, ...conflicts];
+      quarantined = quarantine.length;
+      if (quarantine.length > 0) {
         await t.trx
           .insertInto("usage_quarantine")
-          .values(sorted.quarantine)
-          .onConflict((oc) => oc.column("event_id").doNothing())
+          .values(quarantine)
+          .onConflict((oc) => oc.columns(["event_id", "digest"]).doNothing())
           .execute();
-        for (const q of sorted.quarantine)
-          log.warn({ eventId: q.event_id, nodeId: q.node_id, jobId: q.job_id, reason: q.reason }, "usage quarantined, not paid");
+        for (const q of quarantine)
+          log.warn(
+            { eventId: q.event_id, nodeId: q.node_id, jobId: q.job_id, code: q.code, reason: q.reason },
+            "usage quarantined, not paid",
+          );
       }
-      events = sorted.keep.flatMap((p) => p.events);
-      const freshIds = await insertUsageEvents(t, sorted.keep);
       // Usually every event is new; otherwise settle only the first sighting of each new one.
       const fresh = freshIds.length === events.length ? undefined : new Set(freshIds);
       const earned = new Map<string, bigint>();
@@ -559,6 +815,8 @@ export async function ingestUsage(
       }
       // The same new events always make the same batch id: a redelivery pays nothing twice.
       if (freshIds.length > 0) await payOperators(t.trx, digest(freshIds), earned, margin);
+      // Jobs that ended already: what this usage charged beyond what their records kept goes back to the tenant.
+      if (items.length > 0) await returnUnkept(t.trx, [...new Set(items.map((i) => i.jobId))].sort());
       if (short.length > 0) await onShortfall(short);
       return freshIds.length;
     });
@@ -591,19 +849,43 @@ export async function ingestJobEvents(db: Kysely<Database>, msgs: JsMsg[], log: 
       version: Number(e.eventId.slice(e.eventId.lastIndexOf(":") + 1)) || 0,
     }));
     // Where each placement runs: usage is paid only from there.
-    const placements = ok.flatMap((e) =>
-      String(e.state) === "JOB_STATE_SCHEDULED" && e.attempt > 0
-        ? e.replicas.map((r) => ({
-            job_id: e.jobId,
-            tenant_id: e.tenantId,
-            attempt: e.attempt,
-            replica: r.replica,
-            node_id: r.nodeId,
-            device_count: Math.max(1, r.deviceCount),
-            assigned_at: new Date(fromTimestamp(e.time)),
-          }))
-        : [],
-    );
+    // A placement's terms are recorded when the broker states them all (kind and precision; the node's cluster and
+    // device with each replica): usage that claims others is not paid. One that states no precision (a broker from
+    // before terms) leaves them unknown, and its usage is checked as before.
+    const placements = ok.flatMap((e) => {
+      if (String(e.state) !== "JOB_STATE_SCHEDULED" || e.attempt <= 0) return [];
+      const precision = String(e.precision).startsWith(PRECISION_PREFIX) ? String(e.precision).slice(PRECISION_PREFIX.length) : "";
+      const known = precision !== "" && precision !== "UNSPECIFIED";
+      const kind = String(e.kind).replace(KIND_PREFIX, "");
+      return e.replicas.map((r) => ({
+        job_id: e.jobId,
+        tenant_id: e.tenantId,
+        attempt: e.attempt,
+        replica: r.replica,
+        node_id: r.nodeId,
+        device_count: Math.max(1, r.deviceCount),
+        assigned_at: new Date(fromTimestamp(e.time)),
+        kind: known ? kind : null,
+        precision: known ? precision : null,
+        cluster: known ? r.cluster || e.cluster || null : null,
+        device_model: known ? r.deviceModel || null : null,
+      }));
+    });
+    // What each ended job's record kept: the most its tenant pays.
+    const ends: JobEnd[] = ok.flatMap((e) => {
+      const state = String(e.state).replace(STATE_PREFIX, "");
+      if (!FINAL_STATES.includes(state) || e.keptMst === undefined || e.keptMst === null) return [];
+      return [
+        {
+          jobId: e.jobId,
+          tenantId: e.tenantId,
+          state,
+          sizeMst: BigInt(e.sizeMst),
+          keptMst: BigInt(e.keptMst),
+          endedAt: new Date(fromTimestamp(e.time)),
+        },
+      ];
+    });
     await db.transaction().execute(async (trx) => {
       await applyJobEvents(trx, rows);
       if (placements.length > 0)
@@ -622,8 +904,12 @@ export async function ingestJobEvents(db: Kysely<Database>, msgs: JsMsg[], log: 
             .where("ended_at", "is", null)
             .where("assigned_at", "<=", new Date(r.occurred_at))
             .execute();
-      // A job that ended gives back what its hold has left.
-      for (const r of rows) if (r.state === "SUCCEEDED" || r.state === "FAILED" || r.state === "CANCELLED") await releaseIn(trx, r.job_id);
+      // A job that ended gives back what its hold has left, and what it was charged beyond what its record kept.
+      for (const r of rows) if (FINAL_STATES.includes(r.state)) await releaseIn(trx, r.job_id);
+      const returned = await closeBills(trx, ends);
+      for (const [jobId, mst] of returned)
+        if (mst > 0n)
+          log.info({ jobId, returnedMst: mst.toString() }, "work the job's record did not keep given back to its tenant (platform loss)");
     });
   } finally {
     for (const s of spans) s.end();

@@ -4,6 +4,7 @@ import type { JobKind as _tokengrid_job_v1_JobKind, JobKind__Output as _tokengri
 import type { JobState as _tokengrid_job_v1_JobState, JobState__Output as _tokengrid_job_v1_JobState__Output } from '../../../tokengrid/job/v1/JobState.js';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../../google/protobuf/Timestamp.js';
 import type { ReplicaPlacement as _tokengrid_events_v1_ReplicaPlacement, ReplicaPlacement__Output as _tokengrid_events_v1_ReplicaPlacement__Output } from '../../../tokengrid/events/v1/ReplicaPlacement.js';
+import type { Precision as _tokengrid_job_v1_Precision, Precision__Output as _tokengrid_job_v1_Precision__Output } from '../../../tokengrid/job/v1/Precision.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -32,6 +33,20 @@ export interface JobEvent {
    */
   'attempt'?: (number);
   'replicas'?: (_tokengrid_events_v1_ReplicaPlacement)[];
+  /**
+   * On a placement: the number format the job runs in (its kind is `kind`).
+   * With the node's registration they set what the placement's usage is worth;
+   * usage events that claim another kind or precision are not paid.
+   */
+  'precision'?: (_tokengrid_job_v1_Precision);
+  /**
+   * On a final event (SUCCEEDED, FAILED, CANCELLED): the work the job's record
+   * kept, in mST (its reported progress, with any checkpoint of an earlier
+   * placement), at most its size. The tenant pays this much and no more: what
+   * it was charged beyond it is the platform's loss (docs/ledger.md).
+   */
+  'keptMst'?: (number | string | Long);
+  '_keptMst'?: "keptMst";
 }
 
 /**
@@ -60,4 +75,18 @@ export interface JobEvent__Output {
    */
   'attempt': (number);
   'replicas': (_tokengrid_events_v1_ReplicaPlacement__Output)[];
+  /**
+   * On a placement: the number format the job runs in (its kind is `kind`).
+   * With the node's registration they set what the placement's usage is worth;
+   * usage events that claim another kind or precision are not paid.
+   */
+  'precision': (_tokengrid_job_v1_Precision__Output);
+  /**
+   * On a final event (SUCCEEDED, FAILED, CANCELLED): the work the job's record
+   * kept, in mST (its reported progress, with any checkpoint of an earlier
+   * placement), at most its size. The tenant pays this much and no more: what
+   * it was charged beyond it is the platform's loss (docs/ledger.md).
+   */
+  'keptMst'?: (string);
+  '_keptMst'?: "keptMst";
 }

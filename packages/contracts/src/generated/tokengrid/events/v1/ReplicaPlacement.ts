@@ -11,6 +11,12 @@ export interface ReplicaPlacement {
    * Devices it was given (1 for a slice of one device).
    */
   'deviceCount'?: (number);
+  /**
+   * The node's cluster and device model as it registered them: the placement's
+   * usage is priced, and its package conditions judged, with these.
+   */
+  'cluster'?: (string);
+  'deviceModel'?: (string);
 }
 
 /**
@@ -23,4 +29,10 @@ export interface ReplicaPlacement__Output {
    * Devices it was given (1 for a slice of one device).
    */
   'deviceCount': (number);
+  /**
+   * The node's cluster and device model as it registered them: the placement's
+   * usage is priced, and its package conditions judged, with these.
+   */
+  'cluster': (string);
+  'deviceModel': (string);
 }
