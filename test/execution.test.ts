@@ -249,7 +249,96 @@ describe("a tenant's command", () => {
   });
 });
 
+describe("a job's output", () => {
+  it("can be followed while the job runs, and the follow ends with the job", async () => {
+    const job = await run(["sh", "-c", "for i in 1 2 3; do echo line $i; sleep 0.6; done"]);
+    const seen: { text: string; atMs: number }[] = [];
+    const followed = new Promise<void>((resolve, reject) => {
+      const s = jobs.ReadJobLogs({ jobId: job.jobId, follow: true }, md);
+      s.on("data", (c: ReadJobLogsResponse__Output) => {
+        if (String(c.stream) === "LOG_STREAM_STDOUT") seen.push({ text: c.text, atMs: Date.now() });
+      });
+      s.on("error", reject);
+      s.on("end", () => resolve());
+    });
+    const done = await ended(job.jobId);
+    const endedMs = Date.now();
+    await followed;
+    expect(done.state).toBe("JOB_STATE_SUCCEEDED");
+    expect(seen.map((x) => x.text).join("")).toBe("line 1\nline 2\nline 3\n");
+    // The first line came while the job still ran (it ran for about 1.8 s after it).
+    expect(seen[0]!.atMs).toBeLessThan(endedMs - 500);
+  });
+
+  it("is bounded per replica: the oldest goes first, and the reader is told how much", async () => {
+    const total = 3_000_000;
+    const job = await run(["sh", "-c", `head -c ${total} /dev/zero | tr '\\0' x`]);
+    expect((await ended(job.jobId)).state).toBe("JOB_STATE_SUCCEEDED");
+    const chunks = await logs(job.jobId);
+    const dropped = chunks.reduce((t, c) => t + Number(c.droppedBytes), 0);
+    const kept = stdout(chunks).length;
+    expect(dropped).toBeGreaterThan(0);
+    // The stream keeps at most 64 chunks of at most 16 KiB for the replica: 1 MiB.
+    expect(kept).toBeLessThanOrEqual(1024 * 1024);
+    // Nothing is lost unsaid: what was kept and what was said dropped add up to what was written.
+    const agentBytes = chunks.filter((c) => String(c.stream) === "LOG_STREAM_AGENT").reduce((t, c) => t + c.text.length, 0);
+    expect(kept + agentBytes + dropped).toBeGreaterThanOrEqual(total);
+    expect(stdout(chunks).replaceAll("x", "")).toBe("");
+  });
+});
+
+describe("progress a workload reports", () => {
+  it("is kept on the record as tokens, work at its model size and achieved utilisation, for the tenant and the analysts", async () => {
+    // A 10B-parameter model at inference: 1 ST a token.
+    const job = await run(["sh", "-c", 'for i in 1 2 3 4 5; do echo $((i * 1000)) >> "$TOKENGRID_PROGRESS_FILE"; sleep 0.2; done'], {
+      sizeSt: "0",
+      modelParams: "10000000000",
+      tokens: "1000000000",
+    });
+    const done = await ended(job.jobId);
+    expect(done.state).toBe("JOB_STATE_SUCCEEDED");
+    expect(done.reportedTokens).toBe("5000");
+    expect(done.reportedMst).toBe("5000000");
+    expect(done.utilisation).toBeCloseTo(5_000_000 / Number(done.doneMst), 6);
+    expect(done.utilisation).toBeGreaterThan(0);
+    const row = await eventually("the analysts' view", async () => {
+      const r = await db.query<{ reported_mst: string; delivered_mst: string; utilisation: string; node_id: string }>(
+        "select reported_mst::text, delivered_mst::text, utilisation::text, node_id from analytics.achieved_utilisation where job_id = $1",
+        [job.jobId],
+      );
+      return r.rows[0];
+    });
+    expect(row).toMatchObject({ reported_mst: "5000000", delivered_mst: done.doneMst, node_id: done.nodeId });
+    expect(Number(row.utilisation)).toBeCloseTo(done.utilisation, 6);
+  });
+});
+
 describe("a node lost mid-run", () => {
+  it("a workload's checkpoint is kept: the next attempt is told where it stands, and the record keeps the work up to it", async () => {
+    const program = [
+      'echo "resume=$TOKENGRID_RESUME_TOKENS attempt=$TOKENGRID_ATTEMPT"',
+      'if [ "$TOKENGRID_RESUME_TOKENS" -gt 0 ]; then echo 900 >> "$TOKENGRID_PROGRESS_FILE"; exit 0; fi',
+      'echo 700 >> "$TOKENGRID_PROGRESS_FILE"; echo 700 >> "$TOKENGRID_CHECKPOINT_FILE"; sleep 600',
+    ].join("\n");
+    const job = await run(["sh", "-c", program], { softwareStacks: ["cuda"], devices: 8 });
+    await eventually("the checkpoint on the record", async () => ((await getJob(job.jobId)).checkpointTokens === "700" ? true : undefined));
+    const first = await getJob(job.jobId);
+    const agent = stack.agents.get(first.nodeId)!;
+    await agent.kill();
+    const done = await ended(job.jobId);
+    await agent.start();
+    expect(done.state).toBe("JOB_STATE_SUCCEEDED");
+    expect(done.transitions.filter((t) => String(t.state) === "JOB_STATE_SCHEDULED")).toHaveLength(2);
+    const out = stdout(await logs(job.jobId));
+    expect(out).toContain("resume=0 attempt=1");
+    expect(out).toContain("resume=700 attempt=2");
+    expect(done.checkpointTokens).toBe("700");
+    expect(done.reportedTokens).toBe("900");
+    // What the record kept is what the tenant pays: the first run up to its checkpoint, and the second run.
+    expect(BigInt(done.doneMst)).toBeGreaterThan(0n);
+    expect(BigInt(done.doneMst)).toBeLessThanOrEqual(BigInt(done.sizeMst));
+  });
+
   it("an agent SIGKILLed mid-run: the job moves, and when the agent returns its old process group is gone", async () => {
     const job = await run(["sh", "-c", "sleep 600; echo done"], { softwareStacks: ["cuda"], devices: 8 });
     await eventually("running", async () => ((await getJob(job.jobId)).state === "JOB_STATE_RUNNING" ? true : undefined));

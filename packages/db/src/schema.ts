@@ -71,6 +71,8 @@ export interface JobBillTable {
   size_mst: Int8;
   kept_mst: Int8;
   returned_mst: Int8Default;
+  reported_mst: Int8Default;
+  reported_tokens: Int8Default;
   ended_at: Timestamptz;
 }
 

@@ -158,6 +158,8 @@ describe("the analysts' door", () => {
       name: string;
     }>`select table_name as name from information_schema.views where table_schema = 'analytics' order by 1`.execute(db);
     expect(views.rows.map((v) => v.name)).toEqual([
+      "achieved_utilisation",
+      "achieved_utilisation_daily",
       "green_hourly",
       "job_latency",
       "jobs",

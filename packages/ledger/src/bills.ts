@@ -24,6 +24,9 @@ export interface JobEnd {
   sizeMst: bigint;
   /** The work its record kept, mST. */
   keptMst: bigint;
+  /** The work its workload reported (tokens at its model size), mST, and the tokens; 0 if none. */
+  reportedMst: bigint;
+  reportedTokens: bigint;
   endedAt: Date;
 }
 
@@ -52,6 +55,8 @@ export async function closeBills(trx: Trx, ends: readonly JobEnd[]): Promise<Map
         state: e.state,
         size_mst: e.sizeMst,
         kept_mst: e.keptMst < 0n ? 0n : e.keptMst,
+        reported_mst: e.reportedMst < 0n ? 0n : e.reportedMst,
+        reported_tokens: e.reportedTokens < 0n ? 0n : e.reportedTokens,
         ended_at: e.endedAt,
       })),
     )

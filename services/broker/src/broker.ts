@@ -33,7 +33,7 @@ import {
 import { jobEventCodec, toServiceError, toTimestamp, type JobStatus__Output, type ReadJobLogsResponse } from "@tokengrid/contracts";
 import { publishEvent, type JetStreamClient, type Names, type NodeRegistry } from "@tokengrid/events";
 import { extractFromRecord, injectToRecord, inSpan, SpanKind, type Logger, type Span } from "@tokengrid/telemetry";
-import { attemptOf, kindEnum, stateEnum, type JobRecord, type ReplicaRecord, type Transition } from "./job-record.js";
+import { attemptOf, kindEnum, reportedWork, stateEnum, type JobRecord, type ReplicaRecord, type Transition } from "./job-record.js";
 import { jobIdFor, type JobStore } from "./job-store.js";
 import { readJobLogs } from "./job-logs.js";
 import type { Authorize } from "./accounts.js";
@@ -1010,7 +1010,12 @@ export class Broker {
           }
         : {}),
       // A job's end says how much work its record kept: its tenant pays that, never more than its size.
-      ...(isFinal(t.state) ? { keptMst: minMst(job.doneMst, job.sizeMst) } : {}),
+      ...(isFinal(t.state)
+        ? (() => {
+            const work = reportedWork(job);
+            return { keptMst: minMst(job.doneMst, job.sizeMst), reportedMst: work.mst.toString(), reportedTokens: work.tokens.toString() };
+          })()
+        : {}),
     });
     await publishEvent(this.deps.js, this.deps.names.jobSubject(job.tenantId), `${job.jobId}:${index}`, bytes);
   }

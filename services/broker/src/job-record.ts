@@ -88,7 +88,12 @@ export function reportedWork(r: JobRecord): { tokens: bigint; checkpointTokens: 
     const before = kept[i] ?? 0n;
     tokens += now > before ? now : before;
   }
-  const checkpointTokens = kept.reduce((a, b) => a + b, 0n);
+  let checkpointTokens = 0n;
+  for (let i = 0; i < n; i++) {
+    const now = BigInt(r.replicas?.[i]?.checkpointTokens ?? "0");
+    const before = kept[i] ?? 0n;
+    checkpointTokens += now > before ? now : before;
+  }
   const params = BigInt(r.spec.modelParams || "0");
   const mst = params > 0n && tokens > 0n ? sizeMstFromModel(r.spec.kind, params, tokens) : 0n;
   const done = BigInt(r.doneMst);

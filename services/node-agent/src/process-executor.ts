@@ -285,10 +285,20 @@ export class ProcessExecutor implements Executor {
     await writeFile(pidFile, `${pgid} ${startTicks(pgid) ?? ""}\n`, { mode: 0o600 });
     let stopping = false;
     let killTimer: NodeJS.Timeout | undefined;
+    const readProgress = async (): Promise<WorkProgress> => {
+      const [reportedTokens, checkpointTokens] = await Promise.all([lastCount(progressFile), lastCount(checkpointFile)]);
+      return {
+        ...(reportedTokens !== undefined ? { reportedTokens } : {}),
+        ...(checkpointTokens !== undefined ? { checkpointTokens } : {}),
+      };
+    };
+    /** What the workload last reported, read once more before its directory goes. */
+    let last: WorkProgress | undefined;
     const ended: Promise<WorkOutcome> = exited.then(async ({ code, signal }) => {
       clearTimeout(killTimer);
       // The leader is gone; no other process of its group outlives it.
       await this.reap(pgid);
+      last = await readProgress().catch(() => ({}));
       await unlink(pidFile).catch(() => undefined);
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       await rmdir(jobDir).catch(() => undefined);
@@ -306,13 +316,7 @@ export class ProcessExecutor implements Executor {
         killTimer = setTimeout(() => killGroup(pgid, "SIGKILL"), this.opts.killGraceMs);
         killTimer.unref();
       },
-      progress: async (): Promise<WorkProgress> => {
-        const [reportedTokens, checkpointTokens] = await Promise.all([lastCount(progressFile), lastCount(checkpointFile)]);
-        return {
-          ...(reportedTokens !== undefined ? { reportedTokens } : {}),
-          ...(checkpointTokens !== undefined ? { checkpointTokens } : {}),
-        };
-      },
+      progress: () => (last ? Promise.resolve(last) : readProgress()),
     };
   }
 

@@ -882,6 +882,8 @@ export async function ingestJobEvents(db: Kysely<Database>, msgs: JsMsg[], log: 
           state,
           sizeMst: BigInt(e.sizeMst),
           keptMst: BigInt(e.keptMst),
+          reportedMst: BigInt(e.reportedMst ?? "0"),
+          reportedTokens: BigInt(e.reportedTokens ?? "0"),
           endedAt: new Date(fromTimestamp(e.time)),
         },
       ];

@@ -11,6 +11,7 @@ import * as m0009 from "./2026_11_29_0009_lot_conditions.js";
 import * as m0010 from "./2026_11_29_0010_energy_and_nodes.js";
 import * as m0011 from "./2026_11_29_0011_assignments_and_quarantine.js";
 import * as m0012 from "./2026_12_01_0012_bills_and_placement_terms.js";
+import * as m0013 from "./2026_12_01_0013_utilisation.js";
 
 /** Every migration, by sortable name. Add new ones at the end. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_29_0010_energy_and_nodes": m0010,
   "2026_11_29_0011_assignments_and_quarantine": m0011,
   "2026_12_01_0012_bills_and_placement_terms": m0012,
+  "2026_12_01_0013_utilisation": m0013,
 };

@@ -46,7 +46,17 @@ export interface JobEvent {
    * it was charged beyond it is the platform's loss (docs/ledger.md).
    */
   'keptMst'?: (number | string | Long);
+  /**
+   * On a final event: the work the workload itself reported (its tokens at
+   * the job's model size, mST; 0 when it reported none or the job gives no
+   * model_params), and the tokens it reported. Against kept_mst, the job's
+   * achieved utilisation (analytics.achieved_utilisation).
+   */
+  'reportedMst'?: (number | string | Long);
+  'reportedTokens'?: (number | string | Long);
   '_keptMst'?: "keptMst";
+  '_reportedMst'?: "reportedMst";
+  '_reportedTokens'?: "reportedTokens";
 }
 
 /**
@@ -88,5 +98,15 @@ export interface JobEvent__Output {
    * it was charged beyond it is the platform's loss (docs/ledger.md).
    */
   'keptMst'?: (string);
+  /**
+   * On a final event: the work the workload itself reported (its tokens at
+   * the job's model size, mST; 0 when it reported none or the job gives no
+   * model_params), and the tokens it reported. Against kept_mst, the job's
+   * achieved utilisation (analytics.achieved_utilisation).
+   */
+  'reportedMst'?: (string);
+  'reportedTokens'?: (string);
   '_keptMst'?: "keptMst";
+  '_reportedMst'?: "reportedMst";
+  '_reportedTokens'?: "reportedTokens";
 }
