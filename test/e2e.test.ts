@@ -532,11 +532,15 @@ describe("the whole loop", () => {
         const b = await unary<GetBalanceResponse__Output>((cb) => accounts.GetBalance({}, md3, cb));
         return b.heldMst === "0" ? b : undefined;
       });
-      // ... and a second job holds all the tokens left, so the first one's usage cannot be paid.
+      // ... and a second job holds all but about a second of the first one's usage, so that usage soon cannot be paid.
+      // (The first job's usage goes on being captured meanwhile: the balance read below is already a little old.)
       const left = await unary<GetBalanceResponse__Output>((cb) => accounts.GetBalance({}, md3, cb));
       const b = await unary<SubmitJobResponse__Output>((cb) =>
         jobs.SubmitJob(
-          { requestId: "spender-b", spec: { kind: "JOB_KIND_BATCH", sizeSt: String(BigInt(left.availableMst) / 1000n - 1n), devices: 1 } },
+          {
+            requestId: "spender-b",
+            spec: { kind: "JOB_KIND_BATCH", sizeSt: String(BigInt(left.availableMst) / 1000n - 50_000n), devices: 1 },
+          },
           md3,
           cb,
         ),

@@ -3,7 +3,10 @@
  * process executor, as an unprivileged user, on NVIDIA, Ascend and Cambricon
  * nodes; their output read back through the broker; agents killed mid-run.
  */
+import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import type * as grpc from "@grpc/grpc-js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +18,7 @@ import type {
   ReadJobLogsResponse__Output,
   SubmitJobResponse__Output,
 } from "@tokengrid/contracts";
-import { startStack, type Stack } from "@tokengrid/stack";
+import { REPO_ROOT, startStack, type Stack } from "@tokengrid/stack";
 import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
 import { accountClient, jobClient, keyMetadata, unary, watchToEnd } from "./helpers.js";
 
@@ -37,6 +40,7 @@ const TENANT = "exec-tenant";
 
 let env: TestEnv;
 let stack: Stack;
+let tenantKey: string;
 let jobs: JobServiceClient;
 let md: grpc.Metadata;
 let db: pg.Client;
@@ -56,7 +60,8 @@ beforeAll(async () => {
     env: { NODE_LEASE_MS: "3000", BROKER_LEADER_LEASE_MS: "2000", HEARTBEAT_INTERVAL_MS: "300" },
   });
   jobs = jobClient(stack.options.brokerAddress, stack.tls);
-  md = keyMetadata(await stack.apiKey("tenant", TENANT));
+  tenantKey = await stack.apiKey("tenant", TENANT);
+  md = keyMetadata(tenantKey);
   db = new pg.Client({ connectionString: env.databaseUrl });
   await db.connect();
   const accounts = accountClient(stack.options.settlementAddress, stack.tls);
@@ -247,6 +252,60 @@ describe("a tenant's command", () => {
     expect([...done.nodeIds].sort()).toEqual([NV1.nodeId, NV2.nodeId]);
     expect(stdout(await logs(job.jobId, 0))).toContain("rank 0 of 2 heard: hello from rank 1");
     expect(stdout(await logs(job.jobId, 1))).toContain("rank 1 got: welcome");
+  });
+});
+
+/** The CLI, as a tenant runs it (over TLS, trusting the stack's CA, with the tenant's key). */
+async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const r = await promisify(execFile)(
+      process.execPath,
+      [join(REPO_ROOT, "packages/cli/dist/main.js"), "--broker", stack.options.brokerAddress, ...args],
+      {
+        env: { ...process.env, TLS_CA_FILE: stack.tls.caFile, TOKENGRID_API_KEY: tenantKey },
+      },
+    );
+    return { stdout: r.stdout, stderr: r.stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+describe("the CLI", () => {
+  it("submits a command after --, follows it with its progress, rate and time left, and prints its logs", async () => {
+    // 100 million tokens a second of a 10B model: about what its devices could do.
+    const loop = 'for i in 1 2 3 4 5 6; do echo $((i * 100000000)) >> "$TOKENGRID_PROGRESS_FILE"; echo step $i; sleep 1; done';
+    const sub = await cli(
+      "submit",
+      "--kind",
+      "batch",
+      "--model-params",
+      "1e10",
+      "--tokens",
+      "6e8",
+      "--env",
+      "GREETING=hi",
+      "--follow",
+      "--",
+      "sh",
+      "-c",
+      `echo $GREETING; ${loop}`,
+    );
+    expect(sub.code, sub.stdout + sub.stderr).toBe(0);
+    expect(sub.stdout).toContain("SUCCEEDED");
+    // While it ran: "<n> of 600000000 tokens, <rate> tokens/s, <time> left".
+    expect(sub.stdout).toMatch(/\d+ of 600000000 tokens, \d+ tokens\/s, .* left/);
+    const id = /submitted: (j-[0-9a-f]+)/.exec(sub.stdout)![1]!;
+    const out = await cli("logs", id);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("hi\nstep 1\n");
+    expect(out.stdout).toContain("step 6\n");
+    // A failing command makes the follow exit non-zero, and a bad variable is refused before anything runs.
+    expect((await cli("submit", "--kind", "batch", "--size-st", "1000", "--follow", "--", "false")).code).toBe(1);
+    const bad = await cli("submit", "--kind", "batch", "--size-st", "1000", "--env", "CUDA_VISIBLE_DEVICES=0", "--", "true");
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('spec.env["CUDA_VISIBLE_DEVICES"]');
   });
 });
 

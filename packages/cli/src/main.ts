@@ -93,7 +93,7 @@ async function withClients<T>(fn: (c: Clients, g: Globals) => Promise<T>, audien
 const STATE_SHORT = (s: unknown) => short(String(s), "JOB_STATE_") as JobState;
 
 /** How often a followed job's progress is looked at while it runs, ms. */
-const PROGRESS_EVERY_MS = 5000;
+const PROGRESS_EVERY_MS = 2000;
 
 /**
  * Follows a job with WatchJob until it ends, printing each state it passes

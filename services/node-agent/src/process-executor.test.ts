@@ -174,6 +174,13 @@ describe("the process executor", () => {
     expect(r.stdout).not.toContain(keyFile);
   });
 
+  it("gives a slice of an NVIDIA device HAMi-core's limits", async () => {
+    const r = await runJob({ command: ["env"], deviceIndices: [3], slice: { computePercent: 25, memoryMb: 8192 } });
+    expect(r.stdout).toContain("CUDA_VISIBLE_DEVICES=3\n");
+    expect(r.stdout).toContain("CUDA_DEVICE_MEMORY_LIMIT_0=8192m\n");
+    expect(r.stdout).toContain("CUDA_DEVICE_SM_LIMIT=25\n");
+  });
+
   it("reads the progress the workload reports", async () => {
     const r = await runJob({
       command: ["sh", "-c", 'echo 100 >> "$TOKENGRID_PROGRESS_FILE"; echo 250 >> "$TOKENGRID_PROGRESS_FILE"; sleep 0.3'],
@@ -208,7 +215,7 @@ describe("the process executor", () => {
     });
     const running = run.run();
     // The agent is gone (as if SIGKILLed): its processes live on, its pid file says whose they are.
-    for (let i = 0; i < 50 && (await processesOf(jobId)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && (await processesOf(jobId)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect((await processesOf(jobId)).length).toBeGreaterThan(0);
     const again = await ProcessExecutor.create({
       user,

@@ -213,7 +213,8 @@ export class ProcessExecutor implements Executor {
         const members = pgid > 1 ? await groupMembers(pgid) : [];
         const leaderIsOurs = startTicks(pgid) === undefined || startTicks(pgid) === ticks;
         if (members.length > 0 && leaderIsOurs) {
-          killGroup(pgid, "SIGKILL");
+          // Killed, and gone: nothing of it runs once recover returns.
+          await this.reap(pgid);
           ended += 1;
           this.opts.log.warn(
             { replica: name.replace(/\.pid$/, ""), pgid, processes: members.length },
@@ -322,7 +323,7 @@ export class ProcessExecutor implements Executor {
 
   /** Kills what is left of a group, and waits until none of it runs. */
   private async reap(pgid: number): Promise<void> {
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 250; i++) {
       if ((await groupMembers(pgid)).length === 0) return;
       killGroup(pgid, "SIGKILL");
       await new Promise((r) => setTimeout(r, 20));

@@ -5,6 +5,7 @@ import { job, NIGHT, profile } from "../engine/testing.js";
 import type { JobRequest } from "../engine/types.js";
 import { cost } from "./cost.js";
 import { deviceMemory } from "./device-memory.js";
+import { executor } from "./executor.js";
 import { jobClassOf } from "./estimate.js";
 import { green } from "./green.js";
 import { latency } from "./latency.js";
@@ -29,6 +30,22 @@ const east = profile("yangtze-delta", "nvidia-h100-sxm");
 const ascend = profile("guian", "ascend-910b");
 
 describe("filters", () => {
+  it("Executor keeps a job with a command on nodes that run processes, a size-only job on nodes that simulate", () => {
+    const command = job({ jobId: "c", command: true });
+    const size = job({ jobId: "s" });
+    const both = { ...west, executors: ["process", "simulated"] as const };
+    const processOnly = { ...west, executors: ["process"] as const };
+    // A node that declares nothing is an agent from before executors: it simulates.
+    expect(executor.filter(ctx(command), command, west)).toEqual({
+      code: "UnschedulableAndUnresolvable",
+      reason: "its agent runs no commands (executor: simulated)",
+    });
+    expect(executor.filter(ctx(command), command, both).code).toBe("Success");
+    expect(executor.filter(ctx(command), command, processOnly).code).toBe("Success");
+    expect(executor.filter(ctx(size), size, west).code).toBe("Success");
+    expect(executor.filter(ctx(size), size, processOnly).code).toBe("UnschedulableAndUnresolvable");
+  });
+
   it("Residency keeps the allowed clusters", () => {
     const j = job({ jobId: "a", allowedClusters: ["horinger"] });
     expect(residency.filter(ctx(j), j, west).code).toBe("Success");
