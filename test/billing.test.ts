@@ -5,12 +5,12 @@
  * preemption or a restart is the platform's loss, in its own account.
  */
 import type * as grpc from "@grpc/grpc-js";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GetJobResponse__Output, Job__Output, JobServiceClient, SubmitJobResponse__Output } from "@tokengrid/contracts";
-import { startStack, type Stack } from "@tokengrid/stack";
-import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
-import { accountClient, jobClient, keyMetadata, unary } from "./helpers.js";
+import type { Job__Output, JobServiceClient, SubmitJobResponse__Output } from "@tokengrid/contracts";
+import type { Stack } from "@tokengrid/stack";
+import { eventually } from "@tokengrid/stack/testing";
+import { getJob as jobOf, stackWithTenant, unary, type TenantStack } from "./helpers.js";
 
 const EAST = {
   nodeId: "bill-yrd-01",
@@ -20,46 +20,24 @@ const EAST = {
 };
 const TENANT = "bill-tenant";
 
-let env: TestEnv;
+let t: TenantStack;
 let stack: Stack;
 let jobs: JobServiceClient;
 let db: pg.Client;
 let md: grpc.Metadata;
 
 beforeAll(async () => {
-  env = await testEnv("billing");
-  stack = await startStack({
-    namespace: env.namespace,
-    natsUrl: env.natsUrl,
-    databaseUrl: env.databaseUrl,
-    brokerAddress: `127.0.0.1:${await freePort()}`,
-    settlementAddress: `127.0.0.1:${await freePort()}`,
-    agents: [EAST],
-    timeScale: 1,
-    usageIntervalMs: 200,
-    logLevel: "info",
-    env: { NODE_LEASE_MS: "3000", BROKER_LEADER_LEASE_MS: "1000" },
-  });
-  jobs = jobClient(stack.options.brokerAddress, stack.tls);
-  md = keyMetadata(await stack.apiKey("tenant", TENANT));
-  db = new pg.Client({ connectionString: env.databaseUrl });
-  await db.connect();
-  const accounts = accountClient(stack.options.settlementAddress, stack.tls);
-  await unary((cb) => accounts.PurchasePackage({ requestId: "bill-enterprise", packageId: "enterprise-100b" }, md, cb));
-  accounts.close();
+  t = await stackWithTenant("billing", TENANT, { agents: [EAST], env: { NODE_LEASE_MS: "3000", BROKER_LEADER_LEASE_MS: "1000" } });
+  ({ stack, jobs, db, md } = t);
 });
 
 afterAll(async () => {
-  jobs?.close();
-  await db?.end();
-  await stack?.stop();
-  await env?.cleanup();
+  await t?.close();
 });
 
 const submit = (requestId: string, spec: Record<string, unknown>) =>
   unary<SubmitJobResponse__Output>((cb) => jobs.SubmitJob({ requestId, spec }, md, cb)).then((r) => r.job!);
-const getJob = async (jobId: string): Promise<Job__Output> =>
-  (await unary<GetJobResponse__Output>((cb) => jobs.GetJob({ jobId }, md, cb))).job!;
+const getJob = (jobId: string): Promise<Job__Output> => jobOf(jobs, md, jobId);
 const running = (jobId: string) =>
   eventually("the job running with some progress", async () => {
     const j = await getJob(jobId);

@@ -8,19 +8,18 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type * as grpc from "@grpc/grpc-js";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {
   CancelJobResponse__Output,
-  GetJobResponse__Output,
   Job__Output,
   JobServiceClient,
   ReadJobLogsResponse__Output,
   SubmitJobResponse__Output,
 } from "@tokengrid/contracts";
-import { REPO_ROOT, startStack, type Stack } from "@tokengrid/stack";
-import { eventually, freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
-import { accountClient, jobClient, keyMetadata, unary, watchToEnd } from "./helpers.js";
+import { REPO_ROOT, type Stack } from "@tokengrid/stack";
+import { eventually } from "@tokengrid/stack/testing";
+import { getJob as jobOf, stackWithTenant, unary, watchToEnd, type TenantStack } from "./helpers.js";
 
 const NV1 = {
   nodeId: "x-horinger-nv-1",
@@ -38,42 +37,25 @@ const ASC = { nodeId: "x-guian-asc-1", operatorId: "op-west", cluster: "guian", 
 const MLU = { nodeId: "x-wuhu-mlu-1", operatorId: "op-east", cluster: "wuhu", accelerators: [{ model: "cambricon-mlu370-x8", count: 8 }] };
 const TENANT = "exec-tenant";
 
-let env: TestEnv;
+let t: TenantStack;
 let stack: Stack;
-let tenantKey: string;
 let jobs: JobServiceClient;
 let md: grpc.Metadata;
 let db: pg.Client;
+let tenantKey: string;
 
 beforeAll(async () => {
-  env = await testEnv("exec");
-  stack = await startStack({
-    namespace: env.namespace,
-    natsUrl: env.natsUrl,
-    databaseUrl: env.databaseUrl,
-    brokerAddress: `127.0.0.1:${await freePort()}`,
-    settlementAddress: `127.0.0.1:${await freePort()}`,
+  t = await stackWithTenant("exec", TENANT, {
     agents: [NV1, NV2, ASC, MLU],
-    usageIntervalMs: 200,
     nodeLostAfterMs: 1500,
     // Short leases, so a killed node's jobs move within seconds.
     env: { NODE_LEASE_MS: "3000", BROKER_LEADER_LEASE_MS: "2000", HEARTBEAT_INTERVAL_MS: "300" },
   });
-  jobs = jobClient(stack.options.brokerAddress, stack.tls);
-  tenantKey = await stack.apiKey("tenant", TENANT);
-  md = keyMetadata(tenantKey);
-  db = new pg.Client({ connectionString: env.databaseUrl });
-  await db.connect();
-  const accounts = accountClient(stack.options.settlementAddress, stack.tls);
-  await unary((cb) => accounts.PurchasePackage({ requestId: "exec-enterprise", packageId: "enterprise-100b" }, md, cb));
-  accounts.close();
+  ({ stack, jobs, md, db, tenantKey } = t);
 });
 
 afterAll(async () => {
-  jobs?.close();
-  await db?.end();
-  await stack?.stop();
-  await env?.cleanup();
+  await t?.close();
 });
 
 let n = 0;
@@ -90,9 +72,7 @@ async function ended(jobId: string): Promise<Job__Output> {
   return (await watchToEnd(jobs, md, jobId)).job;
 }
 
-async function getJob(jobId: string): Promise<Job__Output> {
-  return (await unary<GetJobResponse__Output>((cb) => jobs.GetJob({ jobId }, md, cb))).job!;
-}
+const getJob = (jobId: string): Promise<Job__Output> => jobOf(jobs, md, jobId);
 
 /** Everything ReadJobLogs returns for the job (it ends by itself: no follow). */
 function logs(jobId: string, replica?: number): Promise<ReadJobLogsResponse__Output[]> {

@@ -10,10 +10,14 @@ import {
   type WatchJobResponse__Output,
   type AccountServiceClient,
   type NodeServiceClient,
+  type GetJobResponse__Output,
 } from "@tokengrid/contracts";
 import type { TlsSettings } from "@tokengrid/config";
 import { channelCredentials } from "@tokengrid/security";
 import { names, type JetStreamClient } from "@tokengrid/events";
+import pg from "pg";
+import { startStack, type Stack, type StackOptions } from "@tokengrid/stack";
+import { freePort, testEnv, type TestEnv } from "@tokengrid/stack/testing";
 
 export function jobClient(address: string, tls: TlsSettings): JobServiceClient {
   return new (protos().job.tokengrid.job.v1.JobService)(address, channelCredentials(tls)) as unknown as JobServiceClient;
@@ -96,4 +100,64 @@ export function watchToEnd(
     stream.on("error", reject);
     stream.on("end", () => (job ? resolve({ transitions, job }) : reject(new Error("stream ended with no job"))));
   });
+}
+
+/** A stack of the test's own (namespace, database, ports), a tenant with tokens, and clients for it. */
+export interface TenantStack {
+  env: TestEnv;
+  stack: Stack;
+  jobs: JobServiceClient;
+  /** The tenant's API key, and call metadata carrying it. */
+  tenantKey: string;
+  md: grpc.Metadata;
+  /** The settlement database, as an analyst reads it. */
+  db: pg.Client;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole system for one test file, with `agents` and whatever else
+ * `opts` says (real time, usage every 200 ms by default), and a tenant that
+ * bought the enterprise package.
+ */
+export async function stackWithTenant(label: string, tenant: string, opts: StackOptions): Promise<TenantStack> {
+  const env = await testEnv(label);
+  const stack = await startStack({
+    namespace: env.namespace,
+    natsUrl: env.natsUrl,
+    databaseUrl: env.databaseUrl,
+    brokerAddress: `127.0.0.1:${await freePort()}`,
+    settlementAddress: `127.0.0.1:${await freePort()}`,
+    timeScale: 1,
+    usageIntervalMs: 200,
+    logLevel: "info",
+    ...opts,
+  });
+  const jobs = jobClient(stack.options.brokerAddress, stack.tls);
+  const tenantKey = await stack.apiKey("tenant", tenant);
+  const md = keyMetadata(tenantKey);
+  const db = new pg.Client({ connectionString: env.databaseUrl });
+  await db.connect();
+  const accounts = accountClient(stack.options.settlementAddress, stack.tls);
+  await unary((cb) => accounts.PurchasePackage({ requestId: `${label}-enterprise`, packageId: "enterprise-100b" }, md, cb));
+  accounts.close();
+  return {
+    env,
+    stack,
+    jobs,
+    tenantKey,
+    md,
+    db,
+    async close() {
+      jobs.close();
+      await db.end();
+      await stack.stop();
+      await env.cleanup();
+    },
+  };
+}
+
+/** A job as the broker has it now. */
+export async function getJob(client: JobServiceClient, md: grpc.Metadata, jobId: string): Promise<Job__Output> {
+  return (await unary<GetJobResponse__Output>((cb) => client.GetJob({ jobId }, md, cb))).job!;
 }
