@@ -30,7 +30,8 @@
  * from the stack's CA, client without one; the server in its own process),
  * with as many connections and calls in flight as (1); (b) JetStream KV puts
  * of a job record's size from one connection, 64 in flight; (c) processes
- * started as an agent starts a job's, from one Node process. Also printed:
+ * started as an agent starts a job's, from one Node process; (d) holds on
+ * tokens as settlement takes one per job, in PostgreSQL. Also printed:
  * CPU time per job of each process during (1), and JetStream writes and
  * PostgreSQL commits per job, and the warnings the services logged
  * (--verbose: as they come). --profile DIR profiles every service's CPU
@@ -52,6 +53,7 @@ import {
   type SubmitJobResponse__Output,
 } from "@tokengrid/contracts";
 import { createDb, sql } from "@tokengrid/db";
+import { authorize } from "@tokengrid/ledger";
 import { connectNats, jetStreamManager, Kvm, names, type JetStreamManager, type NatsConnection } from "@tokengrid/events";
 import type { TlsSettings } from "@tokengrid/config";
 import { channelCredentials, type CertDir } from "@tokengrid/security";
@@ -487,6 +489,32 @@ async function spawnCeiling(): Promise<{ perSec: number; parentCpuMs: number }> 
   return { perSec: spawned / ((performance.now() - t0) / 1000), parentCpuMs: (cpu.user + cpu.system) / 1000 / spawned };
 }
 
+/**
+ * (d) Holds as settlement takes one for each job submitted: the ledger's
+ * authorize, a transaction each, on the run's own database with nothing else
+ * running; as many callers as (1) has jobs in flight, through a pool of
+ * settlement's size (10), the tenants in turn. Per second.
+ */
+async function holdsCeiling(databaseUrl: string, tenants: Tenant[]): Promise<number> {
+  const pool = createDb(databaseUrl, 10);
+  try {
+    let held = 0;
+    const t0 = performance.now();
+    const until = t0 + CEILING_SECONDS * 1000;
+    const worker = async (w: number) => {
+      for (let i = 0; performance.now() < until; i++) {
+        const id = `ceiling-${w}-${i}`;
+        await authorize(pool, tenants[(w + i) % tenants.length]!.id, id, id, BigInt(SIZE_ST) * 1000n, Date.now(), 60_000);
+        held += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: tenants.length * IN_FLIGHT }, (_, w) => worker(w)));
+    return held / ((performance.now() - t0) / 1000);
+  } finally {
+    await pool.destroy();
+  }
+}
+
 // ---- the run ------------------------------------------------------------------
 
 async function main() {
@@ -624,6 +652,7 @@ async function main() {
     const echoPerSec = await echoCeiling(certs, tenantTls, tenants[0]!.md);
     const kv = await kvCeiling(nc, jsm, `${env.namespace}_bench_kv`, record);
     const spawns = await spawnCeiling();
+    const holdsPerSec = await holdsCeiling(env.databaseUrl, tenants);
 
     // CPU per job of each process in (1), less what it spends idle; and what other work on the machine took meanwhile.
     const used = (k: string) => cpu1[k]! - cpu0[k]!;
@@ -661,6 +690,7 @@ async function main() {
       kvPutP50Ms: Number(kv.p50Ms.toFixed(3)),
       kvValueBytes: record.length,
       spawnsPerSec: Math.round(spawns.perSec),
+      holdsPerSec: Math.round(holdsPerSec),
       spawnCpuMs: Number(spawns.parentCpuMs.toFixed(2)),
       jetstreamWritesPerJob,
       pgCommitsPerJob: Number(pgCommitsPerJob),
@@ -698,6 +728,9 @@ async function main() {
         `(c) spawn        ${result.spawnsPerSec} processes/s   (setpriv … true as agents start jobs, ${SPAWNS_AT_ONCE} at once, from one Node process: ${result.spawnCpuMs} ms of its CPU each)`,
       );
       console.log(
+        `(d) holds        ${result.holdsPerSec} holds/s   (the ledger's authorize as settlement takes one per job, ${TENANTS * IN_FLIGHT} callers, a pool of 10, nothing else running)`,
+      );
+      console.log(
         `per job: JetStream writes ${JSON.stringify(jetstreamWritesPerJob)}, PostgreSQL commits ${result.pgCommitsPerJob}; settlement caught up ${result.settlementLagMs} ms after (1)`,
       );
       console.log(
@@ -715,6 +748,7 @@ async function main() {
       if (warnings.size > 0) console.log(`the services' warnings and errors, most frequent first: ${JSON.stringify(result.warnings)}`);
     }
   } finally {
+    // Closing twice is harmless; a run that failed midway has not closed them.
     for (const t of tenants) t.jobs.close();
     await stack?.stop();
     await db.destroy();
