@@ -14,5 +14,12 @@ describe("chaos", () => {
     expect(r.agentRestartsChecked).toBeGreaterThan(0);
     expect(r.processesAtAgentKill).toBeGreaterThan(0);
     expect(r.orphanedProcesses).toBe(0);
+    // Each tenant was charged, for its ended jobs, exactly the work their records kept.
+    expect(Object.keys(r.bills)).toHaveLength(2);
+    for (const b of Object.values(r.bills)) {
+      expect(b.jobs).toBeGreaterThan(0);
+      expect(b.chargedMst).toBe(b.keptMst);
+    }
+    expect(r.billMismatches).toBe(0);
   }, 300_000);
 });

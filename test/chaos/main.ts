@@ -51,9 +51,18 @@ const totals = {
   agentRestartsChecked: runs.reduce((t, r) => t + r.agentRestartsChecked, 0),
   processesAtAgentKill: runs.reduce((t, r) => t + r.processesAtAgentKill, 0),
   orphanedProcesses: runs.reduce((t, r) => t + r.orphanedProcesses, 0),
+  chargedMst: runs.reduce((t, r) => t + Object.values(r.bills).reduce((u, b) => u + BigInt(b.chargedMst), 0n), 0n).toString(),
+  keptMst: runs.reduce((t, r) => t + Object.values(r.bills).reduce((u, b) => u + BigInt(b.keptMst), 0n), 0n).toString(),
+  billMismatches: runs.reduce((t, r) => t + r.billMismatches, 0),
   internalErrors: runs.reduce((t, r) => t + r.internalErrors, 0),
   failedSeeds: runs.filter((r) => r.broken.length > 0).map((r) => r.seed),
 };
+/** Every tenant's charge, and its jobs' kept work where it differs: "1234" or "1234 ≠ 1200". */
+function charged(r: ChaosResult): string {
+  const c = Object.values(r.bills).reduce((t, b) => t + BigInt(b.chargedMst), 0n);
+  const k = Object.values(r.bills).reduce((t, b) => t + BigInt(b.keptMst), 0n);
+  return c === k ? String(c) : `${c} ≠ ${k}`;
+}
 if (json) console.log(JSON.stringify({ ...totals, runs }));
 else {
   const head = [
@@ -69,6 +78,8 @@ else {
     "double runs",
     "agent restarts (procs left)",
     "orphans",
+    "charged = kept (mST)",
+    "bills off",
   ];
   const rows = runs.map((r) => [
     r.seed,
@@ -83,6 +94,8 @@ else {
     r.concurrentDoubleRuns,
     `${r.agentRestartsChecked} (${r.processesAtAgentKill})`,
     r.orphanedProcesses,
+    charged(r),
+    r.billMismatches,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells: (string | number)[]) => cells.map((c, i) => String(c).padStart(widths[i]!)).join("  ");

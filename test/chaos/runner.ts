@@ -13,7 +13,11 @@
  * - no replica of a job ran in two attempts (or on two nodes) at once;
  * - no process of a job outlives its run: once an agent killed with -9 is
  *   back, its earlier run's processes are gone, and once the stack has
- *   stopped, no process of the run's jobs is left.
+ *   stopped, no process of the run's jobs is left;
+ * - every tenant's bill equals its jobs' records: what the ledger charged it
+ *   for each ended job (captures, less what the platform loss account gave
+ *   back) is the work the broker's record kept (GetJob's done_mst), never
+ *   more than the job's size.
  *
  * The same seed draws the same faults at the same moments of the run, and the
  * same jobs (from a generator of their own, so the two do not shift each other).
@@ -23,6 +27,7 @@ import pg from "pg";
 import {
   usageBatchCodec,
   type GetJobResponse__Output,
+  type Job__Output,
   type JobServiceClient,
   type ListJobsResponse__Output,
   type SubmitJobResponse__Output,
@@ -73,6 +78,10 @@ export interface ChaosResult {
   processesAtAgentKill: number;
   /** Processes of the run's jobs alive when they should not be (after an agent's restart, after the stack stopped). */
   orphanedProcesses: number;
+  /** Per tenant: the ended jobs, the work their records kept and what the ledger charged for them, mST. */
+  bills: Record<string, { jobs: number; keptMst: string; chargedMst: string }>;
+  /** Jobs whose bill is not their record (or above their size), or charges for no ended job of the tenant's. */
+  billMismatches: number;
   /** Calls answered INTERNAL (a bug: faults must give UNAVAILABLE and the like, with advice). */
   internalErrors: number;
   /** Invariants broken, in words; empty when all held. */
@@ -355,6 +364,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const deadline = Date.now() + 180_000;
     let open = [...tenantOf.keys()];
     const lastSeen = new Map<string, string>();
+    const ended = new Map<string, Job__Output>();
     while (open.length > 0 && Date.now() < deadline) {
       const still: string[] = [];
       for (const jobId of open) {
@@ -362,7 +372,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
           .call<GetJobResponse__Output>((c, cb) => c.GetJob({ jobId }, mds[tenantOf.get(jobId)!]!, cb))
           .then((r) => r.job)
           .catch(() => undefined);
-        if (!j || !FINAL.has(String(j.state))) {
+        if (j && FINAL.has(String(j.state))) ended.set(jobId, j);
+        else {
           still.push(jobId);
           lastSeen.set(jobId, j ? `${String(j.state)} on ${j.nodeId || "-"}: ${j.message}` : "not found");
         }
@@ -378,14 +389,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     try {
       const jsm = await jetStreamManager(nc, nats.url);
       const n2 = names(namespace);
-      // Settled: settlement has acked everything the stream holds.
+      // Settled: settlement has acked everything the usage and job streams hold.
       const settleDeadline = Date.now() + 60_000;
-      for (;;) {
-        const info = await jsm.consumers.info(n2.usageStream, n2.settlementUsageConsumer).catch(() => undefined);
-        if (info && info.num_pending === 0 && info.num_ack_pending === 0) break;
-        if (Date.now() > settleDeadline) break;
-        await sleep(500);
-      }
+      for (const [stream, consumerName] of [
+        [n2.usageStream, n2.settlementUsageConsumer],
+        [n2.jobsStream, n2.settlementJobsConsumer],
+      ] as const)
+        for (;;) {
+          const info = await jsm.consumers.info(stream, consumerName).catch(() => undefined);
+          if (info && info.num_pending === 0 && info.num_ack_pending === 0) break;
+          if (Date.now() > settleDeadline) break;
+          await sleep(500);
+        }
       await jsm.consumers.add(n2.usageStream, { durable_name: "chaos-check", ack_policy: AckPolicy.None });
       const consumer = await jetstream(nc).consumers.get(n2.usageStream, "chaos-check");
       const metered = new Map<string, bigint>();
@@ -435,6 +450,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       const usageMetered = sum(metered);
       const usageSettled = sum(settled);
 
+      // Bills: settlement closes each as the job's final event and its last usage settle, in either order.
+      const billDeadline = Date.now() + 30_000;
+      let bills = await checkBills(db, ended, tenantOf);
+      while (bills.mismatches.length > 0 && Date.now() < billDeadline) {
+        await sleep(1000);
+        bills = await checkBills(db, ended, tenantOf);
+      }
       result = {
         seed: o.seed,
         faultsInjected: faults.length,
@@ -454,6 +476,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         agentRestartsChecked,
         processesAtAgentKill,
         orphanedProcesses: 0,
+        bills: bills.perTenant,
+        billMismatches: bills.mismatches.length,
         internalErrors,
         broken: [],
       };
@@ -475,6 +499,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       if (internalErrors > 0) result.broken.push(`${internalErrors} calls answered INTERNAL`);
       if (result.concurrentDoubleRuns > 0)
         result.broken.push(`${result.concurrentDoubleRuns} replicas ran twice at once: ${overlaps.rows.map((r) => r.n).join("; ")}`);
+      for (const [tenant, b] of Object.entries(bills.perTenant))
+        if (b.keptMst !== b.chargedMst)
+          result.broken.push(`${tenant} was charged ${b.chargedMst} mST for ${b.jobs} ended jobs whose records kept ${b.keptMst} mST`);
+      if (bills.mismatches.length > 0)
+        result.broken.push(
+          `${bills.mismatches.length} bills off their records: ${bills.mismatches.slice(0, 5).join("; ")}${bills.mismatches.length > 5 ? "; ..." : ""}`,
+        );
     } finally {
       await db.end();
       await nc.close();
@@ -511,4 +542,62 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     // The agents' job directories (the stack puts them under the temporary directory, where the job user reaches them).
     await rm(join(tmpdir(), `tokengrid-jobs-${namespace}`), { recursive: true, force: true });
   }
+}
+
+/**
+ * Each ended job's bill against its record: what the ledger charged its
+ * tenant for it (captures and usage from its lots and overdraft, less what
+ * the platform loss account gave back to them, per hold = job id) must be the
+ * work the broker's record kept (GetJob's done_mst, never above the size),
+ * which is also what settlement closed its bill at (the final event's
+ * kept_mst); and no tenant is charged for a job that is not an ended one of its own.
+ */
+async function checkBills(
+  db: pg.Client,
+  ended: ReadonlyMap<string, Job__Output>,
+  tenantOf: ReadonlyMap<string, number>,
+): Promise<{ perTenant: ChaosResult["bills"]; mismatches: string[] }> {
+  const charged = await db.query<{ job_id: string; tenant_id: string; mst: string }>(`
+    select t.hold_id as job_id, a.owner as tenant_id,
+           (coalesce(sum(t.amount) filter (where t.kind in ('capture', 'usage', 'overdraft') and t.debit_account_id = a.id), 0)
+            - coalesce(sum(t.amount) filter (where t.kind = 'loss_return' and t.credit_account_id = a.id), 0))::text as mst
+    from ledger_transfers t join ledger_accounts a on a.id = t.debit_account_id or a.id = t.credit_account_id
+    where t.ledger = 'ST' and t.status = 'posted' and t.hold_id is not null
+      and t.kind in ('capture', 'usage', 'overdraft', 'loss_return') and a.kind in ('lot', 'overdraft')
+    group by 1, 2`);
+  const closed = new Map(
+    (await db.query<{ job_id: string; kept_mst: string }>("select job_id, kept_mst::text from job_bills")).rows.map((r) => [
+      r.job_id,
+      BigInt(r.kept_mst),
+    ]),
+  );
+  const chargedTo = new Map(charged.rows.map((r) => [`${r.job_id} ${r.tenant_id}`, BigInt(r.mst)]));
+  const totals = new Map(TENANTS.map((t) => [t, { jobs: 0, keptMst: 0n, chargedMst: 0n }]));
+  const mismatches: string[] = [];
+  for (const [jobId, j] of ended) {
+    const tenant = TENANTS[tenantOf.get(jobId)!]!;
+    const size = BigInt(j.sizeMst);
+    const kept = BigInt(j.doneMst) < size ? BigInt(j.doneMst) : size;
+    const got = chargedTo.get(`${jobId} ${tenant}`) ?? 0n;
+    const t = totals.get(tenant)!;
+    t.jobs += 1;
+    t.keptMst += kept;
+    t.chargedMst += got;
+    const what = `${jobId} (${String(j.state).replace("JOB_STATE_", "").toLowerCase()})`;
+    if (BigInt(j.doneMst) > size) mismatches.push(`${what}: its record kept ${j.doneMst} mST, above its size ${size}`);
+    if (got > size) mismatches.push(`${what}: charged ${got} mST, above its size ${size}`);
+    else if (got !== kept) mismatches.push(`${what}: charged ${got} mST, its record kept ${kept}`);
+    const bill = closed.get(jobId);
+    if (bill === undefined) mismatches.push(`${what}: settlement closed no bill for it`);
+    else if (bill !== kept) mismatches.push(`${what}: its final event kept ${bill} mST, GetJob ${kept}`);
+  }
+  for (const r of charged.rows) {
+    const owner = tenantOf.get(r.job_id);
+    if (BigInt(r.mst) !== 0n && !(owner !== undefined && TENANTS[owner] === r.tenant_id && ended.has(r.job_id)))
+      mismatches.push(`${r.tenant_id} charged ${r.mst} mST for ${r.job_id}, no ended job of its own`);
+  }
+  const perTenant = Object.fromEntries(
+    [...totals].map(([t, v]) => [t, { jobs: v.jobs, keptMst: v.keptMst.toString(), chargedMst: v.chargedMst.toString() }]),
+  );
+  return { perTenant, mismatches };
 }
