@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * pnpm chaos [--seeds N | --seed S] [--duration-ms D] [--json]
+ * pnpm chaos [--seeds N | --seed S] [--duration-ms D] [--json] [--lines FILE]
  *
  * Runs the chaos runner for seeds 1..N (or one seed), one after another, and
  * prints a table of the faults injected and the invariants; with --json, one
  * object with the totals and every run. Exits 1 if any invariant broke, and
- * names the seed: `pnpm chaos --seed S` replays it.
+ * names the seed: `pnpm chaos --seed S` replays it. --lines appends every
+ * service's log lines to FILE (seed after seed), to see what happened.
  */
 import { runChaos, type ChaosResult } from "./runner.js";
 
@@ -30,7 +31,12 @@ const durationMs = positive("--duration-ms", arg("--duration-ms"), 20_000);
 const runs: ChaosResult[] = [];
 for (const seed of seeds) {
   if (!json) process.stdout.write(`seed ${seed}: running (${durationMs} ms of faults)...\n`);
-  const r = await runChaos({ seed, durationMs, log: json ? undefined : (l) => process.stdout.write(`  ${l}\n`) });
+  const r = await runChaos({
+    seed,
+    durationMs,
+    log: json ? undefined : (l) => process.stdout.write(`  ${l}\n`),
+    ...(arg("--lines") !== undefined ? { linesFile: arg("--lines")! } : {}),
+  });
   runs.push(r);
   if (!json) process.stdout.write(`seed ${seed}: ${r.broken.length === 0 ? "every invariant held" : `BROKEN: ${r.broken.join("; ")}`}\n`);
 }

@@ -35,10 +35,11 @@ import {
 import { ensureDatabase } from "@tokengrid/db";
 import { AckPolicy, connectNats, jetstream, jetStreamManager, names } from "@tokengrid/events";
 import { rm } from "node:fs/promises";
+import { appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TlsSettings } from "@tokengrid/config";
-import { startStack, type ServiceProcess, type Stack } from "@tokengrid/stack";
+import { startStack, type LogLine, type ServiceProcess, type Stack } from "@tokengrid/stack";
 import { freePort, ownNats, ownPostgres, seededRandom, type OwnNats, type OwnPostgres } from "@tokengrid/stack/testing";
 import { accountClient, jobClient, keyMetadata, unary } from "../helpers.js";
 import { describeProcess, jobProcesses, stillRunning, type JobProcess } from "./processes.js";
@@ -50,6 +51,8 @@ export interface ChaosOptions {
   durationMs: number;
   /** Log what happens as it happens. */
   log?: (line: string) => void;
+  /** Append every service's log lines to this file, each after the time it was read (ms) and the process's name. */
+  linesFile?: string;
 }
 
 export interface ChaosResult {
@@ -187,6 +190,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       nodeLostAfterMs: 1500,
       logLevel: "info",
       workDir,
+      ...(o.linesFile ? { onLine: (l: LogLine) => appendFileSync(o.linesFile!, `${Date.now()} ${l.process} ${l.raw}\n`) } : {}),
       env: { NODE_LEASE_MS: "4000", BROKER_LEADER_LEASE_MS: "1500", HOLD_TTL_MS: "600000" },
     });
     const s = stack;
@@ -492,8 +496,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         result.broken.push(
           `usage metered ${usageMetered} mST, settled ${usageSettled} mST, after its placement's end ${usageAfterEnd} mST`,
         );
-      if (Object.keys(quarantinedOther).length > 0)
-        result.broken.push(`usage quarantined: ${JSON.stringify(quarantinedOther)} (mST by code)`);
+      if (Object.keys(quarantinedOther).length > 0) {
+        // Why, in settlement's words (the node, the placement it claimed), for the first few.
+        const why = await db.query<{ event_id: string; reason: string }>(
+          "select event_id, reason from usage_quarantine where code <> 'after_end' order by quarantined_at limit 3",
+        );
+        result.broken.push(
+          `usage quarantined: ${JSON.stringify(quarantinedOther)} (mST by code): ${why.rows.map((r) => `${r.event_id} ${r.reason}`).join("; ")}`,
+        );
+      }
       if (doubleCounted > 0) result.broken.push(`${doubleCounted} usage events counted twice or invented`);
       if (result.ledgerImbalance !== "0") result.broken.push(`ledgers off by ${result.ledgerImbalance}`);
       if (internalErrors > 0) result.broken.push(`${internalErrors} calls answered INTERNAL`);
