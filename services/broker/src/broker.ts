@@ -970,6 +970,9 @@ export class Broker {
     const snapshot = structuredClone(job);
     const prev = this.writes.get(job.jobId) ?? Promise.resolve();
     const next = prev.then(async () => {
+      // A write queued while leading goes out only while still leading: a leader frozen past its lease, thawed,
+      // would otherwise put its stale records over what the next leader has written since.
+      if (put && !this.leads()) throw new UnavailableError("this broker no longer leads; call the leader (retry)");
       if (put) await this.deps.store.put(snapshot);
       if (index !== undefined) await this.publishTransition(snapshot, index);
     });

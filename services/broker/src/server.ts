@@ -192,6 +192,10 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
 
   const stop = async () => {
     clearInterval(watchLeader);
+    // What it has queued is written while it still leads: once the lease is given up, a standby leads at once and
+    // loads the jobs, and a write of this broker's after that would set them back (a broker that no longer leads
+    // writes nothing).
+    await broker.flush();
     await lease.stop();
     if (leading) {
       clearInterval(leading.liveness);

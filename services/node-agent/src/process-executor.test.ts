@@ -231,4 +231,65 @@ describe("the process executor", () => {
     await running;
     expect(existsSync(join(dir, "jobs", ".pids", `${jobId}#0.1.pid`))).toBe(false);
   });
+
+  it("ends a job an earlier run of the agent started but died before it wrote its pid file", async () => {
+    // The chaos runner found it: an agent SIGKILLed just after it started a job's program, before the pid file was on
+    // disk (and before setpriv had asked for --pdeathsig), left the program running, named by no pid file.
+    const jobId = "j-unnamed";
+    const run = new ReplicaRun(replicaSpec({ jobId, command: ["sh", "-c", "sleep 60 & wait"] }), executor, {
+      mstPerSecond: 1,
+      tickMs: 1000,
+      stderrTailLines: 0,
+      onChunk: async () => {},
+      onProgress: () => {},
+      onOutput: () => {},
+    });
+    const running = run.run();
+    const pidFile = join(dir, "jobs", ".pids", `${jobId}#0.1.pid`);
+    for (let i = 0; i < 50 && ((await processesOf(jobId)).length < 2 || !existsSync(pidFile)); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect((await processesOf(jobId)).length).toBe(2);
+    await rm(pidFile);
+    const again = await ProcessExecutor.create({
+      user,
+      workRoot: join(dir, "jobs"),
+      killGraceMs: 500,
+      path: "/usr/bin:/bin",
+      nodeId: "n1",
+      stacks: ["cuda"],
+      log,
+    });
+    expect(await again.recover()).toBe(1);
+    for (let i = 0; i < 50 && (await processesOf(jobId)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await processesOf(jobId)).toEqual([]);
+    await running;
+  });
+
+  it("leaves alone the processes of another node's agent on the same machine", async () => {
+    const jobId = "j-other-node";
+    const run = new ReplicaRun(replicaSpec({ jobId, command: ["sleep", "60"] }), executor, {
+      mstPerSecond: 1,
+      tickMs: 1000,
+      stderrTailLines: 0,
+      onChunk: async () => {},
+      onProgress: () => {},
+      onOutput: () => {},
+    });
+    const running = run.run();
+    for (let i = 0; i < 50 && (await processesOf(jobId)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await rm(join(dir, "jobs", ".pids", `${jobId}#0.1.pid`), { force: true });
+    const other = await ProcessExecutor.create({
+      user,
+      workRoot: join(dir, "other-jobs"),
+      killGraceMs: 500,
+      path: "/usr/bin:/bin",
+      nodeId: "n2",
+      stacks: ["cuda"],
+      log,
+    });
+    expect(await other.recover()).toBe(0);
+    expect((await processesOf(jobId)).length).toBe(1);
+    run.cancel("test over");
+    await running;
+  });
 });

@@ -201,9 +201,15 @@ export class ProcessExecutor implements Executor {
     return new ProcessExecutor(opts);
   }
 
-  /** Ends every process group an earlier run of the agent left (its pid files), so nothing runs that nobody watches. */
+  /**
+   * Ends every process group an earlier run of the agent left, so nothing runs
+   * that nobody watches: those its pid files name, then any other process
+   * this node started under this work root (found by the environment it gave
+   * it). Call it before starting any job.
+   */
   async recover(): Promise<number> {
     let ended = 0;
+    const seen = new Set<number>();
     for (const name of await readdir(this.pidDir).catch(() => [] as string[])) {
       const file = join(this.pidDir, name);
       try {
@@ -213,6 +219,7 @@ export class ProcessExecutor implements Executor {
         const members = pgid > 1 ? await groupMembers(pgid) : [];
         const leaderIsOurs = startTicks(pgid) === undefined || startTicks(pgid) === ticks;
         if (members.length > 0 && leaderIsOurs) {
+          seen.add(pgid);
           // Killed, and gone: nothing of it runs once recover returns.
           await this.reap(pgid);
           ended += 1;
@@ -226,7 +233,36 @@ export class ProcessExecutor implements Executor {
       }
       await unlink(file).catch(() => undefined);
     }
+    // An agent killed just after it started a program, before its pid file was on disk, names it nowhere (and if
+    // setpriv had not yet asked for --pdeathsig, its leader outlived the agent too): its environment still says whose it is.
+    for (const [pgid, members] of await this.unnamedGroups(seen)) {
+      await this.reap(pgid);
+      ended += 1;
+      this.opts.log.warn({ pgid, processes: members.length }, "ended a job an earlier run of the agent left running, named by no pid file");
+    }
     return ended;
+  }
+
+  /** Process groups of jobs this node started under this work root (TOKENGRID_NODE_ID, HOME), but those in `skip`. */
+  private async unnamedGroups(skip: ReadonlySet<number>): Promise<Map<number, number[]>> {
+    const node = `TOKENGRID_NODE_ID=${this.opts.nodeId}`;
+    const home = `HOME=${join(this.opts.workRoot, "/")}`;
+    const groups = new Map<number, number[]>();
+    for (const name of await readdir("/proc").catch(() => [] as string[])) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const vars = (await readFile(`/proc/${name}/environ`, "utf8")).split("\0");
+        if (!vars.includes(node) || !vars.some((v) => v.startsWith(home))) continue;
+        const stat = await readFile(`/proc/${name}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const pgid = Number(fields[2]);
+        if (fields[0] === "Z" || pgid <= 1 || skip.has(pgid)) continue;
+        groups.set(pgid, [...(groups.get(pgid) ?? []), Number(name)]);
+      } catch {
+        // gone meanwhile, or not ours to read
+      }
+    }
+    return groups;
   }
 
   async start(spec: ReplicaSpec, output: OutputSink): Promise<Workload> {
