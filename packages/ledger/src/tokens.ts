@@ -13,7 +13,7 @@
  * Amounts: ST ledger in mST; CNY ledger in micro-yuan (1 yuan = 1,000,000).
  */
 import { createHash } from "node:crypto";
-import { sql, type Database, type Kysely, type PackageCondition } from "@tokengrid/db";
+import { retriedTransaction, sql, type Database, type Kysely, type PackageCondition } from "@tokengrid/db";
 import { NotFoundError, TokenGridError, type UsageConditions } from "@tokengrid/domain";
 import { ConflictingRetryError, InsufficientBalanceError } from "./errors.js";
 import { capturePending, createTransfer, ensureAccount, voidPending, type Trx } from "./transfers.js";
@@ -285,7 +285,8 @@ export async function authorize(
   ttlMs: number,
 ): Promise<{ created: boolean }> {
   if (amountMst <= 0n) throw new TokenGridError("INVALID_ARGUMENT", "amount: must be > 0");
-  return db.transaction().execute(async (trx) => {
+  // A hold shares the tenant's lots with settlement's captures: a deadlock victim changed nothing and runs again.
+  return retriedTransaction(db, async (trx) => {
     const existing = await trx
       .selectFrom("ledger_transfers")
       .select(sql<string>`sum(amount)::text`.as("total"))

@@ -141,6 +141,16 @@ async function groupMembers(pgid: number): Promise<number[]> {
   return out;
 }
 
+/** Whether any process (a zombie too) is in the group: signal 0 checks without sending. */
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pgid, signal);
@@ -360,6 +370,8 @@ export class ProcessExecutor implements Executor {
   /** Kills what is left of a group, and waits until none of it runs. */
   private async reap(pgid: number): Promise<void> {
     for (let i = 0; i < 250; i++) {
+      // No process in the group at all: done, without reading /proc (the common case, and cheap).
+      if (!groupExists(pgid)) return;
       if ((await groupMembers(pgid)).length === 0) return;
       killGroup(pgid, "SIGKILL");
       await new Promise((r) => setTimeout(r, 20));
