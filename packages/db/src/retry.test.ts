@@ -46,7 +46,7 @@ describe("retriedTransaction", () => {
     const both = { arrived: 0, go: new Promise<void>((r) => (release = r)), release: () => release() };
     const attempts = await Promise.all([crossing(1, 2, both, false), crossing(2, 1, both, false)]);
     // One of them was PostgreSQL's victim and ran twice.
-    expect(attempts.sort()).toEqual([1, 2]);
+    expect(attempts.toSorted((a, b) => a - b)).toEqual([1, 2]);
     const rows = await sql<{ n: number }>`select n from counters order by id`.execute(db);
     expect(rows.rows.map((r) => r.n)).toEqual([2, 2]);
   });

@@ -12,7 +12,8 @@ const RETRYABLE = new Set(["40P01", "40001"]);
 
 /** Whether a database error means "nothing happened, run it again". */
 export function isRetryableConflict(err: unknown): boolean {
-  return RETRYABLE.has(String((err as { code?: unknown } | undefined)?.code ?? ""));
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && RETRYABLE.has(code);
 }
 
 /** Runs `fn` in a transaction, again (up to 4 more times) when PostgreSQL picked it as a deadlock victim. */
