@@ -17,7 +17,10 @@ export function parseDurationSeconds(flag: string, raw: string): number {
   const m = /^(\d+)\s*(s|m|h|d)?$/i.exec(raw.trim());
   if (!m) throw new Error(`${flag}: expected a duration such as 90s, 15m, 2h or 1d, got ${JSON.stringify(raw)}`);
   const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? "s").toLowerCase() as "s" | "m" | "h" | "d"];
-  return Number(m[1]) * unit;
+  const seconds = Number(m[1]) * unit;
+  // The broker takes up to 30 days; a larger figure would not even fit the field.
+  if (seconds > 30 * 86_400) throw new Error(`${flag}: at most 30 days (30d), got ${raw}`);
+  return seconds;
 }
 
 /** --env K=V, given any number of times, into one map. */

@@ -90,9 +90,15 @@ const RESERVED = new Set<string>([
   "BR_VISIBLE_DEVICES",
   "ROCR_VISIBLE_DEVICES",
   ...RENDEZVOUS_VARIABLES,
+  // What the process executor sets for every job: its PATH, its directory, its user.
+  "PATH",
+  "HOME",
+  "TMPDIR",
+  "USER",
+  "LOGNAME",
 ]);
 
-/** Whether the node sets this variable for a job itself (TOKENGRID_*, device visibility, rendezvous): a job may not. */
+/** Whether the node sets this variable for a job itself (TOKENGRID_*, device visibility, rendezvous, PATH, HOME, ...): a job may not. */
 export function isReservedVariable(name: string): boolean {
   return name.startsWith("TOKENGRID_") || RESERVED.has(name);
 }

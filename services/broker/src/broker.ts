@@ -749,7 +749,10 @@ export class Broker {
       // A node this broker has not heard from since it started is as lost as one that went silent.
       const unknown = nodes.some((node) => node === undefined);
       const lost = nodes.find((node) => node?.state === "LOST");
-      const gone = (unknown && nowMs - this.startedAtMs > leaseOver) || (lost !== undefined && nowMs - lost.lastSeenMs > leaseOver);
+      // A lost node stops its jobs when its lease runs out, and they may take its stop grace to end.
+      const gone =
+        (unknown && nowMs - this.startedAtMs > leaseOver) ||
+        (lost !== undefined && nowMs - lost.lastSeenMs > leaseOver + lost.reg.stopGraceMs);
       if (gone) await this.requeue(job, `node ${lost?.reg.nodeId ?? job.nodeId} was lost; waiting for another node`);
     }
     this.requestSchedule();

@@ -171,8 +171,23 @@ export function jobServiceHandlers(broker: Broker, log: Logger, limits: WatchLim
             cancelled: () => call.cancelled || call.destroyed,
           });
           for await (const chunk of chunks) {
-            // Backpressure: wait for the client when its buffer is full.
-            if (!call.write(chunk)) await new Promise((r) => call.once("drain", r));
+            // Backpressure: wait for the client when its buffer is full (or until it has gone).
+            if (!call.write(chunk))
+              await new Promise<void>((resolve) => {
+                const done = () => {
+                  call.off("drain", done);
+                  call.off("cancelled", done);
+                  call.off("close", done);
+                  resolve();
+                };
+                call.once("drain", done);
+                call.once("cancelled", done);
+                call.once("close", done);
+              });
+            if (call.cancelled || call.destroyed) {
+              await chunks.return(undefined);
+              return;
+            }
           }
           call.end();
         } finally {

@@ -106,11 +106,12 @@ describe("job spec validation", () => {
   it("refuses what a command job cannot be", () => {
     expect(fieldOf(() => validateJobSpec(spec({ command: ["true"] })))).toBe("spec.size_st");
     expect(fieldOf(() => validateJobSpec(spec({ command: [""], sizeSt: "1" })))).toBe("spec.command[0]");
+    expect(fieldOf(() => validateJobSpec(spec({ command: ["A=1", "true"], sizeSt: "1" })))).toBe("spec.command[0]");
     expect(fieldOf(() => validateJobSpec(spec({ command: ["a", "b\0c"], sizeSt: "1" })))).toBe("spec.command[1]");
     expect(fieldOf(() => validateJobSpec(spec({ command: Array.from({ length: 257 }, () => "x"), sizeSt: "1" })))).toBe("spec.command");
     expect(fieldOf(() => validateJobSpec(spec({ env: { A: "1" }, sizeSt: "1" })))).toBe("spec.env");
     expect(fieldOf(() => validateJobSpec(spec({ command: ["true"], env: { "1A": "x" }, sizeSt: "1" })))).toBe('spec.env["1A"]');
-    for (const name of ["CUDA_VISIBLE_DEVICES", "ASCEND_RT_VISIBLE_DEVICES", "TOKENGRID_JOB_ID", "RANK", "MASTER_PORT"])
+    for (const name of ["CUDA_VISIBLE_DEVICES", "ASCEND_RT_VISIBLE_DEVICES", "TOKENGRID_JOB_ID", "RANK", "MASTER_PORT", "PATH", "HOME"])
       expect(fieldOf(() => validateJobSpec(spec({ command: ["true"], env: { [name]: "0" }, sizeSt: "1" })))).toBe(
         `spec.env[${JSON.stringify(name)}]`,
       );

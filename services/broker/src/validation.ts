@@ -67,6 +67,8 @@ function validateCommand(raw: readonly string[]): string[] | undefined {
   if (raw.length > MAX_ARGS) throw new InvalidArgumentError("spec.command", `at most ${MAX_ARGS} arguments, got ${raw.length}`);
   if (raw[0] === "")
     throw new InvalidArgumentError("spec.command[0]", "the program to run is required (argv[0], looked up on the node's PATH)");
+  if (raw[0]!.includes("="))
+    throw new InvalidArgumentError("spec.command[0]", "a program's name has no '=' (set variables with spec.env, or run sh -c)");
   let bytes = 0;
   raw.forEach((arg, i) => {
     if (arg.includes("\0")) throw new InvalidArgumentError(`spec.command[${i}]`, "must not contain a NUL character");
@@ -351,9 +353,19 @@ export interface ValidRegistration {
   executors: ExecutorKind[];
   /** Where other nodes reach it (a gang's MASTER_ADDR); the node id when it gave none. */
   address: string;
+  /** How long its jobs may take to stop once asked, ms. */
+  stopGraceMs: number;
 }
 
 const EXECUTORS: readonly ExecutorKind[] = ["process", "simulated"];
+
+/** Most a node's jobs may take to stop: an hour. */
+const MAX_STOP_GRACE_MS = 3_600_000;
+
+function validStopGrace(ms: number): number {
+  if (!(ms >= 0 && ms <= MAX_STOP_GRACE_MS)) throw new InvalidArgumentError("stop_grace_ms", `0..${MAX_STOP_GRACE_MS}, got ${ms}`);
+  return ms;
+}
 /** A host name or an IP address (v4, or v6 without brackets). */
 const ADDRESS = /^[A-Za-z0-9]([A-Za-z0-9.:-]{0,252})$/;
 
@@ -444,5 +456,6 @@ export function validateRegistration(req: RegisterRequest__Output, market: Marke
     timeScale: Math.max(1, req.timeScale),
     executors: executors as ExecutorKind[],
     address: address || req.nodeId,
+    stopGraceMs: validStopGrace(req.stopGraceMs ?? 0),
   };
 }

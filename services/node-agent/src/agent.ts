@@ -55,6 +55,8 @@ export class NodeAgent {
   private readonly jobs = new Map<string, RunningJob>();
   /** Final statuses kept to resend after a reconnect, until the broker has them. */
   private readonly finished = new Map<string, JobStatus>();
+  /** A later run of a replica, waiting for its earlier run on this node to end. */
+  private readonly next = new Map<string, Assignment__Output>();
   private stopped = false;
   private fenceTimer: NodeJS.Timeout | undefined;
 
@@ -114,14 +116,26 @@ export class NodeAgent {
   }
 
   private onAssignment(a: Assignment__Output): void {
-    if (this.jobs.has(keyOf(a))) return;
+    const running = this.jobs.get(keyOf(a));
+    if (running) {
+      // The replica placed here again while its earlier run is still stopping: the new run starts once that one has ended.
+      if (a.attempt > running.assignment.attempt) {
+        running.run.interrupt(`placed again (attempt ${a.attempt})`);
+        this.next.set(keyOf(a), a);
+      }
+      return;
+    }
     this.finished.delete(keyOf(a));
     this.startJob(a);
   }
 
   private onCancel(c: Cancel__Output): void {
-    // Every replica of the job on this node stops.
-    for (const job of this.jobs.values()) if (job.assignment.jobId === c.jobId) job.run.cancel(c.reason);
+    // Every replica of the job on this node stops. Past the lease the job was this node's no longer: its own reason stands.
+    for (const job of this.jobs.values())
+      if (job.assignment.jobId === c.jobId)
+        if (this.link.leased()) job.run.cancel(c.reason);
+        else job.run.interrupt("its lease from the broker ran out (no answer to heartbeats)");
+    for (const key of this.next.keys()) if (key.startsWith(`${c.jobId}#`)) this.next.delete(key);
     // The broker has its final word on a job it cancels; stop resending ours.
     for (const key of this.finished.keys()) if (key.startsWith(`${c.jobId}#`)) this.finished.delete(key);
   }
@@ -288,7 +302,6 @@ export class NodeAgent {
         if (wants === "process")
           output.note(`[tokengrid] replica ${a.replica}, attempt ${a.attempt}, on node ${node.nodeId}: ${JSON.stringify(spec.command)}`);
         const { end, report } = await run.run();
-        this.jobs.delete(key);
         // Stopped by the node, or while it shuts down (not the tenant's doing): the broker runs it again.
         const final: RunEnd =
           end.state !== "SUCCEEDED" && this.stopped && end.state !== "CANCELLED"
@@ -298,12 +311,20 @@ export class NodeAgent {
           output.note(`[tokengrid] ${final.state.toLowerCase()}: ${final.message} (metered ${stText(report.doneMst)})`);
         await output.flush(Date.now() + LOG_FLUSH_MS);
         this.send(a, final, report);
+        // Gone from the running jobs only once its final status is out (a stopping agent waits for that).
+        this.jobs.delete(key);
+        const again = this.next.get(key);
+        this.next.delete(key);
+        if (again && !this.stopped) this.startJob(again);
         this.log.info(
           { jobId: a.jobId, replica: a.replica, outcome: final.state, meteredMst: report.doneMst.toString(), why: final.message },
           final.state === "INTERRUPTED" ? "job interrupted" : "job finished",
         );
       },
-    ).catch((err: unknown) => this.log.error({ err, jobId: a.jobId }, "job run failed"));
+    ).catch((err: unknown) => {
+      this.jobs.delete(key);
+      this.log.error({ err, jobId: a.jobId }, "job run failed");
+    });
   }
 
   /** Reports a replica's state; a final one is kept to send again after a reconnect, until the broker has it. */

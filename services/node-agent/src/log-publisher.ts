@@ -18,6 +18,8 @@ const STREAM_ENUM = { stdout: "LOG_STREAM_STDOUT", stderr: "LOG_STREAM_STDERR", 
 const MAX_BUFFERED_BYTES = 2 * 1024 * 1024;
 /** How long output waits for more before it is sent, ms. */
 const FLUSH_MS = 200;
+/** How long one flush in the background may retry publishing before what it holds is dropped, ms. */
+const BACKGROUND_FLUSH_MS = 30_000;
 
 /** Where in a buffer to cut a chunk: after the last line end within the limit, else on a UTF-8 character boundary. */
 export function cutAt(buf: Buffer, limit: number): number {
@@ -82,7 +84,8 @@ export class ReplicaLog {
   private flushSoon(ms: number): void {
     if (this.timer && ms > 0) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), ms);
+    // Output waits for NATS at most this long a flush; past it, it is dropped and counted (never the job).
+    this.timer = setTimeout(() => void this.flush(Date.now() + BACKGROUND_FLUSH_MS), ms);
     this.timer.unref();
   }
 
@@ -118,7 +121,7 @@ export class ReplicaLog {
         offset: String(offset),
         time: toTimestamp(Date.now()),
       });
-      if (!(await this.publish(bytes, offset, deadlineMs))) {
+      if (Date.now() > deadlineMs || !(await this.publish(bytes, offset, deadlineMs))) {
         this.droppedBytes += n;
         this.log.warn({ jobId: this.ids.jobId, bytes: n }, "job output could not be published in time; dropped");
       }

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "@tokengrid/telemetry";
-import { ProcessExecutor, resolveJobUser, type JobUser } from "./process-executor.js";
+import { ProcessExecutor, resolveJobUser, splitUnsecure, type JobUser } from "./process-executor.js";
 import { ReplicaRun, type RunEnd } from "./replica-runner.js";
 import type { ReplicaSpec } from "./executor.js";
 import type { Chunk } from "./meter.js";
@@ -179,6 +179,35 @@ describe("the process executor", () => {
     expect(r.stdout).toContain("CUDA_VISIBLE_DEVICES=3\n");
     expect(r.stdout).toContain("CUDA_DEVICE_MEMORY_LIMIT_0=8192m\n");
     expect(r.stdout).toContain("CUDA_DEVICE_SM_LIMIT=25\n");
+  });
+
+  it("ends when its leader exits, even with a child left in the background holding its output", async () => {
+    const jobId = "j-background";
+    const t0 = Date.now();
+    const r = await runJob({ jobId, command: ["sh", "-c", "sleep 60 & echo started; exit 0"] });
+    expect(r.end).toMatchObject({ state: "SUCCEEDED", exitCode: 0 });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(await processesOf(jobId)).toEqual([]);
+  });
+
+  it("sets the loader's variables only after it switched to the job's user, and the job still gets them", async () => {
+    const r = await runJob({ command: ["env"], env: { LD_LIBRARY_PATH: "/opt/vendor/lib", GLIBC_TUNABLES: "glibc.malloc.check=0" } });
+    expect(r.stdout).toContain("LD_LIBRARY_PATH=/opt/vendor/lib\n");
+    expect(r.stdout).toContain("GLIBC_TUNABLES=glibc.malloc.check=0\n");
+    expect(splitUnsecure({ LD_PRELOAD: "/x.so", EPOCHS: "3", MALLOC_ARENA_MAX: "2" })).toEqual({
+      safe: { EPOCHS: "3" },
+      after: ["LD_PRELOAD=/x.so", "MALLOC_ARENA_MAX=2"],
+    });
+  });
+
+  it("does not follow a link or wait on a FIFO the job puts where its progress file goes", async () => {
+    const fifo = await runJob(
+      { command: ["sh", "-c", 'mkfifo "$TOKENGRID_PROGRESS_FILE"; ln -s /etc/passwd "$TOKENGRID_CHECKPOINT_FILE"; sleep 0.5'] },
+      undefined,
+      1000,
+    );
+    expect(fifo.end.state).toBe("SUCCEEDED");
+    expect(fifo.reportedTokens).toBeUndefined();
   });
 
   it("reads the progress the workload reports", async () => {

@@ -97,6 +97,8 @@ async function checkReachable(dir: string, user: JobUser): Promise<void> {
 
 /** util-linux's setpriv: switches to the job's user and groups, asks for SIGKILL when the agent dies, then runs the program. */
 const SETPRIV = "/usr/bin/setpriv";
+/** coreutils' env: sets the loader's variables once setpriv has switched to the job's user. */
+const ENV = "/usr/bin/env";
 
 /** Whether a program name is found, executable, on a PATH. */
 async function onPath(program: string, path: string): Promise<boolean> {
@@ -160,20 +162,31 @@ function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/** The last line of a small file the workload appends to, as a count of tokens; undefined if none yet. */
-async function lastCount(file: string): Promise<bigint | undefined> {
+/**
+ * The last whole line of a small file the workload appends to, as a count of
+ * tokens; undefined if none yet. The agent reads it as root, so it opens only
+ * a regular file of the job's user, never through a link, and never waits on
+ * it (a FIFO there would otherwise hang the read).
+ */
+async function lastCount(file: string, uid: number | undefined): Promise<bigint | undefined> {
   let fh;
   try {
-    fh = await open(file, "r");
+    fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
   try {
-    const { size } = await fh.stat();
-    const len = Math.min(size, 256);
+    const st = await fh.stat();
+    if (!st.isFile() || (uid !== undefined && st.uid !== uid)) return undefined;
+    const len = Math.min(st.size, 256);
     const buf = Buffer.alloc(len);
-    await fh.read(buf, 0, len, size - len);
-    const lines = buf.toString("utf8").trim().split("\n");
+    await fh.read(buf, 0, len, st.size - len);
+    const text = buf.toString("utf8");
+    // A line still being written is not counted: only what ends in a newline.
+    const lines = text
+      .slice(0, text.lastIndexOf("\n") + 1)
+      .trim()
+      .split("\n");
     const last = lines[lines.length - 1]?.trim() ?? "";
     // "12345", or "12345 anything after": the first field is the count.
     const m = /^(\d{1,20})\b/.exec(last);
@@ -181,6 +194,49 @@ async function lastCount(file: string): Promise<bigint | undefined> {
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * glibc's list of variables its loader and libraries trust only from an
+ * unprivileged process (sysdeps/generic/unsecvars.h): they must not reach
+ * setpriv, which runs as root until it switches, so they are set for the
+ * program only after the switch.
+ */
+const UNSECURE_VARIABLES = new Set([
+  "GCONV_PATH",
+  "GETCONF_DIR",
+  "GLIBC_TUNABLES",
+  "HOSTALIASES",
+  "LD_AUDIT",
+  "LD_DEBUG",
+  "LD_DEBUG_OUTPUT",
+  "LD_DYNAMIC_WEAK",
+  "LD_HWCAP_MASK",
+  "LD_LIBRARY_PATH",
+  "LD_ORIGIN_PATH",
+  "LD_PRELOAD",
+  "LD_PROFILE",
+  "LD_SHOW_AUXV",
+  "LD_USE_LOAD_BIAS",
+  "LOCALDOMAIN",
+  "LOCPATH",
+  "MALLOC_TRACE",
+  "NIS_PATH",
+  "NLSPATH",
+  "RESOLV_HOST_CONF",
+  "RES_OPTIONS",
+  "TZDIR",
+]);
+
+/** Splits a job's environment into what setpriv may be started with and what is set only once it has switched. */
+export function splitUnsecure(env: Record<string, string>): { safe: Record<string, string>; after: string[] } {
+  const safe: Record<string, string> = {};
+  const after: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (UNSECURE_VARIABLES.has(k) || k.startsWith("LD_") || k.startsWith("MALLOC_")) after.push(`${k}=${v}`);
+    else safe[k] = v;
+  }
+  return { safe, after };
 }
 
 export class ProcessExecutor implements Executor {
@@ -280,10 +336,10 @@ export class ProcessExecutor implements Executor {
     const dir = join(this.opts.workRoot, spec.jobId, `${spec.replica}.${spec.attempt}`);
     const jobDir = join(this.opts.workRoot, spec.jobId);
     await rm(dir, { recursive: true, force: true });
-    // The job's directory lets its replicas' users through; each replica's own is theirs alone.
-    await mkdir(jobDir, { recursive: true, mode: 0o711 });
+    // The job's directory lets its replicas' users through; each replica's own is theirs alone. Made in one step with
+    // its parent: another replica of the job that just ended may be removing the (then empty) parent right now.
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     await chmod(jobDir, 0o711);
-    await mkdir(dir, { mode: 0o700 });
     await mkdir(join(dir, "tmp"), { mode: 0o700 });
     const user = this.opts.user;
     if (user) {
@@ -302,17 +358,27 @@ export class ProcessExecutor implements Executor {
     // Through util-linux's setpriv: as the job's user with its supplementary groups (device nodes are
     // often group-owned; Node's own uid/gid options would drop them), and killed if the agent dies.
     const switchUser = user ? ["--reuid", String(user.uid), "--regid", String(user.gid), "--init-groups"] : [];
-    const child: ChildProcess = spawn(SETPRIV, ["--pdeathsig", "SIGKILL", ...switchUser, "--", ...spec.command], {
+    // Loader variables (LD_PRELOAD, ...) would act on setpriv itself, as root: env(1) sets them after the switch.
+    const { safe, after } = splitUnsecure(env);
+    // env(1) takes NAME=VALUE words up to the first that has no "=": the program (validation refuses one with "=").
+    const program_ = after.length > 0 ? [ENV, ...after, ...spec.command] : spec.command;
+    const child: ChildProcess = spawn(SETPRIV, ["--pdeathsig", "SIGKILL", ...switchUser, "--", ...program_], {
       cwd: dir,
-      env,
+      env: safe,
       // A session of its own: its process group is its pid, and it has no terminal of the agent's.
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    // Listened for at once: a program that ends at once must not end unheard.
+    // Listened for at once: a program that ends at once must not end unheard. Its end is the leader's exit (a child
+    // left in the background may hold its output open: it is killed with the rest of the group, below).
+    let gone = false;
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once("close", (code, signal) => resolve({ code, signal })),
+      child.once("exit", (code, signal) => {
+        gone = true;
+        resolve({ code, signal });
+      }),
     );
+    const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
     child.stdout!.on("data", (d: Buffer) => output("stdout", d));
     child.stderr!.on("data", (d: Buffer) => output("stderr", d));
     const started = await new Promise<Error | undefined>((resolve) => {
@@ -329,11 +395,19 @@ export class ProcessExecutor implements Executor {
     }
     const pgid = child.pid;
     const pidFile = join(this.pidDir, `${run}.pid`);
-    await writeFile(pidFile, `${pgid} ${startTicks(pgid) ?? ""}\n`, { mode: 0o600 });
+    try {
+      await writeFile(pidFile, `${pgid} ${startTicks(pgid) ?? ""}\n`, { mode: 0o600 });
+    } catch (err) {
+      // Nothing would name it after a restart: it does not run unwatched.
+      await this.reap(pgid);
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw new Error(`the node could not record the job's process (${(err as Error).message})`, { cause: err });
+    }
     let stopping = false;
     let killTimer: NodeJS.Timeout | undefined;
+    const uid = user?.uid ?? process.getuid?.();
     const readProgress = async (): Promise<WorkProgress> => {
-      const [reportedTokens, checkpointTokens] = await Promise.all([lastCount(progressFile), lastCount(checkpointFile)]);
+      const [reportedTokens, checkpointTokens] = await Promise.all([lastCount(progressFile, uid), lastCount(checkpointFile, uid)]);
       return {
         ...(reportedTokens !== undefined ? { reportedTokens } : {}),
         ...(checkpointTokens !== undefined ? { checkpointTokens } : {}),
@@ -345,10 +419,14 @@ export class ProcessExecutor implements Executor {
       clearTimeout(killTimer);
       // The leader is gone; no other process of its group outlives it.
       await this.reap(pgid);
+      // Its output is read to the end (bounded: nothing of the group is left to write it).
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
       last = await readProgress().catch(() => ({}));
       await unlink(pidFile).catch(() => undefined);
-      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-      await rmdir(jobDir).catch(() => undefined);
+      // Removing what it left is the node's time, not the job's: after the end is reported.
+      void rm(dir, { recursive: true, force: true })
+        .then(() => rmdir(jobDir))
+        .catch(() => undefined);
       if (stopping) return { kind: "stopped" };
       if (signal) return { kind: "signalled", signal };
       return { kind: "exited", code: code ?? 0 };
@@ -356,7 +434,8 @@ export class ProcessExecutor implements Executor {
     return {
       ended,
       stop: (why: string) => {
-        if (stopping) return;
+        // A program that has ended already is not stopped (and its group id may be another's by now).
+        if (stopping || gone) return;
         stopping = true;
         this.opts.log.info({ run, pgid, why }, "stopping a job's processes");
         killGroup(pgid, "SIGTERM");
@@ -384,11 +463,12 @@ export class ProcessExecutor implements Executor {
     const user = this.opts.user;
     const r = spec.rendezvous;
     return {
+      // The job may choose its locale; the rest below is the node's.
+      LANG: "C.UTF-8",
       ...spec.env,
       PATH: this.opts.path,
       HOME: dir,
       TMPDIR: join(dir, "tmp"),
-      LANG: "C.UTF-8",
       ...(user ? { USER: user.name, LOGNAME: user.name } : {}),
       TOKENGRID_JOB_ID: spec.jobId,
       TOKENGRID_TENANT_ID: spec.tenantId,

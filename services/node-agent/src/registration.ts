@@ -33,6 +33,8 @@ export function registrationOf(config: AgentConfig, accelerators: Accelerators):
     },
     executors: [...n.executors],
     address: config.address,
+    // A simulated run stops at once; a process gets its grace period.
+    stopGraceMs: n.executors.includes("process") ? n.process.killGraceSeconds * 1000 : 0,
   };
 }
 

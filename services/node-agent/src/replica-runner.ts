@@ -44,6 +44,8 @@ export class ReplicaRun {
   private workload: Workload | undefined;
   private wake: (() => void) | undefined;
   private stderrTail = Buffer.alloc(0);
+  /** The work has ended (by itself, or stopped). */
+  private over = false;
   private readonly now: () => number;
 
   constructor(
@@ -70,7 +72,8 @@ export class ReplicaRun {
   }
 
   private end(e: RunEnd): void {
-    if (this.ending) return;
+    // The first reason wins; once the work has ended by itself, no reason changes how it ended.
+    if (this.ending || this.over) return;
     this.ending = e;
     this.workload?.stop(e.message);
     this.wake?.();
@@ -97,6 +100,7 @@ export class ReplicaRun {
     let outcome: WorkOutcome | undefined;
     void workload.ended.then((o) => {
       outcome = o;
+      this.over = true;
       this.wake?.();
     });
     let lastMs = startMs;

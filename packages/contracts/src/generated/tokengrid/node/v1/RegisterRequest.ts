@@ -40,6 +40,12 @@ export interface RegisterRequest {
    * is its replicas' MASTER_ADDR); empty: the node id.
    */
   'address'?: (string);
+  /**
+   * How long its jobs may take to stop once asked (SIGTERM, then SIGKILL
+   * after this), ms, at most 3600000: the broker moves a lost node's jobs only
+   * this much after its lease has run out, so that no job runs twice at once.
+   */
+  'stopGraceMs'?: (number);
 }
 
 /**
@@ -79,4 +85,10 @@ export interface RegisterRequest__Output {
    * is its replicas' MASTER_ADDR); empty: the node id.
    */
   'address': (string);
+  /**
+   * How long its jobs may take to stop once asked (SIGTERM, then SIGKILL
+   * after this), ms, at most 3600000: the broker moves a lost node's jobs only
+   * this much after its lease has run out, so that no job runs twice at once.
+   */
+  'stopGraceMs': (number);
 }
