@@ -283,6 +283,14 @@ describe("the CLI", () => {
     expect(out.stdout).toContain("step 6\n");
     // A failing command makes the follow exit non-zero, and a bad variable is refused before anything runs.
     expect((await cli("submit", "--kind", "batch", "--size-st", "1000", "--follow", "--", "false")).code).toBe(1);
+    for (const [flag, value] of [
+      ["--devices", "0"],
+      ["--max-price", "0"],
+    ]) {
+      const zero = await cli("submit", "--kind", "batch", "--size-st", "1000", flag!, value!, "--", "true");
+      expect(zero.code, flag).not.toBe(0);
+      expect(zero.stderr, flag).toContain(`${flag}:`);
+    }
     const bad = await cli("submit", "--kind", "batch", "--size-st", "1000", "--env", "CUDA_VISIBLE_DEVICES=0", "--", "true");
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('spec.env["CUDA_VISIBLE_DEVICES"]');

@@ -157,7 +157,7 @@ function specFrom(o: Record<string, string | boolean | undefined>, command: read
       modelParams: int("--model-params", o["modelParams"]),
       tokens: int("--tokens", o["tokens"]),
       sizeSt: int("--size-st", o["sizeSt"]),
-      devices: Number(parseInteger("--devices", String(o["devices"]))),
+      devices: positive("--devices", Number(parseInteger("--devices", String(o["devices"]))), "at least 1"),
       softwareStacks: list(o["stack"]),
       origin: typeof o["origin"] === "string" ? o["origin"] : "",
       maxLatencyMs: Number(int("--max-latency-ms", o["maxLatencyMs"])),
@@ -167,7 +167,11 @@ function specFrom(o: Record<string, string | boolean | undefined>, command: read
       ...(typeof o["slice"] === "string" ? { slice: parseSlice(o["slice"]), devices: 0 } : {}),
       memoryMbPerDevice: int("--memory-mb", o["memoryMb"]),
       minGreenShare: typeof o["minGreen"] === "string" ? Number(o["minGreen"]) : 0,
-      maxPricePerMillionStYuan: typeof o["maxPrice"] === "string" ? Number(o["maxPrice"]) : 0,
+      // 0 would mean "no cap" on the wire: a cap of 0 is a mistake, said so here.
+      maxPricePerMillionStYuan:
+        typeof o["maxPrice"] === "string"
+          ? positive("--max-price", Number(o["maxPrice"]), "yuan per million ST > 0; leave it out for no cap")
+          : 0,
       priorityClass: priorityClass(o["priority"]),
       deadline: typeof o["deadline"] === "string" ? toTimestamp(parseStart(o["deadline"], Date.now())) : null,
       command: [...command],
@@ -177,6 +181,12 @@ function specFrom(o: Record<string, string | boolean | undefined>, command: read
   } catch (err) {
     throw new CliError("INVALID_ARGUMENT", (err as Error).message);
   }
+}
+
+/** A number that must be above 0 (on the wire 0 means "unset", so an explicit 0 would be silently changed). */
+function positive(flag: string, v: number, what: string): number {
+  if (!(Number.isFinite(v) && v > 0)) throw new Error(`${flag}: ${what}, got ${v}`);
+  return v;
 }
 
 /** --slice 25%:8192 — a share of one device: compute percent and memory in MB. */

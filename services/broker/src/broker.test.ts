@@ -92,6 +92,13 @@ describe("a job stored without acknowledgement", () => {
     const again = await broker.submit("t-late", "r-late", spec, sizeMst);
     expect(again).toMatchObject({ created: false, job: { jobId: job!.jobId } });
     await broker.flush();
+    // Once written, a job's write queue is forgotten: the map holds only jobs with a write in flight
+    // (the scheduling pass that follows a submit writes the job once more: wait for it).
+    for (let i = 0; i < 100 && broker.jobsBeingWritten > 0; i++) {
+      await broker.flush();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(broker.jobsBeingWritten).toBe(0);
   });
 });
 

@@ -979,9 +979,19 @@ export class Broker {
       if (put) await this.deps.store.put(snapshot);
       if (index !== undefined) await this.publishTransition(snapshot, index);
     });
-    const settled = next.catch((err: unknown) => this.deps.log.error({ err, jobId: job.jobId }, "could not persist or publish job state"));
+    const settled: Promise<void> = next
+      .catch((err: unknown) => this.deps.log.error({ err, jobId: job.jobId }, "could not persist or publish job state"))
+      .finally(() => {
+        // The queue of a job with nothing in flight is forgotten: the map holds only jobs being written.
+        if (this.writes.get(job.jobId) === settled) this.writes.delete(job.jobId);
+      });
     this.writes.set(job.jobId, settled);
     return next;
+  }
+
+  /** Jobs with a write in flight (their queues; the rest are forgotten). */
+  get jobsBeingWritten(): number {
+    return this.writes.size;
   }
 
   private async publishTransition(job: JobRecord, index: number): Promise<void> {
