@@ -4,7 +4,7 @@
  * nodes; their output read back through the broker; agents killed mid-run.
  */
 import { execFile } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type * as grpc from "@grpc/grpc-js";
@@ -18,7 +18,7 @@ import type {
   SubmitJobResponse__Output,
 } from "@tokengrid/contracts";
 import { REPO_ROOT, type Stack } from "@tokengrid/stack";
-import { eventually } from "@tokengrid/stack/testing";
+import { eventually, processesOf } from "@tokengrid/stack/testing";
 import { getJob as jobOf, stackWithTenant, unary, watchToEnd, type TenantStack } from "./helpers.js";
 
 const NV1 = {
@@ -100,24 +100,6 @@ function envOf(text: string): Record<string, string> {
       .filter((l) => l.includes("="))
       .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
   );
-}
-
-/** Live processes of this job (and attempt), found by the variables the agent gave them. */
-async function processesOf(jobId: string, attempt?: number): Promise<number[]> {
-  const out: number[] = [];
-  for (const name of await readdir("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const environ = await readFile(`/proc/${name}/environ`, "utf8");
-      const stat = await readFile(`/proc/${name}/stat`, "utf8");
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      if (environ.includes(`TOKENGRID_JOB_ID=${jobId}\0`) && (attempt === undefined || environ.includes(`TOKENGRID_ATTEMPT=${attempt}\0`)))
-        out.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
 }
 
 async function settledMst(jobId: string): Promise<bigint> {

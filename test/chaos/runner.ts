@@ -42,7 +42,7 @@ import type { TlsSettings } from "@tokengrid/config";
 import { startStack, type LogLine, type ServiceProcess, type Stack } from "@tokengrid/stack";
 import { freePort, ownNats, ownPostgres, seededRandom, type OwnNats, type OwnPostgres } from "@tokengrid/stack/testing";
 import { accountClient, jobClient, keyMetadata, unary } from "../helpers.js";
-import { describeProcess, jobProcesses, stillRunning, type JobProcess } from "./processes.js";
+import { describeProcess, jobProcesses, stillRunning, type JobProcess } from "@tokengrid/stack/testing";
 import { drawJob } from "./workload.js";
 
 export interface ChaosOptions {

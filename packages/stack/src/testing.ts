@@ -15,6 +15,8 @@ import { ApiKeyStore, connectNats, deleteNamespace, jetStreamManager, names } fr
 import { DEFAULT_DATABASE_URL, DEFAULT_NATS_URL, type TlsSettings } from "@tokengrid/config";
 import { CertDir, type Role } from "@tokengrid/security";
 
+export * from "./processes.js";
+
 export interface TestEnv {
   namespace: string;
   natsUrl: string;

@@ -17,6 +17,7 @@ import { Broker } from "./broker.js";
 import type { JobRecord } from "./job-record.js";
 import { JobStore } from "./job-store.js";
 import { validateJobSpec } from "./validation.js";
+import { jobSpec } from "./testing.js";
 
 let env: TestEnv;
 let nc: NatsConnection;
@@ -33,28 +34,7 @@ afterAll(async () => {
 
 /** A size-only batch job of 1000 ST on one device, validated as SubmitJob validates it. */
 function smallBatchJob(): ReturnType<typeof validateJobSpec> {
-  return validateJobSpec({
-    kind: "JOB_KIND_BATCH",
-    modelParams: "0",
-    tokens: "0",
-    sizeSt: "1000",
-    devices: 1,
-    softwareStacks: [],
-    origin: "",
-    maxLatencyMs: 0,
-    allowedClusters: [],
-    precision: "PRECISION_UNSPECIFIED",
-    replicas: 0,
-    slice: null,
-    memoryMbPerDevice: "0",
-    minGreenShare: 0,
-    maxPricePerMillionStYuan: 0,
-    priorityClass: "PRIORITY_CLASS_UNSPECIFIED",
-    deadline: null,
-    command: [],
-    env: {},
-    timeLimitSeconds: 0,
-  });
+  return validateJobSpec(jobSpec({ kind: "JOB_KIND_BATCH", sizeSt: "1000", devices: 1 }));
 }
 
 describe("a job stored without acknowledgement", () => {

@@ -1026,12 +1026,7 @@ export class Broker {
           }
         : {}),
       // A job's end says how much work its record kept: its tenant pays that, never more than its size.
-      ...(isFinal(t.state)
-        ? (() => {
-            const work = reportedWork(job);
-            return { keptMst: minMst(job.doneMst, job.sizeMst), reportedMst: work.mst.toString(), reportedTokens: work.tokens.toString() };
-          })()
-        : {}),
+      ...(isFinal(t.state) ? endOf(job) : {}),
     });
     await publishEvent(this.deps.js, this.deps.names.jobSubject(job.tenantId), `${job.jobId}:${index}`, bytes);
   }
@@ -1085,6 +1080,12 @@ export function keepCheckpoint(job: JobRecord): void {
     return;
   }
   if (job.spec.kind === "TRAINING") job.checkpointMst = minMst(job.doneMst, job.sizeMst);
+}
+
+/** What a final job event says of the job's bill: the work its record kept, and what its workload reported. */
+function endOf(job: JobRecord): { keptMst: string; reportedMst: string; reportedTokens: string } {
+  const work = reportedWork(job);
+  return { keptMst: minMst(job.doneMst, job.sizeMst), reportedMst: work.mst.toString(), reportedTokens: work.tokens.toString() };
 }
 
 /** The smaller of two amounts of mST (decimal strings). */

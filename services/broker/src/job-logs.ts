@@ -43,38 +43,36 @@ export async function* readJobLogs(js: JetStreamClient, names: Names, read: LogR
   });
   const gaps = new Gaps();
   const codec = logChunkCodec();
-  {
-    let pending = (await consumer.info(true)).num_pending;
-    if (pending === 0 && !read.follow) return;
-    for (;;) {
-      if (read.cancelled()) return;
-      // Sampled before the fetch: a job that had ended by then has published all it ever will.
-      const ended = read.ended();
-      const batch = await consumer.fetch({ max_messages: 256, expires: FETCH_WAIT_MS });
-      let got = 0;
-      for await (const m of batch) {
-        got += 1;
-        pending = m.info.pending;
-        let c: LogChunk__Output;
-        try {
-          c = codec.decode(m.data);
-        } catch {
-          continue;
-        }
-        // Only the job's own nodes write its output (each agent publishes under its own node id).
-        if (c.jobId !== read.jobId || !read.nodes().has(c.nodeId) || !m.subject.includes(`.logs.${c.nodeId}.`)) continue;
-        yield {
-          replica: c.replica,
-          attempt: c.attempt,
-          stream: c.stream,
-          text: c.text,
-          time: c.time ?? toTimestamp(0),
-          droppedBytes: gaps.dropped(c).toString(),
-          nodeId: c.nodeId,
-        };
+  let pending = (await consumer.info(true)).num_pending;
+  if (pending === 0 && !read.follow) return;
+  for (;;) {
+    if (read.cancelled()) return;
+    // Sampled before the fetch: a job that had ended by then has published all it ever will.
+    const ended = read.ended();
+    const batch = await consumer.fetch({ max_messages: 256, expires: FETCH_WAIT_MS });
+    let got = 0;
+    for await (const m of batch) {
+      got += 1;
+      pending = m.info.pending;
+      let c: LogChunk__Output;
+      try {
+        c = codec.decode(m.data);
+      } catch {
+        continue;
       }
-      const caughtUp = got === 0 || pending === 0;
-      if (caughtUp && (!read.follow || ended)) return;
+      // Only the job's own nodes write its output (each agent publishes under its own node id).
+      if (c.jobId !== read.jobId || !read.nodes().has(c.nodeId) || !m.subject.includes(`.logs.${c.nodeId}.`)) continue;
+      yield {
+        replica: c.replica,
+        attempt: c.attempt,
+        stream: c.stream,
+        text: c.text,
+        time: c.time ?? toTimestamp(0),
+        droppedBytes: gaps.dropped(c).toString(),
+        nodeId: c.nodeId,
+      };
     }
+    const caughtUp = got === 0 || pending === 0;
+    if (caughtUp && (!read.follow || ended)) return;
   }
 }

@@ -1,31 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { defaultMarket, InvalidArgumentError } from "@tokengrid/domain";
-import type { JobSpec__Output } from "@tokengrid/contracts";
 import { budgetForTimeLimit, validateJobSpec } from "./validation.js";
+import { jobSpec } from "./testing.js";
 
-const spec = (over: Partial<JobSpec__Output>): JobSpec__Output => ({
-  kind: "JOB_KIND_TRAINING",
-  modelParams: "0",
-  tokens: "0",
-  sizeSt: "0",
-  devices: 0,
-  softwareStacks: [],
-  origin: "",
-  maxLatencyMs: 0,
-  allowedClusters: [],
-  precision: "PRECISION_UNSPECIFIED",
-  replicas: 0,
-  slice: null,
-  memoryMbPerDevice: "0",
-  minGreenShare: 0,
-  maxPricePerMillionStYuan: 0,
-  priorityClass: "PRIORITY_CLASS_UNSPECIFIED",
-  deadline: null,
-  command: [],
-  env: {},
-  timeLimitSeconds: 0,
-  ...over,
-});
+const spec = jobSpec;
 
 function fieldOf(fn: () => unknown): string {
   try {

@@ -41,6 +41,9 @@ interface RunningJob {
 /** How long a finished replica's output may take to reach the stream before its final status goes anyway, ms. */
 const LOG_FLUSH_MS = 5000;
 
+/** The report of a run that has done nothing (yet). */
+const NOTHING_DONE: RunReport = Object.freeze({ doneMst: 0n, progress: {}, checkpointDoneMst: 0n });
+
 const RUN_STATE = {
   SUCCEEDED: "JOB_RUN_STATE_SUCCEEDED",
   FAILED: "JOB_RUN_STATE_FAILED",
@@ -206,7 +209,7 @@ export class NodeAgent {
               ? `node ${node.nodeId} runs no commands (its executors: ${node.executors.join(", ")})`
               : `node ${node.nodeId} runs only commands: a job given only a size needs a simulated node`,
         },
-        { doneMst: 0n, progress: {}, checkpointDoneMst: 0n },
+        NOTHING_DONE,
       );
       return;
     }
@@ -219,11 +222,7 @@ export class NodeAgent {
         spec.slice ? spec.slice.computePercent / 100 : Math.max(1, spec.deviceIndices.length),
       );
     } catch (err) {
-      this.send(
-        a,
-        { state: "FAILED", message: `the node could not start the job: ${(err as Error).message}` },
-        { doneMst: 0n, progress: {}, checkpointDoneMst: 0n },
-      );
+      this.send(a, { state: "FAILED", message: `the node could not start the job: ${(err as Error).message}` }, NOTHING_DONE);
       return;
     }
     const device = this.accelerators[0]!;
@@ -298,7 +297,7 @@ export class NodeAgent {
           },
           "job started",
         );
-        this.send(a, { state: "RUNNING" }, { doneMst: 0n, progress: {}, checkpointDoneMst: 0n });
+        this.send(a, { state: "RUNNING" }, NOTHING_DONE);
         if (wants === "process")
           output.note(`[tokengrid] replica ${a.replica}, attempt ${a.attempt}, on node ${node.nodeId}: ${JSON.stringify(spec.command)}`);
         const { end, report } = await run.run();

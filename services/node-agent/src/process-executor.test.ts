@@ -4,11 +4,12 @@
  * Needs root to switch users (CI runs as root); without it those tests skip.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtemp, readdir, rm, writeFile, chmod } from "node:fs/promises";
-import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile, chmod } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "@tokengrid/telemetry";
+import { processesOf } from "@tokengrid/stack/testing";
 import { ProcessExecutor, resolveJobUser, splitUnsecure, type JobUser } from "./process-executor.js";
 import { ReplicaRun, type RunEnd } from "./replica-runner.js";
 import type { ReplicaSpec } from "./executor.js";
@@ -32,15 +33,7 @@ beforeAll(async () => {
   process.env["TLS_KEY_FILE"] = keyFile;
   process.env["TOKENGRID_API_KEY"] = "tg_secret_api_key";
   user = root ? resolveJobUser("nobody", false) : undefined;
-  executor = await ProcessExecutor.create({
-    user,
-    workRoot: join(dir, "jobs"),
-    killGraceMs: 500,
-    path: "/usr/local/bin:/usr/bin:/bin",
-    nodeId: "n1",
-    stacks: ["cuda"],
-    log,
-  });
+  executor = await executorAt(join(dir, "jobs"));
 });
 
 afterAll(async () => {
@@ -78,18 +71,21 @@ async function runJob(over: Partial<ReplicaSpec>, control?: (run: ReplicaRun) =>
   return { end, stdout, stderr, chunks, doneMst: report.doneMst, reportedTokens: report.progress.reportedTokens };
 }
 
-/** Pids of live processes whose environment names this job (its group and anything it started). */
-async function processesOf(jobId: string): Promise<number[]> {
-  const out: number[] = [];
-  for (const name of await readdir("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/environ`, "utf8").includes(`TOKENGRID_JOB_ID=${jobId}`)) out.push(Number(name));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return out;
+/** The same executor as an agent that starts again would make, on `workRoot`, for `nodeId`. */
+const executorAt = (workRoot: string, nodeId = "n1") =>
+  ProcessExecutor.create({ user, workRoot, killGraceMs: 500, path: "/usr/bin:/bin", nodeId, stacks: ["cuda"], log });
+
+/** Starts a replica as an agent would, and leaves it running (the agent then "dies"); `running` resolves when it ends. */
+function leftRunning(jobId: string, command: string[]): { run: ReplicaRun; running: Promise<unknown> } {
+  const run = new ReplicaRun(replicaSpec({ jobId, command }), executor, {
+    mstPerSecond: 1,
+    tickMs: 1000,
+    stderrTailLines: 0,
+    onChunk: async () => {},
+    onProgress: () => {},
+    onOutput: () => {},
+  });
+  return { run, running: run.run() };
 }
 
 describe("the process executor", () => {
@@ -234,27 +230,11 @@ describe("the process executor", () => {
 
   it("ends what an earlier run of the agent left running (its pid files)", async () => {
     const jobId = "j-orphan";
-    const run = new ReplicaRun(replicaSpec({ jobId, command: ["sleep", "60"] }), executor, {
-      mstPerSecond: 1,
-      tickMs: 1000,
-      stderrTailLines: 0,
-      onChunk: async () => {},
-      onProgress: () => {},
-      onOutput: () => {},
-    });
-    const running = run.run();
+    const { running } = leftRunning(jobId, ["sleep", "60"]);
     // The agent is gone (as if SIGKILLed): its processes live on, its pid file says whose they are.
     for (let i = 0; i < 250 && (await processesOf(jobId)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect((await processesOf(jobId)).length).toBeGreaterThan(0);
-    const again = await ProcessExecutor.create({
-      user,
-      workRoot: join(dir, "jobs"),
-      killGraceMs: 500,
-      path: "/usr/bin:/bin",
-      nodeId: "n1",
-      stacks: ["cuda"],
-      log,
-    });
+    const again = await executorAt(join(dir, "jobs"));
     expect(await again.recover()).toBe(1);
     expect(await processesOf(jobId)).toEqual([]);
     await running;
@@ -265,29 +245,13 @@ describe("the process executor", () => {
     // The chaos runner found it: an agent SIGKILLed just after it started a job's program, before the pid file was on
     // disk (and before setpriv had asked for --pdeathsig), left the program running, named by no pid file.
     const jobId = "j-unnamed";
-    const run = new ReplicaRun(replicaSpec({ jobId, command: ["sh", "-c", "sleep 60 & wait"] }), executor, {
-      mstPerSecond: 1,
-      tickMs: 1000,
-      stderrTailLines: 0,
-      onChunk: async () => {},
-      onProgress: () => {},
-      onOutput: () => {},
-    });
-    const running = run.run();
+    const { running } = leftRunning(jobId, ["sh", "-c", "sleep 60 & wait"]);
     const pidFile = join(dir, "jobs", ".pids", `${jobId}#0.1.pid`);
     for (let i = 0; i < 50 && ((await processesOf(jobId)).length < 2 || !existsSync(pidFile)); i++)
       await new Promise((r) => setTimeout(r, 20));
     expect((await processesOf(jobId)).length).toBe(2);
     await rm(pidFile);
-    const again = await ProcessExecutor.create({
-      user,
-      workRoot: join(dir, "jobs"),
-      killGraceMs: 500,
-      path: "/usr/bin:/bin",
-      nodeId: "n1",
-      stacks: ["cuda"],
-      log,
-    });
+    const again = await executorAt(join(dir, "jobs"));
     expect(await again.recover()).toBe(1);
     for (let i = 0; i < 50 && (await processesOf(jobId)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await processesOf(jobId)).toEqual([]);
@@ -296,26 +260,10 @@ describe("the process executor", () => {
 
   it("leaves alone the processes of another node's agent on the same machine", async () => {
     const jobId = "j-other-node";
-    const run = new ReplicaRun(replicaSpec({ jobId, command: ["sleep", "60"] }), executor, {
-      mstPerSecond: 1,
-      tickMs: 1000,
-      stderrTailLines: 0,
-      onChunk: async () => {},
-      onProgress: () => {},
-      onOutput: () => {},
-    });
-    const running = run.run();
+    const { run, running } = leftRunning(jobId, ["sleep", "60"]);
     for (let i = 0; i < 50 && (await processesOf(jobId)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     await rm(join(dir, "jobs", ".pids", `${jobId}#0.1.pid`), { force: true });
-    const other = await ProcessExecutor.create({
-      user,
-      workRoot: join(dir, "other-jobs"),
-      killGraceMs: 500,
-      path: "/usr/bin:/bin",
-      nodeId: "n2",
-      stacks: ["cuda"],
-      log,
-    });
+    const other = await executorAt(join(dir, "other-jobs"), "n2");
     expect(await other.recover()).toBe(0);
     expect((await processesOf(jobId)).length).toBe(1);
     run.cancel("test over");

@@ -115,32 +115,46 @@ async function onPath(program: string, path: string): Promise<boolean> {
   return false;
 }
 
-/** A process's start time in clock ticks since boot (/proc/<pid>/stat field 22): tells a pid reused later apart. */
-function startTicks(pid: number): string | undefined {
+/** The fields of a /proc/<pid>/stat text that matter here: state, process group, start time. */
+function parseStat(text: string): { state: string; pgid: number; startTicks: string } {
+  // The command name (field 2) may hold spaces and parentheses: count from its closing one.
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return { state: fields[0]!, pgid: Number(fields[2]), startTicks: fields[19]! };
+}
+
+/** A process's /proc/<pid>/stat, or undefined if it is gone. */
+async function procStat(pid: number | string): Promise<ReturnType<typeof parseStat> | undefined> {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name (field 2) may hold spaces and parentheses: count from its closing one.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    return parseStat(await readFile(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return undefined;
   }
 }
 
-/** Pids of every live process in a process group, from /proc. */
-async function groupMembers(pgid: number): Promise<number[]> {
-  const out: number[] = [];
+/** A process's start time in clock ticks since boot (field 22): tells a pid reused later apart. */
+function startTicks(pid: number): string | undefined {
+  try {
+    return parseStat(readFileSync(`/proc/${pid}/stat`, "utf8")).startTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Live processes (pids) by process group, those `want` picks; zombies run nothing and are left out. */
+async function liveProcesses(want: (pid: string, pgid: number) => Promise<boolean> | boolean): Promise<Map<number, number[]>> {
+  const groups = new Map<number, number[]>();
   for (const name of await readdir("/proc").catch(() => [] as string[])) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = await readFile(`/proc/${name}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // A zombie runs nothing: it only waits for its parent to reap it.
-      if (Number(fields[2]) === pgid && fields[0] !== "Z") out.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
+    const st = await procStat(name);
+    if (!st || st.state === "Z" || !(await want(name, st.pgid))) continue;
+    groups.set(st.pgid, [...(groups.get(st.pgid) ?? []), Number(name)]);
   }
-  return out;
+  return groups;
+}
+
+/** Pids of every live process in a process group. */
+async function groupMembers(pgid: number): Promise<number[]> {
+  return (await liveProcesses((_pid, g) => g === pgid)).get(pgid) ?? [];
 }
 
 /** Whether any process (a zombie too) is in the group: signal 0 checks without sending. */
@@ -310,25 +324,18 @@ export class ProcessExecutor implements Executor {
   }
 
   /** Process groups of jobs this node started under this work root (TOKENGRID_NODE_ID, HOME), but those in `skip`. */
-  private async unnamedGroups(skip: ReadonlySet<number>): Promise<Map<number, number[]>> {
+  private unnamedGroups(skip: ReadonlySet<number>): Promise<Map<number, number[]>> {
     const node = `TOKENGRID_NODE_ID=${this.opts.nodeId}`;
     const home = `HOME=${join(this.opts.workRoot, "/")}`;
-    const groups = new Map<number, number[]>();
-    for (const name of await readdir("/proc").catch(() => [] as string[])) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const vars = (await readFile(`/proc/${name}/environ`, "utf8")).split("\0");
-        if (!vars.includes(node) || !vars.some((v) => v.startsWith(home))) continue;
-        const stat = await readFile(`/proc/${name}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        const pgid = Number(fields[2]);
-        if (fields[0] === "Z" || pgid <= 1 || skip.has(pgid)) continue;
-        groups.set(pgid, [...(groups.get(pgid) ?? []), Number(name)]);
-      } catch {
+    return liveProcesses(async (pid, pgid) => {
+      if (pgid <= 1 || skip.has(pgid)) return false;
+      const vars = await readFile(`/proc/${pid}/environ`, "utf8").then(
+        (t) => t.split("\0"),
         // gone meanwhile, or not ours to read
-      }
-    }
-    return groups;
+        () => [] as string[],
+      );
+      return vars.includes(node) && vars.some((v) => v.startsWith(home));
+    });
   }
 
   async start(spec: ReplicaSpec, output: OutputSink): Promise<Workload> {

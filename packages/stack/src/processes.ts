@@ -63,6 +63,13 @@ export async function jobProcesses(): Promise<JobProcess[]> {
   return out;
 }
 
+/** Pids of the live processes of one job (and attempt), on this machine. */
+export async function processesOf(jobId: string, attempt?: number): Promise<number[]> {
+  return (await jobProcesses())
+    .filter((p) => p.jobId === jobId && (attempt === undefined || p.attempt === String(attempt)))
+    .map((p) => p.pid);
+}
+
 /** Those of the processes that still run (same pid and start time, not a zombie). */
 export async function stillRunning(ps: readonly JobProcess[]): Promise<JobProcess[]> {
   const out: JobProcess[] = [];
