@@ -258,6 +258,8 @@ export class ProcessExecutor implements Executor {
   readonly endsAtSize = false;
   readonly timeScale = 1;
   private readonly pidDir: string;
+  /** Work directories being removed after their run ended: a run in the same place waits for it. */
+  private readonly removing = new Map<string, Promise<void>>();
 
   private constructor(private readonly opts: ProcessExecutorOptions) {
     this.pidDir = join(opts.workRoot, ".pids");
@@ -342,6 +344,7 @@ export class ProcessExecutor implements Executor {
     const run = `${spec.jobId}#${spec.replica}.${spec.attempt}`;
     const dir = join(this.opts.workRoot, spec.jobId, `${spec.replica}.${spec.attempt}`);
     const jobDir = join(this.opts.workRoot, spec.jobId);
+    await this.removing.get(dir);
     await rm(dir, { recursive: true, force: true });
     // The job's directory lets its replicas' users through; each replica's own is theirs alone. Made in one step with
     // its parent: another replica of the job that just ended may be removing the (then empty) parent right now.
@@ -431,9 +434,13 @@ export class ProcessExecutor implements Executor {
       last = await readProgress().catch(() => ({}));
       await unlink(pidFile).catch(() => undefined);
       // Removing what it left is the node's time, not the job's: after the end is reported.
-      void rm(dir, { recursive: true, force: true })
+      const removed = rm(dir, { recursive: true, force: true })
         .then(() => rmdir(jobDir))
-        .catch(() => undefined);
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.removing.get(dir) === removed) this.removing.delete(dir);
+        });
+      this.removing.set(dir, removed);
       if (stopping) return { kind: "stopped" };
       if (signal) return { kind: "signalled", signal };
       return { kind: "exited", code: code ?? 0 };
